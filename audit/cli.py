@@ -1,0 +1,133 @@
+"""`python -m audit ...`: the audit's functions without a browser.
+
+Exit status: 0 when the work is done (warnings allowed), 1 when the input cannot be
+imported as it is, 2 when a file cannot be read or the arguments are wrong. No traceback
+reaches the user; `--debug` shows one for developers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from audit.inventory import Inventory, read_inventory
+from audit.problems import Problem, ReadError
+from audit.reader import MB, Limits
+from audit.vocabulary import FIELDS
+
+EXIT_OK, EXIT_NOT_IMPORTABLE, EXIT_UNREADABLE = 0, 1, 2
+
+
+class _ArgumentError(Exception):
+    """A wrong argument, reported with exit status 2."""
+
+
+def _parse_map(values: Sequence[str] | None) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for item in values or []:
+        field_name, sep, header = item.partition("=")
+        field_name = field_name.strip().lower()
+        if not sep or not header.strip():
+            raise _ArgumentError(f"--map {item}: write it as FIELD=HEADER, for example --map name=label.")
+        if field_name not in FIELDS:
+            raise _ArgumentError(f"--map {item}: '{field_name}' is not a field; fields are {', '.join(FIELDS)}.")
+        mapping[field_name] = header.strip()
+    return mapping
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    return Limits(max_bytes=int(args.max_mb * MB), max_rows=args.max_rows)
+
+
+def _add_reading_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sheet", help="read this sheet (default: the first sheet holding a touchpoint table)")
+    parser.add_argument(
+        "--map", action="append", metavar="FIELD=HEADER", help="map a column by hand, e.g. --map name=label"
+    )
+    parser.add_argument("--max-mb", type=float, default=20, help="refuse files larger than this (default 20)")
+    parser.add_argument("--max-rows", type=int, default=100_000, help="refuse more touchpoints than this")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m audit", description="Touchpoint Audit from the command line.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="read an inventory and list every problem in it")
+    check.add_argument("file", type=Path)
+    _add_reading_options(check)
+    check.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # argparse has printed its usage message
+        return int(stop.code or 0) and EXIT_UNREADABLE
+    try:
+        return _COMMANDS[args.command](args, out)
+    except (ReadError, _ArgumentError) as error:
+        print(f"error: {error}", file=err)
+        return EXIT_UNREADABLE
+    except OSError as error:
+        print(f"error: {error.strerror or error} ({error.filename})", file=err)
+        return EXIT_UNREADABLE
+    except Exception as error:
+        if args.debug:
+            raise
+        print(f"error: unexpected {type(error).__name__}: {error}. Run again with --debug for details.", file=err)
+        return EXIT_UNREADABLE
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    inventory = read_inventory(args.file, sheet=args.sheet, overrides=_parse_map(args.map), limits=_limits(args))
+    if args.json:
+        json.dump(inventory.summary(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(format_check(inventory))
+    return EXIT_OK if inventory.can_import else EXIT_NOT_IMPORTABLE
+
+
+def format_check(inventory: Inventory) -> str:
+    """The human report of `check`."""
+    lines = [f"File:        {inventory.file}"]
+    if inventory.sheet is not None:
+        lines.append(f"Sheet:       {inventory.sheet}")
+    lines.append(f"Header row:  {inventory.header_row if inventory.header_row else '-'}")
+    lines.append("Mapping:")
+    for field_name in FIELDS:
+        if field_name in inventory.mapping:
+            lines.append(f"  {field_name:<16} <- {inventory.mapping[field_name]}")
+    extra = inventory.extra_columns
+    if extra:
+        lines.append(f"  kept as extra columns: {', '.join(extra)}")
+    stages = ", ".join(inventory.stages) or "-"
+    lines.append(f"Touchpoints: {len(inventory.touchpoints)} in {len(inventory.stages)} stage(s): {stages}")
+    lines.append("")
+    lines.append(format_problems(inventory.problems))
+    verdict = "can be imported" if inventory.can_import else "cannot be imported until the errors are fixed"
+    lines.append(f"The inventory {verdict}.")
+    return "\n".join(lines) + "\n"
+
+
+def format_problems(problems: Sequence[Problem]) -> str:
+    """Problems as an aligned table, or a line saying there are none."""
+    if not problems:
+        return "No problems found.\n"
+    counts = {s: sum(1 for p in problems if p.severity == s) for s in ("error", "warning", "info")}
+    head = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
+    rows = [("severity", "row", "column", "message")]
+    rows += [(p.severity, str(p.row or "-"), p.column or "-", p.message) for p in problems]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    body = [f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}" for r in rows]
+    return f"Problems ({head}):\n" + "\n".join("  " + line for line in body) + "\n"
+
+
+_COMMANDS = {"check": _check}

@@ -1,0 +1,108 @@
+"""Problems found in an input, and the exceptions raised when nothing can be read.
+
+Two shapes, on purpose:
+
+* `Problem` is data. Reading an inventory or a score file collects every problem it meets
+  (a bad score, a missing name, an unknown column) and carries on. Each has a stable
+  `code`, the `row` the user sees in their own sheet and the `column` header they typed.
+* `ReadError` is raised only when nothing can be read at all. Its tree:
+
+      ReadError                  the file cannot be read; the message says why and what to do
+      ├── FileTooLarge           over the byte, row or cell limits
+      ├── NotASpreadsheet        not a format we read, or damaged
+      ├── UnsafeWorkbook         zip bomb, entity tricks, cells far beyond any real sheet
+      └── SheetNotFound          --sheet names a sheet the workbook does not have
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+# Every code a Problem can carry, with the title the UI shows above its messages.
+# "error" means the input cannot be imported as it is; "warning" means a row was excluded
+# or a cell left empty; "info" tells what the importer decided on the user's behalf.
+CODES: dict[str, str] = {
+    "empty_file": "The file is empty",
+    "header_only": "Header but no rows",
+    "no_name_column": "No touchpoint name column",
+    "no_touchpoints": "No touchpoint could be imported",
+    "map_unknown_header": "Mapping names a missing column",
+    "no_stage_column": "No stage column",
+    "missing_stage": "Touchpoint without a stage",
+    "missing_name": "Row without a touchpoint name",
+    "duplicate_id": "Duplicate id",
+    "duplicate_column": "Two columns for one field",
+    "not_a_number": "Not a number",
+    "out_of_range": "Value out of range",
+    "score_not_a_number": "Score is not a number",
+    "score_out_of_range": "Score outside 1-5",
+    "score_not_whole": "Score is not a whole number",
+    "unknown_type": "Unknown touchpoint type",
+    "unknown_control": "Unknown control value",
+    "conversions_exceed_reach": "More conversions than reach",
+    "type_inferred": "Type inferred from the channel",
+    "sheet_chosen": "Sheet chosen",
+    "text_format": "How the text file was read",
+    "extension_mismatch": "File content does not match its name",
+    "unmatched_touchpoint": "Score for an unknown touchpoint",
+    "missing_assessor": "Score row without an assessor",
+    "missing_touchpoint": "Score row without a touchpoint",
+    "no_score_columns": "No score columns",
+    "duplicate_score": "The same score given twice",
+    "unknown_criterion": "Unknown criterion",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input, where the user will find it."""
+
+    severity: Severity
+    code: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"unknown severity {self.severity!r}")
+        if self.code not in CODES:
+            raise ValueError(f"unknown problem code {self.code!r}")
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def has_errors(problems: Iterable[Problem]) -> bool:
+    """True when any problem blocks the import."""
+    return any(p.severity == "error" for p in problems)
+
+
+class ReadError(Exception):
+    """The file cannot be read at all; `str(error)` is a sentence for the user."""
+
+    def __init__(self, message: str, *, file: str | None = None) -> None:
+        super().__init__(message)
+        self.file = file
+
+
+class FileTooLarge(ReadError):
+    """Over the size, row or cell limit."""
+
+
+class NotASpreadsheet(ReadError):
+    """Not a format we read, or a damaged file."""
+
+
+class UnsafeWorkbook(ReadError):
+    """Built to exhaust memory or time: a zip bomb, XML entities, far-away cells."""
+
+
+class SheetNotFound(ReadError):
+    """The sheet asked for is not in the workbook."""

@@ -1,0 +1,104 @@
+"""`python -m audit check`: output, JSON shape and exit statuses; never a traceback."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import INVENTORIES, REALWORLD, ROOT, SAMPLE_INVENTORY
+
+from audit.cli import main
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = main(list(argv), out=out, err=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_check_json_shape() -> None:
+    status, out, _ = run(
+        "check",
+        str(REALWORLD / "uk_bereavement_touchpoints.csv"),
+        "--map",
+        "name=label",
+        "--map",
+        "stage=need_id",
+        "--json",
+    )
+    report = json.loads(out)
+    assert status == 0
+    assert list(report) == ["file", "sheet", "header_row", "mapping", "touchpoints", "stages", "problems"]
+    assert (report["file"], report["sheet"], report["header_row"], report["touchpoints"]) == (
+        "uk_bereavement_touchpoints.csv",
+        None,
+        1,
+        33,
+    )
+    assert report["mapping"] == {"name": "label", "stage": "need_id", "id": "touchpoint_id", "notes": "notes"}
+    assert report["problems"] == [
+        {
+            "severity": "info",
+            "code": "text_format",
+            "row": None,
+            "column": None,
+            "message": "Read as UTF-8 text, comma-separated.",
+        }
+    ]
+
+
+def test_check_json_of_a_workbook_names_the_sheet() -> None:
+    status, out, _ = run("check", str(SAMPLE_INVENTORY), "--json")
+    report = json.loads(out)
+    assert (status, report["sheet"], report["header_row"], report["touchpoints"]) == (0, "Inventory", 4, 48)
+    assert report["stages"] == ["Awareness", "Consideration", "Purchase", "Service", "Loyalty"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "status", "stderr"),
+    [
+        (["check", str(INVENTORIES / "en_problems.csv")], 0, ""),
+        (["check", str(INVENTORIES / "no_name.csv")], 1, ""),
+        (["check", str(INVENTORIES / "empty.csv")], 1, ""),
+        (["check", str(INVENTORIES / "header_only.csv")], 1, ""),
+        (["check", str(REALWORLD / "uk_bereavement_touchpoints.csv"), "--map", "name=title"], 1, ""),
+        (["check", "missing-file.csv"], 2, "error: No such file or directory (missing-file.csv)"),
+        (["check", str(SAMPLE_INVENTORY), "--sheet", "Nope"], 2, "error: No sheet called 'Nope'"),
+        (["check", str(SAMPLE_INVENTORY), "--map", "colour=Region"], 2, "'colour' is not a field"),
+        (["check", str(SAMPLE_INVENTORY), "--map", "name"], 2, "write it as FIELD=HEADER"),
+        (["check", str(SAMPLE_INVENTORY), "--max-mb", "0.001"], 2, "the limit is 0 MB"),
+        (["check", str(ROOT / "pyproject.toml")], 2, "files with .toml are not read"),
+        (["nonsense"], 2, "invalid choice"),
+    ],
+)
+def test_exit_status(argv: list[str], status: int, stderr: str, capsys: pytest.CaptureFixture[str]) -> None:
+    got, _, err = run(*argv)
+    err += capsys.readouterr().err  # argparse writes its usage errors to sys.stderr
+    assert got == status
+    assert stderr in err
+    assert "Traceback" not in err
+
+
+def test_human_report_lists_mapping_and_problems() -> None:
+    status, out, _ = run("check", str(INVENTORIES / "ru_cp1251_semicolon.csv"))
+    assert status == 0
+    assert "Header row:  2" in out
+    assert "  name             <- Название" in out
+    assert "Touchpoints: 5 in 5 stage(s): Осведомленность, Рассмотрение, Покупка, Обслуживание, Лояльность" in out
+    assert "warning     5  Релевантность  Relevance 6 is outside 1-5. Left unscored." in out
+    assert out.rstrip().endswith("The inventory can be imported.")
+
+
+def test_module_entry_point_runs_without_traceback() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "audit", "check", str(INVENTORIES / "pt_cp1252.tsv"), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["touchpoints"] == 3
