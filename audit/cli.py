@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import TextIO
 
 from audit.inventory import Inventory, read_inventory
+from audit.metrics import AuditResult, as_float, audit_from_inventory
 from audit.problems import Problem, ReadError
 from audit.reader import MB, Limits
+from audit.scoring import ScoreSet, combine, parse_weights, read_scores, scores_from_inventory
 from audit.vocabulary import FIELDS
 
 EXIT_OK, EXIT_NOT_IMPORTABLE, EXIT_UNREADABLE = 0, 1, 2
@@ -60,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", type=Path)
     _add_reading_options(check)
     check.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
+    metrics = commands.add_parser("metrics", help="score an audit: coverage, consistency, weak spots, agreement")
+    metrics.add_argument("file", type=Path, help="the inventory")
+    metrics.add_argument("--scores", action="append", type=Path, default=[], help="a workshop score file (repeatable)")
+    metrics.add_argument("--weights", help="criterion weights R,M,A, e.g. 2,1,1 (default: equal)")
+    _add_reading_options(metrics)
+    metrics.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
     return parser
 
 
@@ -93,6 +101,96 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.write(format_check(inventory))
     return EXIT_OK if inventory.can_import else EXIT_NOT_IMPORTABLE
+
+
+def _metrics(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        weights = parse_weights(args.weights)
+    except ValueError as error:
+        raise _ArgumentError(f"--weights: {error}") from None
+    limits = _limits(args)
+    inventory = read_inventory(args.file, sheet=args.sheet, overrides=_parse_map(args.map), limits=limits)
+    if not inventory.can_import:
+        out.write(format_check(inventory))
+        return EXIT_NOT_IMPORTABLE
+    sets = [scores_from_inventory(inventory)]
+    sets += [read_scores(path, inventory.touchpoints, limits=limits) for path in args.scores]
+    scores = combine(sets)
+    result = audit_from_inventory(inventory, scores.frame, weights)
+    if args.json:
+        data = result.to_json() | {"problems": [p.to_dict() for p in inventory.problems + scores.problems]}
+        json.dump(data, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(format_metrics(inventory, scores, result))
+    return EXIT_NOT_IMPORTABLE if any(p.severity == "error" for p in scores.problems) else EXIT_OK
+
+
+def _percent(value: object) -> str:
+    """12% for 0.12; a dash for a missing value or NaN."""
+    number = as_float(value)
+    return "-" if number is None else f"{number:.0%}"
+
+
+def _two(value: object) -> str:
+    number = as_float(value)
+    return "-" if number is None else f"{number:.2f}"
+
+
+def format_metrics(inventory: Inventory, scores: ScoreSet, result: AuditResult) -> str:
+    """The human summary of `metrics`: headline, stages, weak spots, gaps, agreement."""
+    table = result.touchpoints
+    lines = [
+        f"Audit of {inventory.file}: {len(table)} touchpoints, {len(result.assessors)} assessor(s) "
+        f"({', '.join(result.assessors) or 'none'})",
+        f"Scored: {_percent(result.coverage.scoring_share)} of touchpoints on all three criteria; "
+        f"mean composite {_two(result.mean_composite)}; consistency {_percent(result.overall_consistency)}; "
+        f"coverage {_percent(result.coverage.share)} of stage x type cells.",
+        f"Agreement: {result.agreement.message}",
+        "",
+        "Stages",
+    ]
+    rows = [("stage", "touchpoints", "scored", "mean", "sd", "consistency", "channel spread", "")]
+    for stage in result.stages.to_dict("records"):
+        rows.append(
+            (
+                str(stage["name"]),
+                str(stage["touchpoints"]),
+                str(stage["scored"]),
+                _two(stage["mean_composite"]),
+                _two(stage["sd"]),
+                _percent(stage["consistency_index"]),
+                _two(stage["channel_spread"]),
+                "inconsistent" if stage["inconsistent"] else "",
+            )
+        )
+    lines += _aligned(rows)
+    weak = table.set_index("id").loc[result.weak_spots[:10]]
+    lines += ["", f"Weak spots ({len(result.weak_spots)}), highest priority first"]
+    for tp_id, row in weak.iterrows():
+        lines.append(f"  {row['priority']:5.2f}  {tp_id}  {row['name']} ({row['stage']}): {row['reasons']}")
+    if len(result.weak_spots) > 10:
+        lines.append(f"  ... and {len(result.weak_spots) - 10} more (use --json for all)")
+    others = [f for f in result.findings if f.code != "weak_spot"]
+    if others:
+        lines += ["", "Findings"] + [f"  - {f.message}" for f in others]
+    if result.uncontrolled:
+        lines += ["", f"Uncontrolled touchpoints (monitor and respond): {', '.join(result.uncontrolled)}"]
+    problems = [p for p in inventory.problems + scores.problems if p.severity != "info"]
+    if problems:
+        lines += ["", format_problems(problems).rstrip()]
+    return "\n".join(lines) + "\n"
+
+
+def _aligned(rows: Sequence[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return [
+        "  "
+        + "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        ).rstrip()
+        for r in rows
+    ]
 
 
 def format_check(inventory: Inventory) -> str:
@@ -130,4 +228,4 @@ def format_problems(problems: Sequence[Problem]) -> str:
     return f"Problems ({head}):\n" + "\n".join("  " + line for line in body) + "\n"
 
 
-_COMMANDS = {"check": _check}
+_COMMANDS = {"check": _check, "metrics": _metrics}

@@ -10,17 +10,15 @@ that names it. Blank rows are skipped; they hold nothing to lose.
 from __future__ import annotations
 
 import hashlib
-import math
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 
 import pandas as pd
 
+from audit.cells import Cell, cell_number, cell_text, is_blank, row_has_data
 from audit.problems import FileTooLarge, Problem, has_errors
-from audit.reader import DEFAULT_LIMITS, Cell, Grid, Limits, Source, open_bytes, open_source
+from audit.reader import DEFAULT_LIMITS, Grid, Limits, Source, open_bytes, open_source
 from audit.vocabulary import (
     CRITERIA,
     DEFAULT_STAGES,
@@ -151,7 +149,7 @@ def parse_inventory(
         raise ValueError(f"unknown field {unknown[0]!r} in a mapping; fields are {', '.join(FIELDS)}")
     grid, notes = _choose_grid(source, sheet, overrides)
     problems = list(source.notes) + notes
-    if not any(_non_empty(row) for row in grid.rows):
+    if not any(row_has_data(row) for row in grid.rows):
         problems.append(Problem("error", "empty_file", None, None, f"{_where(source, grid)} holds no data at all."))
         return _empty(source, grid, None, {}, [], problems)
     header_index = find_header_row(grid.rows, overrides)
@@ -164,7 +162,7 @@ def parse_inventory(
         named = {f: headers[i] for f, i in mapping.items()}
         return _empty(source, grid, header_index + 1, named, _visible(headers, grid.rows[header_index + 1 :]), problems)
     body = grid.rows[header_index + 1 :]
-    if sum(1 for row in body if _non_empty(row)) > limits.max_rows:
+    if sum(1 for row in body if row_has_data(row)) > limits.max_rows:
         raise FileTooLarge(f"{source.file} has more than {limits.max_rows:,} touchpoints, the limit.", file=source.file)
     touchpoints, row_problems = _read_rows(body, header_index + 2, headers, mapping)
     problems += row_problems
@@ -180,7 +178,7 @@ def parse_inventory(
                 f"'{UNASSIGNED_STAGE}'. Map one with --map stage=HEADER or set stages in the app.",
             )
         )
-    if not any(_non_empty(row) for row in body):
+    if not any(row_has_data(row) for row in body):
         problems.append(
             Problem(
                 "error",
@@ -232,7 +230,7 @@ def _choose_grid(source: Source, sheet: str | None, overrides: Mapping[str, str]
     first_with_data: Grid | None = None
     for title in candidates:
         grid = source.grid(title)
-        if not any(_non_empty(row) for row in grid.rows):
+        if not any(row_has_data(row) for row in grid.rows):
             continue
         first_with_data = first_with_data or grid
         if _holds_touchpoints(grid, overrides):
@@ -250,7 +248,7 @@ def _holds_touchpoints(grid: Grid, overrides: Mapping[str, str]) -> bool:
         return False
     column = fields["name"]
     cells = (row[column] for row in grid.rows[header + 1 :] if column < len(row))
-    return any(_text(c) is not None and _number(c) is None for c in cells)
+    return any(cell_text(c) is not None and cell_number(c) is None for c in cells)
 
 
 def _sheet_note(source: Source, title: str, *, chosen_for_table: bool) -> list[Problem]:
@@ -261,21 +259,30 @@ def _sheet_note(source: Source, title: str, *, chosen_for_table: bool) -> list[P
     return [Problem("info", "sheet_chosen", None, None, f"Read sheet '{title}' ({why}); other sheets: {others}.")]
 
 
-def find_header_row(rows: Sequence[Sequence[Cell]], overrides: Mapping[str, str] | None = None) -> int:
-    """Index of the row that names the most inventory fields (title rows above it are skipped)."""
+def find_header_row(
+    rows: Sequence[Sequence[Cell]],
+    overrides: Mapping[str, str] | None = None,
+    *,
+    lookup: Callable[[str], str | None] = field_for_header,
+) -> int:
+    """Index of the row that names the most fields (title rows above it are skipped).
+
+    `lookup` says which field a header names: inventory fields by default, score-file
+    columns for score files.
+    """
     wanted = {normalize(h) for h in (overrides or {}).values()}
     best_index, best_score = 0, (-1, -1)
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        texts = [c for c in row if isinstance(c, str) and c.strip() and _number(c) is None]
+        texts = [c for c in row if isinstance(c, str) and c.strip() and cell_number(c) is None]
         if not texts:
             continue
         keys = {normalize(t) for t in texts}
-        fields = {field_for_header(t) for t in texts} - {None}
+        fields = {lookup(t) for t in texts} - {None}
         score = (len(fields) + len(keys & wanted), len(texts))
         if score > best_score:
             best_index, best_score = index, score
     if best_score == (-1, -1):
-        return next((i for i, row in enumerate(rows) if _non_empty(row)), 0)
+        return next((i for i, row in enumerate(rows) if row_has_data(row)), 0)
     return best_index
 
 
@@ -284,7 +291,7 @@ def _header_texts(row: Sequence[Cell]) -> list[str]:
     headers: list[str] = []
     seen: dict[str, int] = {}
     for index, cell in enumerate(row):
-        text = _text(cell) or f"Column {_column_letters(index + 1)}"  # a header with no text
+        text = cell_text(cell) or f"Column {_column_letters(index + 1)}"  # a header with no text
         seen[text] = seen.get(text, 0) + 1
         headers.append(text if seen[text] == 1 else f"{text} ({seen[text]})")
     return headers
@@ -293,7 +300,7 @@ def _header_texts(row: Sequence[Cell]) -> list[str]:
 def _visible(headers: list[str], body: Sequence[Sequence[Cell]]) -> list[str]:
     """The headers worth keeping: named ones, and unnamed ones with data under them."""
     unnamed = [i for i, h in enumerate(headers) if h.startswith("Column ")]
-    used = {i for i in unnamed if any(i < len(row) and not _blank(row[i]) for row in body)}
+    used = {i for i in unnamed if any(i < len(row) and not is_blank(row[i]) for row in body)}
     return [h for i, h in enumerate(headers) if i in used or i not in unnamed]
 
 
@@ -371,7 +378,7 @@ def _read_rows(
 ) -> tuple[list[Touchpoint], list[Problem]]:
     reader = _RowReader(headers, mapping)
     for offset, row in enumerate(body):
-        if _non_empty(row):
+        if row_has_data(row):
             reader.read(row, first_row + offset)
     return reader.touchpoints, reader.problems + reader.summary()
 
@@ -399,10 +406,12 @@ class _RowReader:
         self.problems.append(Problem(severity, code, row, column, message))  # type: ignore[arg-type]
 
     def read(self, row: Sequence[Cell], number: int) -> None:
-        name = _text(self.cell(row, "name"))
+        name = cell_text(self.cell(row, "name"))
         if not name:
             filled = [
-                f"{self.headers[i]} '{_text(c)}'" for i, c in enumerate(row) if i < len(self.headers) and _text(c)
+                f"{self.headers[i]} '{cell_text(c)}'"
+                for i, c in enumerate(row)
+                if i < len(self.headers) and cell_text(c)
             ]
             self.problem(
                 "warning",
@@ -415,9 +424,9 @@ class _RowReader:
         tp = Touchpoint(id="", name=name, stage=self.stage(row, number), row=number)
         if not self.assign_id(tp, row, number):
             return
-        tp.channel = _text(self.cell(row, "channel"))
-        tp.owner = _text(self.cell(row, "owner"))
-        tp.notes = _text(self.cell(row, "notes"))
+        tp.channel = cell_text(self.cell(row, "channel"))
+        tp.owner = cell_text(self.cell(row, "owner"))
+        tp.notes = cell_text(self.cell(row, "notes"))
         self.read_type(tp, row, number)
         self.read_control(tp, row, number)
         self.read_numbers(tp, row, number)
@@ -425,13 +434,13 @@ class _RowReader:
             score = self.score(row, number, criterion)
             if score is not None:
                 tp.scores[criterion] = score
-        tp.extra = {self.headers[i]: row[i] for i in self.extra if i < len(row) and not _blank(row[i])}
+        tp.extra = {self.headers[i]: row[i] for i in self.extra if i < len(row) and not is_blank(row[i])}
         self.touchpoints.append(tp)
 
     def stage(self, row: Sequence[Cell], number: int) -> str:
         if "stage" not in self.mapping:
             return UNASSIGNED_STAGE
-        text = _text(self.cell(row, "stage"))
+        text = cell_text(self.cell(row, "stage"))
         if not text:
             self.problem(
                 "warning",
@@ -445,7 +454,7 @@ class _RowReader:
         return self.stage_spelling.setdefault(normalize(text) or text, text)
 
     def assign_id(self, tp: Touchpoint, row: Sequence[Cell], number: int) -> bool:
-        given = _text(self.cell(row, "id"))
+        given = cell_text(self.cell(row, "id"))
         if given:
             if given in self.ids:
                 self.problem(
@@ -472,7 +481,7 @@ class _RowReader:
         return base if count == 1 else f"{base}-{count}"
 
     def read_type(self, tp: Touchpoint, row: Sequence[Cell], number: int) -> None:
-        raw = _text(self.cell(row, "type"))
+        raw = cell_text(self.cell(row, "type"))
         if raw:
             tp.type = touchpoint_type(raw)
             if tp.type is None:
@@ -491,7 +500,7 @@ class _RowReader:
                 self.inferred_rows.append(number)
 
     def read_control(self, tp: Touchpoint, row: Sequence[Cell], number: int) -> None:
-        raw = _text(self.cell(row, "control"))
+        raw = cell_text(self.cell(row, "control"))
         if raw:
             tp.control = control_level(raw)
             if tp.control is None:
@@ -536,12 +545,16 @@ class _RowReader:
         default: str,
     ) -> float | None:
         cell = self.cell(row, field_name)
-        if _text(cell) is None:
+        if cell_text(cell) is None:
             return None
-        value = _number(cell, thousands=field_name in ("reach", "conversions"))
+        value = cell_number(cell, thousands=field_name in ("reach", "conversions"))
         if value is None:
             self.problem(
-                "warning", "not_a_number", number, field_name, f"'{_text(cell)}' is not a number ({unit}); {default}."
+                "warning",
+                "not_a_number",
+                number,
+                field_name,
+                f"'{cell_text(cell)}' is not a number ({unit}); {default}.",
             )
             return None
         if value < low or (high is not None and value > high):
@@ -588,17 +601,20 @@ def _row_list(rows: list[int], most: int = 12) -> str:
 
 def parse_score(cell: Cell) -> int | None:
     """A 1-5 whole-number score, or None for an empty cell; assumes `score_problem` is None."""
-    value = _number(cell)
+    value = cell_number(cell)
     return None if value is None else int(value)
 
 
 def score_problem(cell: Cell) -> tuple[str, str] | None:
     """(code, message) when a score cell holds something other than empty or a whole 1-5."""
-    if _text(cell) is None:
+    if cell_text(cell) is None:
         return None
-    value = _number(cell)
+    value = cell_number(cell)
     if value is None:
-        return "score_not_a_number", f"'{_text(cell)}' is not a number; scores are whole numbers 1-5. Left unscored."
+        return (
+            "score_not_a_number",
+            f"'{cell_text(cell)}' is not a number; scores are whole numbers 1-5. Left unscored.",
+        )
     if not 1 <= value <= 5:
         return "score_out_of_range", f"{value:g} is outside 1-5. Left unscored."
     if value != int(value):
@@ -628,70 +644,3 @@ def stage_order(stages: Iterable[str]) -> list[str]:
         return (0, model_rank[known]) if known else (1, position)
 
     return [s for _, s in sorted(enumerate(seen), key=rank)]
-
-
-# --- cells ----------------------------------------------------------------------------------
-
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
-_PLAIN_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
-_THOUSANDS_COMMA = re.compile(r"[-+]?\d{1,3}(,\d{3})+")
-
-
-def _text(cell: Cell) -> str | None:
-    """The cell as stripped text, None when empty."""
-    if type(cell) is str:  # the common case first: most cells are text
-        return cell.strip() or None
-    if cell is None:
-        return None
-    if isinstance(cell, float):
-        if math.isnan(cell):
-            return None
-        return str(int(cell)) if cell.is_integer() else repr(cell)
-    if isinstance(cell, bool):
-        return "yes" if cell else "no"
-    if isinstance(cell, datetime):
-        return cell.isoformat(sep=" ", timespec="minutes") if cell.time() != time() else cell.date().isoformat()
-    if isinstance(cell, date):
-        return cell.isoformat()
-    text = str(cell).strip()
-    return text or None
-
-
-def _number(cell: Cell, *, thousands: bool = False) -> float | None:
-    """A number from a cell: Excel numbers as they are, text with a decimal comma or spaces too."""
-    kind = type(cell)
-    if kind is float:
-        return None if math.isnan(cell) else cell  # type: ignore[arg-type, return-value]
-    if kind is int:
-        return float(cell)  # type: ignore[arg-type]
-    if cell is None or isinstance(cell, bool) or not isinstance(cell, str | int | float):
-        return None
-    if isinstance(cell, int | float):
-        return None if isinstance(cell, float) and math.isnan(cell) else float(cell)
-    text = _SPACES.sub("", cell)
-    if not text:
-        return None
-    if text.count(".") > 1 and "," not in text:
-        text = text.replace(".", "")  # 1.234.567
-    if "," in text and "." in text:
-        # The separator that comes last is the decimal one: 1.234,5 and 1,234.5.
-        text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") else text.replace(",", "")
-    elif "," in text:
-        text = text.replace(",", "") if thousands and _THOUSANDS_COMMA.fullmatch(text) else text.replace(",", ".")
-    if not _PLAIN_NUMBER.fullmatch(text):
-        return None
-    value = float(text)
-    return value if math.isfinite(value) else None
-
-
-def _blank(cell: Cell) -> bool:
-    """True for an empty cell; cheap, since every cell of every row passes here."""
-    if cell is None or cell == "":
-        return True
-    if isinstance(cell, str):
-        return not cell.strip()
-    return isinstance(cell, float) and math.isnan(cell)
-
-
-def _non_empty(row: Sequence[Cell]) -> bool:
-    return not all(_blank(c) for c in row)

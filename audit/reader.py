@@ -26,9 +26,9 @@ from typing import cast
 
 import python_calamine
 
+from audit.cells import Cell
 from audit.problems import FileTooLarge, NotASpreadsheet, Problem, SheetNotFound, UnsafeWorkbook
 
-Cell = object
 WORKBOOK_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt"})
 SUPPORTED_EXTENSIONS = WORKBOOK_EXTENSIONS | TEXT_EXTENSIONS

@@ -102,3 +102,54 @@ def test_module_entry_point_runs_without_traceback() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["touchpoints"] == 3
+
+
+SAMPLE_SCORES = ROOT / "sample_data" / "northwind_scores.csv"
+
+
+def test_metrics_json_has_every_section() -> None:
+    status, out, _ = run("metrics", str(SAMPLE_INVENTORY), "--scores", str(SAMPLE_SCORES), "--json")
+    data = json.loads(out)
+    assert status == 0
+    assert {"touchpoints", "stages", "coverage", "consistency", "agreement", "weak_spots", "problems"} <= set(data)
+    tp = data["touchpoints"][0]
+    assert list(tp)[:6] == ["id", "name", "stage", "channel", "type", "importance"]
+    assert set(tp["criteria"]) == {"relevance", "meaningfulness", "attractiveness"}
+    assert set(tp["criteria"]["relevance"]) == {"mean", "median", "n", "sd", "discuss"}
+    assert {"composite", "weak", "reasons", "priority", "quadrant", "perception_gap"} <= set(tp)
+    assert {t["type"] for t in data["touchpoints"]} <= {"physical", "digital", "human", None}
+    assert [s["name"] for s in data["stages"]] == ["Awareness", "Consideration", "Purchase", "Service", "Loyalty"]
+    assert set(data["stages"][0]) >= {
+        "name",
+        "touchpoints",
+        "scored",
+        "mean_composite",
+        "sd",
+        "consistency_index",
+        "channel_spread",
+        "inconsistent",
+    }
+    assert 0 <= data["coverage"]["share"] <= 1 and 0 <= data["consistency"]["overall_index"] <= 1
+    assert data["agreement"]["assessors"] == 4 and data["weak_spots"][0] == "SE-01"
+
+
+def test_metrics_weights_and_summary() -> None:
+    status, out, _ = run("metrics", str(SAMPLE_INVENTORY), "--scores", str(SAMPLE_SCORES), "--weights", "2,1,1")
+    assert status == 0
+    assert "Weak spots (" in out and "Stages" in out and "Agreement: Krippendorff's alpha is" in out
+    assert "SE-05  Call centre (Service): Weak:" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "status", "stderr"),
+    [
+        (["metrics", str(SAMPLE_INVENTORY), "--weights", "1,2"], 2, "--weights: weights '1,2'"),
+        (["metrics", str(INVENTORIES / "no_name.csv")], 1, ""),
+        (["metrics", str(SAMPLE_INVENTORY), "--scores", "nowhere.csv"], 2, "No such file or directory"),
+        (["metrics", str(INVENTORIES / "title_rows.xlsx"), "--scores",
+          str(ROOT / "tests" / "data" / "scores" / "no_assessor.csv")], 1, ""),
+    ],
+)  # fmt: skip
+def test_metrics_exit_status(argv: list[str], status: int, stderr: str) -> None:
+    got, _, err = run(*argv)
+    assert (got, stderr in err, "Traceback" in err) == (status, True, False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audit.inventory import _number
+from audit.cells import cell_number
 from audit.vocabulary import (
     HEADER_INDEX,
     control_level,
@@ -159,4 +159,4 @@ def test_no_synonym_is_claimed_by_two_fields() -> None:
     ],
 )
 def test_number(cell: object, thousands: bool, value: float | None) -> None:
-    assert _number(cell, thousands=thousands) == value
+    assert cell_number(cell, thousands=thousands) == value

@@ -48,14 +48,31 @@ def multi_sheet_xlsx() -> None:
         summary.append([stage, count])
     sheet = book.create_sheet("Inventário")
     sheet.append(
-        ["Código", "Nome do ponto de contato", "Etapa", "Canal", "Tipo", "Controle", "Responsável",
-         "Importância", "Avaliação dos clientes", "Relevância", "Significado", "Atratividade", "Observações"]
+        [
+            "Código",
+            "Nome do ponto de contato",
+            "Etapa",
+            "Canal",
+            "Tipo",
+            "Controle",
+            "Responsável",
+            "Importância",
+            "Avaliação dos clientes",
+            "Relevância",
+            "Significado",
+            "Atratividade",
+            "Observações",
+        ]
     )
     sheet.append(["P1", "Loja física", "Compra", "Loja", "Físico", "Sim", "Varejo", 5, 4.5, 4, 4, 5, "Fila longa"])
     sheet.append(["P2", "Site", "Consideração", "Site", "Digital", "Sim", "E-commerce", 4, 3.9, 3, 4, 3, None])
     sheet.append(["P3", "Vendedor", "Compra", "Loja", "Humano", "Parcialmente", "Varejo", 4, None, 5, 5, 4, None])
-    sheet.append(["P4", "Avaliações no Google", "Fidelização", "Google", None, "Não", None, 3, 3.1, None, None, None, None])
-    sheet.append(["P5", "Anúncio na TV", "Conscientização", "TV", "Digital", "Sim", "Marketing", 2, None, 3, 2, 4, None])
+    sheet.append(
+        ["P4", "Avaliações no Google", "Fidelização", "Google", None, "Não", None, 3, 3.1, None, None, None, None]
+    )
+    sheet.append(
+        ["P5", "Anúncio na TV", "Conscientização", "TV", "Digital", "Sim", "Marketing", 2, None, 3, 2, 4, None]
+    )
     hidden = book.create_sheet("Antigo")
     hidden.append(["Nome", "Etapa"])
     hidden.append(["Folheto", "Compra"])
@@ -140,8 +157,13 @@ def legacy_xls_and_ods() -> None:
     import pandas as pd
     import xlwt
 
-    rows = [["Inventory export", None, None], [None, None, None], ["Name", "Stage", "Type"],
-            ["Website", "Awareness", "Digital"], ["Store", "Purchase", "Physical"]]
+    rows = [
+        ["Inventory export", None, None],
+        [None, None, None],
+        ["Name", "Stage", "Type"],
+        ["Website", "Awareness", "Digital"],
+        ["Store", "Purchase", "Physical"],
+    ]
     book = xlwt.Workbook()
     sheet = book.add_sheet("Export")
     for r, row in enumerate(rows):
@@ -154,9 +176,59 @@ def legacy_xls_and_ods() -> None:
         frame.to_excel(writer, sheet_name="Pontos", index=False, startrow=2)
 
 
+SCORES = Path(__file__).parent / "scores"
+
+
+def score_files() -> None:
+    """Workshop scores for title_rows.xlsx (T1 Website home page ... T5 Call centre)."""
+    (SCORES / "wide_en.csv").write_text(
+        "touchpoint,assessor,relevance,meaningfulness,attractiveness,note\n"
+        "T1,Ana,4,5,3,clear\n"
+        "Search ads,Ana,2,2,1,\n"
+        "T1,Ben,5,4,,\n"
+        "T9,Ben,3,3,3,\n"
+        "T2,,3,3,3,\n"
+        "T3,Ben,6,x,2.5,\n"
+        ",Ben,3,3,3,\n"
+        "T1,Ana,3,5,3,changed my mind\n",
+        encoding="utf-8",
+    )
+    (SCORES / "long_ru.csv").write_bytes(
+        (
+            "Точка контакта;Оценщик;Критерий;Оценка;Комментарий\n"
+            "T4;Ирина;Релевантность;4;\n"
+            "T4;Ирина;Значимость;3;\n"
+            "T4;Ирина;Привлекательность;5;красиво\n"
+            "Call centre;Ирина;Удобство;2;\n"
+            "Call centre;Ирина;Релевантность;0;\n"
+        ).encode("cp1251")
+    )
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Oficina de avaliação"])
+    sheet.append(["Ponto de contato", "Avaliador", "Relevância", "Significado", "Atratividade", "Observações"])
+    sheet.append(["T5", "Rui", 2, 1, 2, "espera longa"])
+    sheet.append(["Billboard", "Rui", 3, 3, None, None])
+    book.save(SCORES / "wide_pt.xlsx")
+    (SCORES / "long_fa.csv").write_text(
+        "نقطه تماس,ارزیاب,معیار,امتیاز\nT2,سارا,جذابیت,۴\nT2,سارا,مرتبط بودن,۵\n", encoding="utf-8"
+    )
+    (SCORES / "no_assessor.csv").write_text("touchpoint,relevance\nT1,4\n", encoding="utf-8")
+
+
 if __name__ == "__main__":
     HERE.mkdir(exist_ok=True)
-    for build in (title_rows_xlsx, multi_sheet_xlsx, russian_cp1251_csv, portuguese_cp1252_tsv, persian_bom_csv,
-                  problems_csv, small_files, legacy_xls_and_ods):
+    SCORES.mkdir(exist_ok=True)
+    for build in (
+        title_rows_xlsx,
+        multi_sheet_xlsx,
+        russian_cp1251_csv,
+        portuguese_cp1252_tsv,
+        persian_bom_csv,
+        problems_csv,
+        small_files,
+        legacy_xls_and_ods,
+        score_files,
+    ):
         build()
     print("fixtures written to", HERE)

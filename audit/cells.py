@@ -1,0 +1,76 @@
+"""Reading one cell: as text, as a number, or as blank.
+
+Cells come from calamine (str, float, int, bool, date, datetime) or from CSV (str).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from datetime import date, datetime, time
+
+Cell = object
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
+_PLAIN_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+_THOUSANDS_COMMA = re.compile(r"[-+]?\d{1,3}(,\d{3})+")
+
+
+def cell_text(cell: Cell) -> str | None:
+    """The cell as stripped text, None when empty."""
+    if type(cell) is str:  # the common case first: most cells are text
+        return cell.strip() or None
+    if cell is None:
+        return None
+    if isinstance(cell, float):
+        if math.isnan(cell):
+            return None
+        return str(int(cell)) if cell.is_integer() else repr(cell)
+    if isinstance(cell, bool):
+        return "yes" if cell else "no"
+    if isinstance(cell, datetime):
+        return cell.isoformat(sep=" ", timespec="minutes") if cell.time() != time() else cell.date().isoformat()
+    if isinstance(cell, date):
+        return cell.isoformat()
+    text = str(cell).strip()
+    return text or None
+
+
+def cell_number(cell: Cell, *, thousands: bool = False) -> float | None:
+    """A number from a cell: Excel numbers as they are, text with a decimal comma or spaces too."""
+    if isinstance(cell, bool) or cell is None:
+        return None
+    if isinstance(cell, int | float):
+        value = float(cell)
+        return value if math.isfinite(value) else None
+    if not isinstance(cell, str):
+        return None
+    text = _SPACES.sub("", cell)
+    if not text:
+        return None
+    if text.count(".") > 1 and "," not in text:
+        text = text.replace(".", "")  # 1.234.567
+    if "," in text and "." in text:
+        # The separator that comes last is the decimal one: 1.234,5 and 1,234.5.
+        text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") else text.replace(",", "")
+    elif "," in text:
+        text = text.replace(",", "") if thousands and _THOUSANDS_COMMA.fullmatch(text) else text.replace(",", ".")
+    if not _PLAIN_NUMBER.fullmatch(text):
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def is_blank(cell: Cell) -> bool:
+    """True for an empty cell; cheap, since every cell of every row passes here."""
+    if cell is None or cell == "":
+        return True
+    if isinstance(cell, str):
+        return not cell.strip()
+    return isinstance(cell, float) and math.isnan(cell)
+
+
+def row_has_data(row: Sequence[Cell]) -> bool:
+    """True when any cell of the row holds something."""
+    return not all(is_blank(c) for c in row)

@@ -1,0 +1,449 @@
+"""The audit's numbers, computed once: coverage, consistency, weak spots, perception gap.
+
+`compute_audit` takes the touchpoints (one row each), the long score table and the stage
+order, and returns one `AuditResult` that the app, the CLI and the Excel export all read.
+Definitions follow docs/method.md; every flag carries a sentence for the report. The
+work is vectorised with pandas: there is no Python loop per touchpoint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+
+from audit.inventory import Inventory
+from audit.scoring import Agreement, agreement, composite, criterion_stats
+from audit.vocabulary import CRITERIA, DEFAULT_STAGES, TYPES, UNASSIGNED_STAGE, default_stage
+
+WEAK_COMPOSITE = 3.0  # a composite below this is weak
+WEAK_CRITERION = 2.0  # a criterion mean at or below this is weak
+IMPORTANT = 3.0  # importance at or above this counts as important
+STRONG = 3.0  # a composite at or above this counts as strong
+INCONSISTENT_SPREAD = 1.5  # channel spread in a stage at or above this is inconsistent
+PERCEPTION_GAP = 1.0  # the team rating a touchpoint this much above its customers is flagged
+LARGEST_SD = 2.0  # the largest population sd possible on a 1-5 scale
+
+QUADRANTS = {
+    (True, False): "Concentrate here",
+    (True, True): "Keep up the good work",
+    (False, False): "Low priority",
+    (False, True): "Possible overkill",
+}
+TOUCHPOINT_COLUMNS = [
+    "id", "name", "stage", "channel", "type", "control", "owner", "importance", "reach", "conversions",
+    "customer_rating",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One flag for the report: what it is about and the sentence that explains it."""
+
+    code: str
+    subject: str
+    message: str
+
+
+@dataclass
+class Coverage:
+    type_matrix: pd.DataFrame  # stages x physical/digital/human: touchpoint counts
+    channel_matrix: pd.DataFrame  # stages x channels: touchpoint counts
+    share: float | None  # filled stage x type cells / all such cells (journey stages only)
+    scoring_share: float | None  # touchpoints with all three criteria scored / touchpoints
+    gaps: list[Finding]
+    assessor_completion: dict[str, float]  # assessor -> scored cells / (touchpoints x 3)
+    untyped: int  # touchpoints with no type, left out of the type matrix
+
+
+@dataclass
+class AuditResult:
+    """Every number of one audit; nothing downstream computes its own."""
+
+    touchpoints: pd.DataFrame  # one row per touchpoint, in inventory order (see _touchpoint_table)
+    stages: pd.DataFrame  # one row per stage, in journey order
+    coverage: Coverage
+    overall_consistency: float | None
+    agreement: Agreement
+    weak_spots: list[str]  # touchpoint ids, highest priority first
+    weakest_stage: Finding | None
+    weak_criterion: Finding | None
+    criterion_means: dict[str, float | None]
+    perception_gaps: list[Finding]
+    uncontrolled: list[str]
+    weights: dict[str, float]
+    assessors: list[str]
+    findings: list[Finding] = field(default_factory=list)  # every flag's sentence, for reports
+
+    @property
+    def mean_composite(self) -> float | None:
+        return as_float(self.touchpoints["composite"].mean())
+
+    def to_json(self) -> dict[str, Any]:
+        """The `metrics --json` object: fractions 0-1, null where not computable."""
+        return _to_json(self)
+
+
+def audit_stages(inventory: Inventory) -> list[str]:
+    """The inventory's stage order, plus default-model stages it lacks when it follows that model.
+
+    A journey in the default model with no Loyalty touchpoint has a gap there, and the
+    coverage should show it.
+    """
+    stages = list(inventory.stages)
+    known = {default_stage(s) for s in stages} - {None}
+    if not known:
+        return stages
+    journey = [s for s in stages if s != UNASSIGNED_STAGE]
+    ordered: list[str] = []
+    by_model = {default_stage(s): s for s in journey}
+    for model_stage in DEFAULT_STAGES:
+        ordered.append(by_model.get(model_stage, model_stage))
+    ordered += [s for s in journey if default_stage(s) is None]
+    return ordered + ([UNASSIGNED_STAGE] if UNASSIGNED_STAGE in stages else [])
+
+
+def inventory_frame(inventory: Inventory) -> pd.DataFrame:
+    """The touchpoint columns compute_audit needs, from an inventory."""
+    records = [{c: getattr(tp, c) for c in TOUCHPOINT_COLUMNS} for tp in inventory.touchpoints]
+    return pd.DataFrame.from_records(records, columns=TOUCHPOINT_COLUMNS)
+
+
+def compute_audit(
+    touchpoints: pd.DataFrame,
+    scores: pd.DataFrame,
+    stages: Sequence[str],
+    weights: Mapping[str, float] | None = None,
+) -> AuditResult:
+    """All metrics of an audit from its touchpoints, its long score table and its stage order."""
+    weights = dict(weights or dict.fromkeys(CRITERIA, 1.0))
+    scores = scores[scores["touchpoint_id"].isin(touchpoints["id"])]
+    table = _touchpoint_table(touchpoints, scores, weights)
+    stage_table = _stage_table(table, stages)
+    coverage = _coverage(table, scores, stages)
+    weak_spots = table[table["weak"]].sort_values(["priority", "composite", "id"], ascending=[False, True, True])
+    criterion_means = {c: as_float(table[f"{c}_mean"].mean()) for c in CRITERIA}
+    result = AuditResult(
+        touchpoints=table,
+        stages=stage_table,
+        coverage=coverage,
+        overall_consistency=_overall_consistency(stage_table),
+        agreement=agreement(scores),
+        weak_spots=weak_spots["id"].tolist(),
+        weakest_stage=_weakest_stage(stage_table),
+        weak_criterion=_weak_criterion(criterion_means),
+        criterion_means=criterion_means,
+        perception_gaps=_perception_findings(table),
+        uncontrolled=table.loc[table["control"] == "uncontrolled", "id"].tolist(),
+        weights=weights,
+        assessors=sorted(scores["assessor"].unique().tolist()),
+    )
+    result.findings = _all_findings(result, weak_spots)
+    return result
+
+
+# --- touchpoints ---------------------------------------------------------------------------
+
+
+def _touchpoint_table(touchpoints: pd.DataFrame, scores: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
+    """Inventory columns, then per criterion mean/median/n/sd/discuss, composite, flags and sentences."""
+    table = touchpoints.reset_index(drop=True).copy()
+    table["importance"] = pd.to_numeric(table["importance"], errors="coerce").fillna(3.0).astype("float64")
+    for column in ("reach", "conversions", "customer_rating"):
+        table[column] = pd.to_numeric(table[column], errors="coerce").astype("float64")
+    wide = cast(pd.DataFrame, criterion_stats(scores).unstack("criterion"))
+    pairs = cast(list[tuple[str, str]], list(wide.columns))
+    wide.columns = pd.Index([f"{criterion}_{stat}" for stat, criterion in pairs])
+    columns = [f"{c}_{stat}" for c in CRITERIA for stat in ("mean", "median", "n", "sd", "discuss")]
+    table = table.join(wide.reindex(columns=columns), on="id")
+    for criterion in CRITERIA:
+        table[f"{criterion}_n"] = table[f"{criterion}_n"].fillna(0).astype("int64")
+        table[f"{criterion}_discuss"] = table[f"{criterion}_discuss"].astype("boolean").fillna(False).astype(bool)
+    means = table[[f"{c}_mean" for c in CRITERIA]].astype("float64")
+    means.columns = list(CRITERIA)
+    table["composite"] = composite(means, weights)
+    table["scored"] = table["composite"].notna()
+    table["conversion_rate"] = table["conversions"] / table["reach"].where(table["reach"] > 0)
+    _weakness(table, means)
+    table["priority"] = table["importance"] * (5 - table["composite"])
+    important = table["importance"] >= IMPORTANT
+    strong = table["composite"] >= STRONG
+    quadrant = pd.Series(None, index=table.index, dtype="object")
+    for (is_important, is_strong), label in QUADRANTS.items():
+        quadrant[table["scored"] & (important == is_important) & (strong == is_strong)] = label
+    table["quadrant"] = quadrant
+    table["perception_gap"] = table["composite"] - table["customer_rating"]
+    table["perception_flag"] = table["perception_gap"] >= PERCEPTION_GAP
+    table["discuss"] = table[[f"{c}_discuss" for c in CRITERIA]].any(axis=1)
+    return table
+
+
+def _weakness(table: pd.DataFrame, means: pd.DataFrame) -> None:
+    """`weak` and `reasons`: composite below 3.0 or any criterion mean at or below 2.0, said in words."""
+    low_composite = table["composite"] < WEAK_COMPOSITE
+    low = means.le(WEAK_CRITERION)
+    table["weak"] = low_composite | low.any(axis=1)
+    weak = table["weak"]
+    parts = [_sentence_part(low_composite & weak, "composite " + _two_decimals(table["composite"]) + " is below 3.0")]
+    for criterion in CRITERIA:
+        text = criterion + " averages " + _two_decimals(means[criterion]) + " (2.0 or lower)"
+        parts.append(_sentence_part(low[criterion] & weak, text))
+    joined = parts[0]
+    for part in parts[1:]:  # four columns, each a whole vector
+        joined = joined + "; " + part
+    joined = joined.str.replace(r"(; )+", "; ", regex=True).str.strip("; ")
+    table["reasons"] = ("Weak: " + joined + ".").where(weak, "")
+
+
+def _sentence_part(mask: pd.Series, text: pd.Series) -> pd.Series:
+    return text.where(mask, "").astype("object")
+
+
+def _two_decimals(values: pd.Series) -> pd.Series:
+    formatted = np.char.mod("%.2f", values.to_numpy(dtype="float64"))
+    return pd.Series(np.where(values.isna(), "", formatted), index=values.index, dtype="object")
+
+
+# --- stages --------------------------------------------------------------------------------
+
+
+def _stage_table(table: pd.DataFrame, stages: Sequence[str]) -> pd.DataFrame:
+    """Per stage: counts, mean composite, sd, consistency index, channel spread, inconsistent flag."""
+    order = list(dict.fromkeys(list(stages) + table["stage"].drop_duplicates().tolist()))
+    scored = table[table["scored"]]
+    by_stage = scored.groupby("stage")["composite"]
+    frame = pd.DataFrame(index=pd.Index(order, name="name"))
+    frame["touchpoints"] = table.groupby("stage").size().reindex(order).fillna(0).astype("int64")
+    frame["scored"] = by_stage.size().reindex(order).fillna(0).astype("int64")
+    frame["mean_composite"] = by_stage.mean().reindex(order)
+    frame["sd"] = by_stage.std(ddof=0).reindex(order)
+    for criterion in CRITERIA:
+        frame[f"{criterion}_mean"] = table.groupby("stage")[f"{criterion}_mean"].mean().reindex(order)
+    frame["consistency_index"] = 1 - frame["sd"] / LARGEST_SD
+    channel_means = scored.dropna(subset=["channel"]).groupby(["stage", "channel"])["composite"].mean()
+    per_stage = channel_means.groupby(level="stage")
+    frame["channel_spread"] = (per_stage.max() - per_stage.min()).reindex(order)
+    frame["inconsistent"] = frame["channel_spread"] >= INCONSISTENT_SPREAD
+    frame["highest_channel"] = per_stage.idxmax().map(_channel_of).reindex(order)
+    frame["lowest_channel"] = per_stage.idxmin().map(_channel_of).reindex(order)
+    return frame.reset_index()
+
+
+def _channel_of(key: object) -> object:
+    return key[1] if isinstance(key, tuple) else key
+
+
+def _overall_consistency(stages: pd.DataFrame) -> float | None:
+    """The stages' consistency indices weighted by how many scored touchpoints each has."""
+    usable = stages[stages["scored"] > 0]
+    if usable.empty:
+        return None
+    return float(np.average(usable["consistency_index"], weights=usable["scored"]))
+
+
+def _weakest_stage(stages: pd.DataFrame) -> Finding | None:
+    scored = stages[(stages["scored"] > 0) & (stages["name"] != UNASSIGNED_STAGE)]
+    if len(scored) < 2:
+        return None
+    row = scored.sort_values("mean_composite", kind="stable").iloc[0]
+    return Finding(
+        "weakest_stage",
+        str(row["name"]),
+        f"{row['name']} is the weakest stage of the journey: its scored touchpoints average "
+        f"{row['mean_composite']:.2f} out of 5.",
+    )
+
+
+def _weak_criterion(means: Mapping[str, float | None]) -> Finding | None:
+    """The lowest criterion, flagged when its average over touchpoints is below 3.0."""
+    known = {c: m for c, m in means.items() if m is not None}
+    if not known:
+        return None
+    lowest = min(known, key=lambda c: known[c])
+    if known[lowest] >= WEAK_COMPOSITE:
+        return None
+    return Finding(
+        "weak_criterion",
+        lowest,
+        f"{lowest.capitalize()} is low across the board: it averages {known[lowest]:.2f} over all scored "
+        "touchpoints, below 3.0.",
+    )
+
+
+# --- coverage ------------------------------------------------------------------------------
+
+
+def _coverage(table: pd.DataFrame, scores: pd.DataFrame, stages: Sequence[str]) -> Coverage:
+    order = list(dict.fromkeys(list(stages) + table["stage"].drop_duplicates().tolist()))
+    type_matrix = _count_matrix(table, "type", order, list(TYPES))
+    channel_order = table["channel"].dropna().drop_duplicates().tolist()
+    channel_matrix = _count_matrix(table, "channel", order, channel_order)
+    journey = [s for s in order if s != UNASSIGNED_STAGE]
+    cells = type_matrix.loc[journey].astype("int64")
+    share = float((cells > 0).to_numpy().mean()) if journey else None
+    complete = table[[f"{c}_n" for c in CRITERIA]].gt(0).all(axis=1)
+    total = len(table)
+    per_assessor = scores.groupby("assessor").size() / (total * len(CRITERIA)) if total else pd.Series(dtype=float)
+    return Coverage(
+        type_matrix=type_matrix,
+        channel_matrix=channel_matrix,
+        share=share,
+        scoring_share=float(complete.mean()) if total else None,
+        gaps=_gaps(table, cells),
+        assessor_completion={str(a): float(v) for a, v in per_assessor.sort_index().items()},
+        untyped=int(table["type"].isna().sum()),
+    )
+
+
+def _count_matrix(table: pd.DataFrame, column: str, stages: list[str], values: list[str]) -> pd.DataFrame:
+    """Stages x values: how many touchpoints of each stage have each value of `column`."""
+    counts = table.groupby(["stage", column]).size().unstack(column)
+    return counts.reindex(index=stages, columns=values).fillna(0).astype("int64")
+
+
+def _gaps(table: pd.DataFrame, cells: pd.DataFrame) -> list[Finding]:
+    """A stage with no touchpoint, or with none of one type: one sentence each, in journey order."""
+    per_stage = table.groupby("stage").size()
+    gaps: list[Finding] = []
+    for stage, row in cells.iterrows():  # one iteration per stage, not per touchpoint
+        if per_stage.get(stage, 0) == 0:
+            gaps.append(Finding("stage_gap", str(stage), f"{stage} has no touchpoint at all."))
+            continue
+        for kind in TYPES:
+            if row[kind] == 0:
+                gaps.append(Finding("type_gap", f"{stage}/{kind}", f"{stage} has no {kind} touchpoint."))
+    return gaps
+
+
+# --- findings ------------------------------------------------------------------------------
+
+
+def _perception_findings(table: pd.DataFrame) -> list[Finding]:
+    flagged = table[table["perception_flag"]]
+    return [
+        Finding(
+            "perception_gap",
+            str(row.id),
+            f"The team rates {row.name} {row.perception_gap:+.2f} above what its customers say "
+            f"({row.composite:.2f} against {row.customer_rating:.2f}).",
+        )
+        for row in flagged.itertuples(index=False)
+    ]
+
+
+def _all_findings(result: AuditResult, weak: pd.DataFrame) -> list[Finding]:
+    findings = [Finding("weak_spot", str(r.id), f"{r.name}: {r.reasons}") for r in weak.itertuples(index=False)]
+    findings += result.coverage.gaps
+    for row in result.stages[result.stages["inconsistent"]].itertuples(index=False):
+        findings.append(
+            Finding(
+                "inconsistent_stage",
+                str(row.name),
+                f"{row.name} feels inconsistent across channels: {row.highest_channel} averages "
+                f"{row.channel_spread:.2f} points above {row.lowest_channel}.",
+            )
+        )
+    findings += [f for f in (result.weakest_stage, result.weak_criterion) if f is not None]
+    findings += result.perception_gaps
+    return findings
+
+
+# --- JSON ----------------------------------------------------------------------------------
+
+
+def as_float(value: object) -> float | None:
+    """A float, or None for NaN and missing values."""
+    if value is None or value is pd.NA:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return None if np.isnan(number) else number
+
+
+def _none_if_na(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _to_json(result: AuditResult) -> dict[str, Any]:
+    table = result.touchpoints
+    touchpoints = []
+    for record in table.to_dict("records"):  # serialising only, the numbers are already computed
+        touchpoints.append(
+            {
+                **{k: _none_if_na(record[k]) for k in ("id", "name", "stage", "channel", "type", "importance")},
+                "criteria": {
+                    c: {
+                        "mean": as_float(record[f"{c}_mean"]),
+                        "median": as_float(record[f"{c}_median"]),
+                        "n": int(record[f"{c}_n"]),
+                        "sd": as_float(record[f"{c}_sd"]),
+                        "discuss": bool(record[f"{c}_discuss"]),
+                    }
+                    for c in CRITERIA
+                },
+                "composite": as_float(record["composite"]),
+                "weak": bool(record["weak"]),
+                "reasons": _none_if_na(record["reasons"]) or None,
+                "priority": as_float(record["priority"]),
+                "quadrant": _none_if_na(record["quadrant"]),
+                "perception_gap": as_float(record["perception_gap"]),
+                "control": _none_if_na(record["control"]),
+                "conversion_rate": as_float(record["conversion_rate"]),
+            }
+        )
+    stages = [
+        {
+            "name": row["name"],
+            "touchpoints": int(row["touchpoints"]),
+            "scored": int(row["scored"]),
+            "mean_composite": as_float(row["mean_composite"]),
+            "sd": as_float(row["sd"]),
+            "consistency_index": as_float(row["consistency_index"]),
+            "channel_spread": as_float(row["channel_spread"]),
+            "inconsistent": bool(row["inconsistent"]),
+        }
+        for row in result.stages.to_dict("records")
+    ]
+    coverage = result.coverage
+    return {
+        "touchpoints": touchpoints,
+        "stages": stages,
+        "coverage": {
+            "share": coverage.share,
+            "scoring_share": coverage.scoring_share,
+            "gaps": [{"subject": g.subject, "message": g.message} for g in coverage.gaps],
+            "assessor_completion": coverage.assessor_completion,
+        },
+        "consistency": {"overall_index": result.overall_consistency},
+        "agreement": {
+            "alpha": result.agreement.alpha,
+            "band": result.agreement.band,
+            "units": result.agreement.units,
+            "assessors": result.agreement.assessors,
+            "message": result.agreement.message,
+        },
+        "weak_spots": result.weak_spots,
+        "weakest_stage": _finding_json(result.weakest_stage),
+        "weak_criterion": _finding_json(result.weak_criterion),
+        "criterion_means": result.criterion_means,
+        "perception_gaps": [{"id": f.subject, "message": f.message} for f in result.perception_gaps],
+        "uncontrolled": result.uncontrolled,
+        "weights": result.weights,
+        "assessors": result.assessors,
+        "findings": [{"code": f.code, "subject": f.subject, "message": f.message} for f in result.findings],
+    }
+
+
+def audit_from_inventory(
+    inventory: Inventory, scores: pd.DataFrame, weights: Mapping[str, float] | None = None
+) -> AuditResult:
+    """compute_audit for an inventory read from a file."""
+    return compute_audit(inventory_frame(inventory), scores, audit_stages(inventory), weights)
+
+
+def _finding_json(finding: Finding | None) -> dict[str, str] | None:
+    return None if finding is None else {"subject": finding.subject, "message": finding.message}
