@@ -1,30 +1,31 @@
-"""Touchpoint Audit: the Streamlit entry point.
+"""Touchpoint Audit: the Streamlit entry point. Page config, navigation and the shared sidebar.
 
-For now it shows the bundled sample inventory and what the importer found in it; the full
-workshop UI (audits, import, scoring, dashboard, export) arrives page by page in `pages/`.
+Run with ./scripts/run. On a first start the bundled sample audit is loaded and opened.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
-from audit.inventory import read_inventory
+from audit.store import StoreError
+from ui import sidebar, state
 
-SAMPLE = Path(__file__).parent / "sample_data" / "northwind_inventory.xlsx"
+st.set_page_config(page_title="Touchpoint Audit", page_icon=":material/fact_check:", layout="wide")
 
+PAGES = [
+    st.Page("views/dashboard.py", title="Dashboard", icon=":material/dashboard:", default=True),
+    st.Page("views/score.py", title="Score", icon=":material/edit_note:"),
+    st.Page("views/inventory.py", title="Inventory", icon=":material/list_alt:"),
+    st.Page("views/import_inventory.py", title="Import", icon=":material/upload_file:"),
+    st.Page("views/export.py", title="Export", icon=":material/download:"),
+    st.Page("views/audits.py", title="Audits", icon=":material/folder_open:"),
+]
 
-@st.cache_data
-def _sample_frame():  # type: ignore[no-untyped-def]
-    inventory = read_inventory(SAMPLE)
-    return inventory, inventory.to_frame()
-
-
-st.set_page_config(page_title="Touchpoint Audit", layout="wide")
-st.title("Touchpoint Audit")
-inventory, frame = _sample_frame()
-st.caption(f"Sample audit: {inventory.file}, sheet '{inventory.sheet}', header on row {inventory.header_row}.")
-st.metric("Touchpoints", len(inventory.touchpoints))
-st.write("Stages in journey order: " + " → ".join(inventory.stages))
-st.dataframe(frame, hide_index=True, key="sample_inventory")
+page = st.navigation(PAGES)  # first, so the navigation is ours even when the store fails below
+try:
+    state.init()
+    sidebar.show()
+except StoreError as error:
+    st.error(f"The audit database cannot be reached: {error} Check TOUCHPOINT_AUDIT_DATABASE_URL and reload.")
+    st.stop()
+page.run()

@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import TextIO
 
 from audit.inventory import Inventory, read_inventory
-from audit.metrics import AuditResult, as_float, audit_from_inventory
+from audit.metrics import AuditResult, as_float, audit_from_inventory, audit_stages, inventory_frame
 from audit.problems import Problem, ReadError
 from audit.reader import MB, Limits
 from audit.scoring import ScoreSet, combine, parse_weights, read_scores, scores_from_inventory
+from audit.store import Store, StoreError
 from audit.vocabulary import FIELDS
+from audit.workbook import AuditMeta, audit_workbook, template_workbook
 
 EXIT_OK, EXIT_NOT_IMPORTABLE, EXIT_UNREADABLE = 0, 1, 2
 
@@ -63,11 +65,29 @@ def build_parser() -> argparse.ArgumentParser:
     _add_reading_options(check)
     check.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
     metrics = commands.add_parser("metrics", help="score an audit: coverage, consistency, weak spots, agreement")
-    metrics.add_argument("file", type=Path, help="the inventory")
+    metrics.add_argument("file", type=Path, nargs="?", help="the inventory (or --audit NAME for a stored audit)")
+    metrics.add_argument("--audit", help="read a stored audit instead of files")
     metrics.add_argument("--scores", action="append", type=Path, default=[], help="a workshop score file (repeatable)")
     metrics.add_argument("--weights", help="criterion weights R,M,A, e.g. 2,1,1 (default: equal)")
     _add_reading_options(metrics)
     metrics.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
+    load = commands.add_parser("import", help="import an inventory (and scores) into a stored audit")
+    load.add_argument("file", type=Path, help="the inventory")
+    load.add_argument("--audit", required=True, help="the audit's name; created when new, updated when it exists")
+    load.add_argument("--client", help="the client, for a new audit")
+    load.add_argument("--scores", action="append", type=Path, default=[], help="a workshop score file (repeatable)")
+    _add_reading_options(load)
+    commands.add_parser("audits", help="list the stored audits")
+    report = commands.add_parser("report", help="write the scored Excel audit")
+    report.add_argument("file", type=Path, nargs="?", help="the inventory (or --audit NAME for a stored audit)")
+    report.add_argument("--audit", help="report a stored audit instead of files")
+    report.add_argument("--scores", action="append", type=Path, default=[], help="a workshop score file (repeatable)")
+    report.add_argument("--weights", help="criterion weights R,M,A, e.g. 2,1,1 (default: equal)")
+    report.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx to write")
+    _add_reading_options(report)
+    template = commands.add_parser("template", help="write a blank inventory template")
+    template.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx to write")
+    template.add_argument("--lang", choices=["en", "ru", "pt", "fa"], default="en", help="the headers' language")
     return parser
 
 
@@ -80,7 +100,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
         return int(stop.code or 0) and EXIT_UNREADABLE
     try:
         return _COMMANDS[args.command](args, out)
-    except (ReadError, _ArgumentError) as error:
+    except (ReadError, StoreError, _ArgumentError) as error:
         print(f"error: {error}", file=err)
         return EXIT_UNREADABLE
     except OSError as error:
@@ -108,14 +128,15 @@ def _metrics(args: argparse.Namespace, out: TextIO) -> int:
         weights = parse_weights(args.weights)
     except ValueError as error:
         raise _ArgumentError(f"--weights: {error}") from None
-    limits = _limits(args)
-    inventory = read_inventory(args.file, sheet=args.sheet, overrides=_parse_map(args.map), limits=limits)
-    if not inventory.can_import:
-        out.write(format_check(inventory))
+    if args.audit:
+        return _stored_metrics(args, out)
+    if args.file is None:
+        raise _ArgumentError("name an inventory file, or a stored audit with --audit NAME.")
+    loaded = _read_with_scores(args)
+    if isinstance(loaded, Inventory):
+        out.write(format_check(loaded))
         return EXIT_NOT_IMPORTABLE
-    sets = [scores_from_inventory(inventory)]
-    sets += [read_scores(path, inventory.touchpoints, limits=limits) for path in args.scores]
-    scores = combine(sets)
+    inventory, scores = loaded
     result = audit_from_inventory(inventory, scores.frame, weights)
     if args.json:
         data = result.to_json() | {"problems": [p.to_dict() for p in inventory.problems + scores.problems]}
@@ -124,6 +145,108 @@ def _metrics(args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.write(format_metrics(inventory, scores, result))
     return EXIT_NOT_IMPORTABLE if any(p.severity == "error" for p in scores.problems) else EXIT_OK
+
+
+def _read_with_scores(args: argparse.Namespace) -> Inventory | tuple[Inventory, ScoreSet]:
+    """The inventory and every score for it; the inventory alone when it cannot be imported."""
+    limits = _limits(args)
+    inventory = read_inventory(args.file, sheet=args.sheet, overrides=_parse_map(args.map), limits=limits)
+    if not inventory.can_import:
+        return inventory
+    sets = [scores_from_inventory(inventory)]
+    sets += [read_scores(path, inventory.touchpoints, limits=limits) for path in args.scores]
+    return inventory, combine(sets)
+
+
+def _stored_metrics(args: argparse.Namespace, out: TextIO) -> int:
+    store = Store.open()
+    try:
+        if args.weights:
+            store.set_weights(args.audit, parse_weights(args.weights))
+        result = store.result(args.audit)
+    finally:
+        store.close()
+    if args.json:
+        json.dump(result.to_json(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(format_result(f"the stored audit '{args.audit}'", result))
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace, out: TextIO) -> int:
+    loaded = _read_with_scores(args)
+    if isinstance(loaded, Inventory):
+        out.write(format_check(loaded))
+        return EXIT_NOT_IMPORTABLE
+    inventory, scores = loaded
+    store = Store.open()
+    try:
+        plan = store.import_inventory(args.audit, inventory, scores.frame, client=args.client)
+    finally:
+        store.close()
+    out.write(f"Imported {inventory.file} into the audit '{args.audit}' ({store.backend}).\n{plan.summary}\n")
+    problems = [p for p in inventory.problems + scores.problems if p.severity != "info"]
+    if problems:
+        out.write(format_problems(problems))
+    return EXIT_OK
+
+
+def _audits(_args: argparse.Namespace, out: TextIO) -> int:
+    store = Store.open()
+    try:
+        infos = store.list_audits()
+    finally:
+        store.close()
+    if not infos:
+        out.write("No audits yet. Import one: python -m audit import INVENTORY --audit NAME\n")
+        return EXIT_OK
+    rows = [("audit", "client", "touchpoints", "assessors", "scores", "updated")]
+    rows += [
+        (a.name, a.client or "-", str(a.touchpoints), str(a.assessors), str(a.scores), f"{a.updated_at:%Y-%m-%d %H:%M}")
+        for a in infos
+    ]
+    out.write("\n".join(_aligned(rows)) + "\n")
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        weights = parse_weights(args.weights)
+    except ValueError as error:
+        raise _ArgumentError(f"--weights: {error}") from None
+    if args.audit:
+        store = Store.open()
+        try:
+            if args.weights:
+                store.set_weights(args.audit, weights)
+            info = store.audit(args.audit)
+            touchpoints, scores = store.touchpoint_frame(args.audit), store.score_frame(args.audit)
+            result = store.result(args.audit)
+        finally:
+            store.close()
+        meta = AuditMeta(info.name, info.client, info.stage_order, info.weights)
+    elif args.file is None:
+        raise _ArgumentError("name an inventory file, or a stored audit with --audit NAME.")
+    else:
+        loaded = _read_with_scores(args)
+        if isinstance(loaded, Inventory):
+            out.write(format_check(loaded))
+            return EXIT_NOT_IMPORTABLE
+        inventory, score_set = loaded
+        touchpoints = inventory_frame(inventory)
+        scores = score_set.frame
+        result = audit_from_inventory(inventory, scores, weights)
+        meta = AuditMeta(Path(inventory.file).stem, None, audit_stages(inventory), weights)
+    args.output.write_bytes(audit_workbook(result, touchpoints, scores, meta))
+    out.write(f"Wrote {args.output}: {len(result.touchpoints)} touchpoints, {len(result.weak_spots)} weak spots.\n")
+    return EXIT_OK
+
+
+def _template(args: argparse.Namespace, out: TextIO) -> int:
+    args.output.write_bytes(template_workbook(args.lang))
+    out.write(f"Wrote {args.output}, a blank inventory with {args.lang} headers.\n")
+    return EXIT_OK
 
 
 def _percent(value: object) -> str:
@@ -138,10 +261,17 @@ def _two(value: object) -> str:
 
 
 def format_metrics(inventory: Inventory, scores: ScoreSet, result: AuditResult) -> str:
-    """The human summary of `metrics`: headline, stages, weak spots, gaps, agreement."""
+    """The human summary of `metrics` for files: the result, then the inputs' problems."""
+    text = format_result(inventory.file, result)
+    problems = [p for p in inventory.problems + scores.problems if p.severity != "info"]
+    return text + ("\n" + format_problems(problems) if problems else "")
+
+
+def format_result(title: str, result: AuditResult) -> str:
+    """Headline, stages, weak spots, findings and agreement."""
     table = result.touchpoints
     lines = [
-        f"Audit of {inventory.file}: {len(table)} touchpoints, {len(result.assessors)} assessor(s) "
+        f"Audit of {title}: {len(table)} touchpoints, {len(result.assessors)} assessor(s) "
         f"({', '.join(result.assessors) or 'none'})",
         f"Scored: {_percent(result.coverage.scoring_share)} of touchpoints on all three criteria; "
         f"mean composite {_two(result.mean_composite)}; consistency {_percent(result.overall_consistency)}; "
@@ -176,9 +306,6 @@ def format_metrics(inventory: Inventory, scores: ScoreSet, result: AuditResult) 
         lines += ["", "Findings"] + [f"  - {f.message}" for f in others]
     if result.uncontrolled:
         lines += ["", f"Uncontrolled touchpoints (monitor and respond): {', '.join(result.uncontrolled)}"]
-    problems = [p for p in inventory.problems + scores.problems if p.severity != "info"]
-    if problems:
-        lines += ["", format_problems(problems).rstrip()]
     return "\n".join(lines) + "\n"
 
 
@@ -228,4 +355,11 @@ def format_problems(problems: Sequence[Problem]) -> str:
     return f"Problems ({head}):\n" + "\n".join("  " + line for line in body) + "\n"
 
 
-_COMMANDS = {"check": _check, "metrics": _metrics}
+_COMMANDS = {
+    "check": _check,
+    "metrics": _metrics,
+    "import": _import,
+    "audits": _audits,
+    "report": _report,
+    "template": _template,
+}

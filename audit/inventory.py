@@ -141,8 +141,12 @@ def parse_inventory(
     sheet: str | None = None,
     overrides: Mapping[str, str] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    ignore: Iterable[str] = (),
 ) -> Inventory:
-    """Choose the sheet, find the header, map the columns and validate every row."""
+    """Choose the sheet, find the header, map the columns and validate every row.
+
+    Columns named in `ignore` are neither mapped nor kept (our own workbook's computed columns).
+    """
     overrides = dict(overrides or {})
     unknown = sorted(set(overrides) - set(FIELDS))
     if unknown:
@@ -154,6 +158,11 @@ def parse_inventory(
         return _empty(source, grid, None, {}, [], problems)
     header_index = find_header_row(grid.rows, overrides)
     headers = _header_texts(grid.rows[header_index])
+    ignored = set(ignore)
+    if ignored:
+        keep = [i for i, h in enumerate(headers) if h not in ignored]
+        grid = Grid(grid.name, [[row[i] for i in keep if i < len(row)] for row in grid.rows])
+        headers = [headers[i] for i in keep]
     mapping, map_problems = map_columns(headers, overrides, header_row=header_index + 1)
     problems += map_problems
     if "name" not in mapping:
@@ -270,7 +279,7 @@ def find_header_row(
     `lookup` says which field a header names: inventory fields by default, score-file
     columns for score files.
     """
-    wanted = {normalize(h) for h in (overrides or {}).values()}
+    wanted = {normalize(h) for h in (overrides or {}).values() if h}
     best_index, best_score = 0, (-1, -1)
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         texts = [c for c in row if isinstance(c, str) and c.strip() and cell_number(c) is None]
@@ -320,7 +329,10 @@ def map_columns(
     mapping: dict[str, int] = {}
     problems: list[Problem] = []
     by_key = {normalize(h): i for i, h in reversed(list(enumerate(headers)))}
+    unmapped = {f for f, header in overrides.items() if not header}  # "" means: no column for this field
     for field_name, header in overrides.items():
+        if not header:
+            continue
         index = by_key.get(normalize(header))
         if index is None:
             columns = ", ".join(h for h in headers if not h.startswith("Column "))
@@ -338,7 +350,7 @@ def map_columns(
     taken = set(mapping.values())
     for index, header in enumerate(headers):
         found = field_for_header(header)
-        if found is None or index in taken:
+        if found is None or index in taken or found in unmapped:
             continue
         if found in mapping:
             first = headers[mapping[found]]

@@ -106,10 +106,23 @@ def audit_stages(inventory: Inventory) -> list[str]:
     return ordered + ([UNASSIGNED_STAGE] if UNASSIGNED_STAGE in stages else [])
 
 
+def filter_touchpoints(touchpoints: pd.DataFrame, chosen: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    """The touchpoints whose column values are among the chosen ones (an empty choice keeps all)."""
+    keep = pd.Series(True, index=touchpoints.index)
+    for column, values in chosen.items():
+        if values:
+            keep &= touchpoints[column].isin(list(values))
+    return touchpoints[keep]
+
+
 def inventory_frame(inventory: Inventory) -> pd.DataFrame:
-    """The touchpoint columns compute_audit needs, from an inventory."""
-    records = [{c: getattr(tp, c) for c in TOUCHPOINT_COLUMNS} for tp in inventory.touchpoints]
-    return pd.DataFrame.from_records(records, columns=TOUCHPOINT_COLUMNS)
+    """The touchpoint columns compute_audit needs, with notes and extra columns, from an inventory.
+
+    The same shape as `Store.touchpoint_frame`, so the workbook can take either.
+    """
+    columns = [*TOUCHPOINT_COLUMNS, "notes", "extra"]
+    records = [{c: getattr(tp, c) for c in columns} for tp in inventory.touchpoints]
+    return pd.DataFrame.from_records(records, columns=columns)
 
 
 def compute_audit(

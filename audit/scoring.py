@@ -19,7 +19,7 @@ import pandas as pd
 from audit.cells import cell_text, is_blank
 from audit.inventory import Inventory, Touchpoint, find_header_row, parse_score, score_problem
 from audit.problems import Problem
-from audit.reader import DEFAULT_LIMITS, Limits, open_source
+from audit.reader import DEFAULT_LIMITS, Limits, Source, open_bytes, open_source
 from audit.vocabulary import CRITERIA, HEADER_INDEX, normalize
 
 SCORE_COLUMNS = ["touchpoint_id", "assessor", "criterion", "score", "note", "source", "row"]
@@ -129,7 +129,18 @@ def read_scores(
     limits: Limits = DEFAULT_LIMITS,
 ) -> ScoreSet:
     """Read a workshop score file, wide or long, matching rows to touchpoints by id or name."""
-    source = open_source(path, name=name, limits=limits)
+    return parse_scores(open_source(path, name=name, limits=limits), touchpoints, sheet=sheet)
+
+
+def read_scores_bytes(
+    data: bytes, name: str, touchpoints: Sequence[Touchpoint], *, limits: Limits = DEFAULT_LIMITS
+) -> ScoreSet:
+    """Read an uploaded score file."""
+    return parse_scores(open_bytes(data, name=name, limits=limits), touchpoints)
+
+
+def parse_scores(source: Source, touchpoints: Sequence[Touchpoint], *, sheet: str | None = None) -> ScoreSet:
+    """Score rows of an opened file."""
     grid = source.grid(sheet if sheet is not None else (source.sheet_names[0] if source.sheet_names else None))
     rows = grid.rows
     if not any(not is_blank(c) for row in rows for c in row):

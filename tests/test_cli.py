@@ -153,3 +153,21 @@ def test_metrics_weights_and_summary() -> None:
 def test_metrics_exit_status(argv: list[str], status: int, stderr: str) -> None:
     got, _, err = run(*argv)
     assert (got, stderr in err, "Traceback" in err) == (status, True, False)
+
+
+def test_import_audits_and_stored_metrics(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("TOUCHPOINT_AUDIT_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    assert run("audits")[1].startswith("No audits yet.")
+    status, out, _ = run("import", str(SAMPLE_INVENTORY), "--scores", str(SAMPLE_SCORES), "--audit", "NW",
+                         "--client", "Northwind Home")  # fmt: skip
+    assert status == 0
+    assert "Touchpoints: 48 new, 0 changed" in out and "Scores: 519 new, 0 changed." in out
+    status, out, _ = run("audits")
+    assert out.splitlines()[1].split()[:6] == ["NW", "Northwind", "Home", "48", "4", "519"]
+    stored = json.loads(run("metrics", "--audit", "NW", "--json")[1])
+    from_files = json.loads(run("metrics", str(SAMPLE_INVENTORY), "--scores", str(SAMPLE_SCORES), "--json")[1])
+    assert stored["weak_spots"] == from_files["weak_spots"]
+    assert stored["agreement"]["alpha"] == pytest.approx(from_files["agreement"]["alpha"])
+    status, _, err = run("metrics", "--audit", "Nope")
+    assert (status, err.strip()) == (2, "error: No audit called 'Nope'. Known audits: NW.")
+    assert run("metrics")[0] == 2

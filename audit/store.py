@@ -1,0 +1,827 @@
+"""Audits kept in a database: SQLite by default, PostgreSQL when a URL is configured.
+
+`Store.open()` reads `TOUCHPOINT_AUDIT_DATABASE_URL` (any SQLAlchemy URL, for example
+`postgresql+psycopg://user:pass@host/db`); without it, a SQLite file in the data folder
+(`TOUCHPOINT_AUDIT_DATA_DIR`, default `data/` in the project). The schema is migrated to
+the newest revision on every open (Alembic, `audit/migrations`).
+
+Nothing typed in a workshop is lost:
+* every score is written the moment it changes, in its own transaction, and
+  `save_score` returns only after the commit;
+* every earlier value is kept in `score_history`, so an overwritten score can be restored;
+* SQLite runs in WAL mode with `synchronous=FULL`, a busy timeout and `BEGIN IMMEDIATE`
+  write transactions, so many browser sessions never see "database is locked";
+* PostgreSQL connections are checked before use (pool pre-ping), so a restarted server
+  costs one reconnect, and a write that fails raises `StoreError`: never reported as saved.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from audit.inventory import Inventory
+from audit.metrics import TOUCHPOINT_COLUMNS, AuditResult, audit_stages, compute_audit
+from audit.scoring import SCORE_COLUMNS, empty_scores
+from audit.vocabulary import CRITERIA, normalize
+
+URL_VARIABLE = "TOUCHPOINT_AUDIT_DATABASE_URL"
+DATA_DIR_VARIABLE = "TOUCHPOINT_AUDIT_DATA_DIR"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 30_000
+
+metadata = sa.MetaData()
+audits = sa.Table(
+    "audits",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("client", sa.String(200)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("stage_order", sa.JSON, nullable=False),
+    sa.Column("weights", sa.JSON, nullable=False),
+    sa.Column("settings", sa.JSON, nullable=False),
+)
+touchpoints = sa.Table(
+    "touchpoints",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("audit_id", sa.Integer, sa.ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("key", sa.String(200), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("stage", sa.String(200), nullable=False),
+    sa.Column("channel", sa.String(200)),
+    sa.Column("type", sa.String(20)),
+    sa.Column("type_inferred", sa.Boolean, nullable=False),
+    sa.Column("control", sa.String(20)),
+    sa.Column("owner", sa.String(200)),
+    sa.Column("importance", sa.Float, nullable=False),
+    sa.Column("reach", sa.Float),
+    sa.Column("conversions", sa.Float),
+    sa.Column("customer_rating", sa.Float),
+    sa.Column("notes", sa.Text),
+    sa.Column("extra", sa.JSON, nullable=False),
+    sa.Column("archived_at", sa.DateTime(timezone=True)),
+)
+assessors = sa.Table(
+    "assessors",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("audit_id", sa.Integer, sa.ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+)
+scores = sa.Table(
+    "scores",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("audit_id", sa.Integer, sa.ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("touchpoint_id", sa.Integer, sa.ForeignKey("touchpoints.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("assessor_id", sa.Integer, sa.ForeignKey("assessors.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("criterion", sa.String(20), nullable=False),
+    sa.Column("value", sa.Integer),
+    sa.Column("note", sa.Text),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+score_history = sa.Table(
+    "score_history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("audit_id", sa.Integer, sa.ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("score_id", sa.Integer, sa.ForeignKey("scores.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("changed_by", sa.String(200), nullable=False),
+    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("old_value", sa.Integer),
+    sa.Column("new_value", sa.Integer),
+    sa.Column("old_note", sa.Text),
+    sa.Column("new_note", sa.Text),
+)
+
+FIELD_COLUMNS = [c for c in TOUCHPOINT_COLUMNS if c != "id"] + ["type_inferred", "notes", "extra"]
+
+
+class StoreError(Exception):
+    """A store operation failed; the message says what was not saved and what to do."""
+
+
+class AuditNotFound(StoreError):
+    """No audit by that name."""
+
+
+@dataclass(frozen=True)
+class AuditInfo:
+    id: int
+    name: str
+    client: str | None
+    created_at: datetime
+    updated_at: datetime
+    stage_order: list[str]
+    weights: dict[str, float]
+    touchpoints: int = 0
+    assessors: int = 0
+    scores: int = 0
+
+
+@dataclass(frozen=True)
+class SavedScore:
+    """What `save_score` wrote: the value before and after."""
+
+    touchpoint: str
+    assessor: str
+    criterion: str
+    old_value: int | None
+    value: int | None
+    note: str | None
+    changed: bool
+
+
+@dataclass
+class ImportPlan:
+    """What importing an inventory into an audit will change, before anything is written."""
+
+    added: list[str] = field(default_factory=list)
+    updated: dict[str, list[str]] = field(default_factory=dict)  # key -> changed fields
+    archived: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    scores_added: int = 0
+    scores_changed: int = 0
+
+    @property
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.added)} new",
+            f"{len(self.updated)} changed",
+            f"{len(self.archived)} archived (kept with their scores)",
+            f"{len(self.restored)} restored from the archive",
+            f"{self.unchanged} unchanged",
+        ]
+        text = "Touchpoints: " + ", ".join(parts) + "."
+        if self.scores_added or self.scores_changed:
+            text += f" Scores: {self.scores_added} new, {self.scores_changed} changed."
+        return text
+
+
+def database_url(url: str | None = None) -> str:
+    """The configured URL, or the default SQLite file (its folder is created)."""
+    url = url or os.environ.get(URL_VARIABLE)
+    if url:
+        return url
+    folder = Path(os.environ.get(DATA_DIR_VARIABLE) or PROJECT_ROOT / "data")
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'touchpoint_audit.db'}"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine set up for many writers: WAL and BEGIN IMMEDIATE on SQLite, pre-ping on PostgreSQL."""
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=30, pool_timeout=60)
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: object) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event below starts transactions
+    cursor = dbapi_connection.cursor()
+    for pragma in ("journal_mode=WAL", "synchronous=FULL", f"busy_timeout={BUSY_TIMEOUT_MS}", "foreign_keys=ON"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # Take the write lock at the start, so two writers queue instead of one failing at upgrade time.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the database to `revision` (the newest by default)."""
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store:
+    """Audits, touchpoints and scores in one database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | None = None, *, migrate: bool = True) -> Store:
+        """Connect to the configured database and bring its schema up to date."""
+        engine = make_engine(database_url(url))
+        try:
+            if migrate:
+                upgrade(engine)
+        except OperationalError as error:
+            raise StoreError(f"Cannot open the database at {engine.url!r}: {error.orig}") from None
+        return cls(engine)
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _write(self, what: str) -> Iterator[Connection]:
+        """A write transaction; any database failure becomes a StoreError that says nothing was saved."""
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except IntegrityError:
+            raise
+        except (OperationalError, DBAPIError) as error:
+            raise StoreError(
+                f"Could not save {what}: the database did not answer ({type(error.orig).__name__}). "
+                "Nothing was saved; try again."
+            ) from error
+
+    # --- audits -------------------------------------------------------------------------
+
+    def create_audit(
+        self,
+        name: str,
+        *,
+        client: str | None = None,
+        stage_order: Sequence[str] = (),
+        weights: Mapping[str, float] | None = None,
+    ) -> AuditInfo:
+        name = name.strip()
+        if not name:
+            raise StoreError("An audit needs a name.")
+        now = _now()
+        values = {
+            "name": name,
+            "client": client,
+            "created_at": now,
+            "updated_at": now,
+            "stage_order": list(stage_order),
+            "weights": dict(weights or dict.fromkeys(CRITERIA, 1.0)),
+            "settings": {},
+        }
+        try:
+            with self._write(f"the audit '{name}'") as connection:
+                connection.execute(audits.insert().values(**values))
+        except IntegrityError:
+            raise StoreError(f"An audit called '{name}' exists already; choose another name.") from None
+        return self.audit(name)
+
+    def audit(self, name: str) -> AuditInfo:
+        with self.engine.connect() as connection:
+            row = connection.execute(sa.select(audits).where(audits.c.name == name)).mappings().first()
+        if row is None:
+            raise AuditNotFound(f"No audit called '{name}'. Known audits: {', '.join(self.audit_names()) or 'none'}.")
+        return _audit_info(row)
+
+    def audit_names(self) -> list[str]:
+        with self.engine.connect() as connection:
+            return list(connection.execute(sa.select(audits.c.name).order_by(audits.c.name)).scalars())
+
+    def list_audits(self) -> list[AuditInfo]:
+        """Every audit with its counts of active touchpoints, assessors and scores."""
+        tp_count = (
+            sa.select(sa.func.count())
+            .where(touchpoints.c.audit_id == audits.c.id, touchpoints.c.archived_at.is_(None))
+            .scalar_subquery()
+        )
+        as_count = sa.select(sa.func.count()).where(assessors.c.audit_id == audits.c.id).scalar_subquery()
+        sc_count = (
+            sa.select(sa.func.count())
+            .where(scores.c.audit_id == audits.c.id, scores.c.value.is_not(None))
+            .scalar_subquery()
+        )
+        query = sa.select(audits, tp_count.label("n_tp"), as_count.label("n_as"), sc_count.label("n_sc"))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query.order_by(audits.c.updated_at.desc())).mappings().all()
+        return [_audit_info(r, r["n_tp"], r["n_as"], r["n_sc"]) for r in rows]
+
+    def delete_audit(self, name: str) -> None:
+        audit = self.audit(name)
+        with self._write(f"the deletion of '{name}'") as connection:
+            for table in (score_history, scores, assessors, touchpoints):
+                connection.execute(table.delete().where(table.c.audit_id == audit.id))
+            connection.execute(audits.delete().where(audits.c.id == audit.id))
+
+    def set_stage_order(self, name: str, stages: Sequence[str]) -> None:
+        self._update_audit(name, stage_order=list(stages))
+
+    def set_weights(self, name: str, weights: Mapping[str, float]) -> None:
+        self._update_audit(name, weights={c: float(weights[c]) for c in CRITERIA})
+
+    def _update_audit(self, name: str, **values: object) -> None:
+        audit = self.audit(name)
+        with self._write(f"the settings of '{name}'") as connection:
+            connection.execute(audits.update().where(audits.c.id == audit.id).values(updated_at=_now(), **values))
+
+    # --- touchpoints --------------------------------------------------------------------
+
+    def touchpoint_frame(self, name: str, *, archived: bool = False) -> pd.DataFrame:
+        """Active touchpoints (or archived ones) in inventory order; `id` is the touchpoint's key."""
+        audit = self.audit(name)
+        query = (
+            sa.select(touchpoints)
+            .where(touchpoints.c.audit_id == audit.id)
+            .where(touchpoints.c.archived_at.is_not(None) if archived else touchpoints.c.archived_at.is_(None))
+            .order_by(touchpoints.c.position)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).mappings().all()
+        columns = TOUCHPOINT_COLUMNS + ["type_inferred", "notes", "extra", "archived_at"]
+        records = [{"id": r["key"], **{c: r[c] for c in columns if c != "id"}} for r in rows]
+        return pd.DataFrame.from_records(records, columns=columns)
+
+    def plan_import(self, name: str, inventory: Inventory, score_frame: pd.DataFrame | None = None) -> ImportPlan:
+        """What `import_inventory` would change in an existing audit; writes nothing."""
+        audit = self.audit(name)
+        with self.engine.connect() as connection:
+            existing = _existing_touchpoints(connection, audit.id)
+            plan, _ = _plan(existing, inventory)
+            if score_frame is not None:
+                keys = {tp.id: _match_key(existing, inventory, tp) for tp in inventory.touchpoints}
+                plan.scores_added, plan.scores_changed = _score_changes(connection, audit.id, score_frame, keys)
+        return plan
+
+    def import_inventory(
+        self,
+        name: str,
+        inventory: Inventory,
+        score_frame: pd.DataFrame | None = None,
+        *,
+        client: str | None = None,
+        changed_by: str = "import",
+    ) -> ImportPlan:
+        """Create or update an audit from an inventory (and scores): match, add, update, archive."""
+        if name not in self.audit_names():
+            self.create_audit(name, client=client, stage_order=audit_stages(inventory))
+        audit = self.audit(name)
+        with self._write(f"the import into '{name}'") as connection:
+            existing = _existing_touchpoints(connection, audit.id)
+            plan, rows = _plan(existing, inventory)
+            _apply_touchpoints(connection, audit.id, existing, rows, plan)
+            order = list(dict.fromkeys(audit.stage_order + audit_stages(inventory)))
+            connection.execute(
+                audits.update().where(audits.c.id == audit.id).values(stage_order=order, updated_at=_now())
+            )
+            if score_frame is not None and not score_frame.empty:
+                keys = {tp.id: row["key"] for tp, row in zip(inventory.touchpoints, rows, strict=True)}
+                plan.scores_added, plan.scores_changed = _write_scores(
+                    connection, audit.id, score_frame, keys, changed_by
+                )
+            if connection.dialect.name == "postgresql":
+                # Fresh statistics, or the planner joins a big import's scores row by row until autovacuum runs.
+                connection.exec_driver_sql("ANALYZE touchpoints, assessors, scores")
+        return plan
+
+    def add_touchpoint(self, name: str, values: Mapping[str, object]) -> str:
+        """A new touchpoint typed in the app; returns its key."""
+        audit = self.audit(name)
+        key = str(values.get("id") or "").strip() or f"tp-new-{int(_now().timestamp() * 1000)}"
+        with self._write(f"the touchpoint '{values.get('name')}'") as connection:
+            position = connection.execute(
+                sa.select(sa.func.coalesce(sa.func.max(touchpoints.c.position), 0)).where(
+                    touchpoints.c.audit_id == audit.id
+                )
+            ).scalar_one()
+            row = _touchpoint_row(values) | {"key": key, "position": position + 1, "audit_id": audit.id}
+            try:
+                connection.execute(touchpoints.insert().values(**row))
+            except IntegrityError:
+                raise StoreError(f"Id '{key}' is taken in this audit; give the touchpoint another id.") from None
+        return key
+
+    def update_touchpoint(self, name: str, key: str, values: Mapping[str, object]) -> None:
+        audit = self.audit(name)
+        changes = {c: values[c] for c in FIELD_COLUMNS if c in values}
+        with self._write(f"the touchpoint '{key}'") as connection:
+            connection.execute(
+                touchpoints.update()
+                .where(touchpoints.c.audit_id == audit.id, touchpoints.c.key == key)
+                .values(**changes)
+            )
+
+    def archive_touchpoint(self, name: str, key: str, *, archived: bool = True) -> None:
+        """Archive (or bring back) a touchpoint; its scores stay."""
+        audit = self.audit(name)
+        with self._write(f"the archiving of '{key}'") as connection:
+            connection.execute(
+                touchpoints.update()
+                .where(touchpoints.c.audit_id == audit.id, touchpoints.c.key == key)
+                .values(archived_at=_now() if archived else None)
+            )
+
+    # --- scores -------------------------------------------------------------------------
+
+    def save_score(
+        self,
+        name: str,
+        key: str,
+        assessor: str,
+        criterion: str,
+        value: int | None,
+        note: str | None = None,
+        *,
+        changed_by: str | None = None,
+        audit_id: int | None = None,
+    ) -> SavedScore:
+        """Write one score now; returns only after the commit. None clears the score (history keeps it)."""
+        if criterion not in CRITERIA:
+            raise StoreError(f"'{criterion}' is not a criterion; use {', '.join(CRITERIA)}.")
+        if value is not None and (isinstance(value, bool) or value not in (1, 2, 3, 4, 5)):
+            raise StoreError(f"{value!r} is not a score; scores are whole numbers 1-5, or empty.")
+        assessor = assessor.strip()
+        if not assessor:
+            raise StoreError("A score needs the name of its assessor.")
+        audit_id = audit_id if audit_id is not None else self.audit(name).id
+        with self._write(f"{assessor}'s {criterion} score of {key}") as connection:
+            tp_id = connection.execute(
+                sa.select(touchpoints.c.id).where(touchpoints.c.audit_id == audit_id, touchpoints.c.key == key)
+            ).scalar()
+            if tp_id is None:
+                raise StoreError(f"No touchpoint '{key}' in the audit '{name}'.")
+            assessor_id = _assessor_id(connection, audit_id, assessor)
+            return _upsert_score(
+                connection, audit_id, tp_id, assessor_id, criterion, value, note, changed_by or assessor, key, assessor
+            )
+
+    def score_frame(self, name: str) -> pd.DataFrame:
+        """Every score of the audit's active touchpoints, in the long shape of audit.scoring.
+
+        Fetched as plain ids through the driver's cursor and mapped to keys and names with
+        pandas: a 10k x 10 audit loads in a fraction of what SQLAlchemy rows would cost.
+        """
+        audit = self.audit(name)
+        query = sa.select(
+            scores.c.touchpoint_id, scores.c.assessor_id, scores.c.criterion, scores.c.value, scores.c.note
+        ).where(scores.c.audit_id == audit.id, scores.c.value.is_not(None))
+        with self.engine.connect() as connection:
+            keys = dict(connection.execute(
+                sa.select(touchpoints.c.id, touchpoints.c.key)
+                .where(touchpoints.c.audit_id == audit.id, touchpoints.c.archived_at.is_(None))
+            ).all())  # fmt: skip
+            names = dict(connection.execute(sa.select(assessors.c.id, assessors.c.name).where(
+                assessors.c.audit_id == audit.id)).all())  # fmt: skip
+            compiled = query.compile(connection, compile_kwargs={"literal_binds": True})
+            cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            cursor.execute(str(compiled))
+            rows = cursor.fetchall()
+            cursor.close()
+        if not rows:
+            return empty_scores()
+        raw = pd.DataFrame.from_records(rows, columns=["tp", "as", "criterion", "score", "note"])
+        raw["touchpoint_id"] = raw["tp"].map(keys)
+        raw = raw.dropna(subset=["touchpoint_id"])  # archived touchpoints
+        frame = pd.DataFrame(
+            {
+                "touchpoint_id": raw["touchpoint_id"].astype(object),
+                "assessor": raw["as"].map(names).astype(object),
+                "criterion": raw["criterion"].astype(object),
+                "score": raw["score"].astype("float64"),
+                "note": raw["note"].astype(object),
+                "source": "store",
+                "row": None,
+            }
+        )
+        return frame[SCORE_COLUMNS].reset_index(drop=True)
+
+    def assessor_names(self, name: str) -> list[str]:
+        audit = self.audit(name)
+        with self.engine.connect() as connection:
+            query = sa.select(assessors.c.name).where(assessors.c.audit_id == audit.id).order_by(assessors.c.name)
+            return list(connection.execute(query).scalars())
+
+    def history(self, name: str, key: str | None = None) -> pd.DataFrame:
+        """Every change of the audit's scores (or one touchpoint's), newest first."""
+        audit = self.audit(name)
+        query = (
+            sa.select(
+                score_history.c.id,
+                touchpoints.c.key.label("touchpoint"),
+                assessors.c.name.label("assessor"),
+                scores.c.criterion,
+                score_history.c.old_value,
+                score_history.c.new_value,
+                score_history.c.old_note,
+                score_history.c.new_note,
+                score_history.c.changed_by,
+                score_history.c.changed_at,
+            )
+            .join(scores, score_history.c.score_id == scores.c.id)
+            .join(touchpoints, scores.c.touchpoint_id == touchpoints.c.id)
+            .join(assessors, scores.c.assessor_id == assessors.c.id)
+            .where(score_history.c.audit_id == audit.id)
+            .order_by(score_history.c.id.desc())
+        )
+        if key is not None:
+            query = query.where(touchpoints.c.key == key)
+        with self.engine.connect() as connection:
+            return pd.DataFrame(connection.execute(query).mappings().all())
+
+    def restore(self, name: str, history_id: int, *, changed_by: str) -> SavedScore:
+        """Put back the value a score had before the change `history_id`."""
+        audit = self.audit(name)
+        with self.engine.connect() as connection:
+            row = (
+                connection.execute(
+                    sa.select(
+                        score_history.c.old_value,
+                        score_history.c.old_note,
+                        scores.c.criterion,
+                        touchpoints.c.key,
+                        assessors.c.name,
+                    )  # fmt: skip
+                    .join(scores, score_history.c.score_id == scores.c.id)
+                    .join(touchpoints, scores.c.touchpoint_id == touchpoints.c.id)
+                    .join(assessors, scores.c.assessor_id == assessors.c.id)
+                    .where(score_history.c.id == history_id, score_history.c.audit_id == audit.id)
+                )
+                .mappings()
+                .first()
+            )
+        if row is None:
+            raise StoreError(f"No change {history_id} in the audit '{name}'.")
+        return self.save_score(
+            name, row["key"], row["name"], row["criterion"], row["old_value"], row["old_note"], changed_by=changed_by
+        )
+
+    def result(self, name: str) -> AuditResult:
+        """The audit's metrics from what is stored now."""
+        audit = self.audit(name)
+        return compute_audit(self.touchpoint_frame(name), self.score_frame(name), audit.stage_order, audit.weights)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _audit_info(row: sa.RowMapping, n_tp: int = 0, n_as: int = 0, n_sc: int = 0) -> AuditInfo:
+    return AuditInfo(
+        id=row["id"],
+        name=row["name"],
+        client=row["client"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        stage_order=list(row["stage_order"]),
+        weights={c: float(w) for c, w in row["weights"].items()},
+        touchpoints=int(n_tp),
+        assessors=int(n_as),
+        scores=int(n_sc),
+    )
+
+
+def _touchpoint_row(values: Mapping[str, object]) -> dict[str, object]:
+    row = {c: values.get(c) for c in FIELD_COLUMNS}
+    row["name"] = str(values.get("name") or "").strip()
+    if not row["name"]:
+        raise StoreError("A touchpoint needs a name.")
+    row["stage"] = str(values.get("stage") or "Unassigned")
+    row["importance"] = float(values.get("importance") or 3.0)  # type: ignore[arg-type]
+    row["type_inferred"] = bool(values.get("type_inferred") or False)
+    row["extra"] = _jsonable(values.get("extra") or {})
+    return row
+
+
+def _jsonable(extra: object) -> dict[str, object]:
+    """Extra columns as JSON-safe values (dates become ISO text)."""
+    result: dict[str, object] = {}
+    for key, value in dict(extra).items():  # type: ignore[call-overload]
+        result[str(key)] = value if isinstance(value, str | int | float | bool) or value is None else str(value)
+    return result
+
+
+def _existing_touchpoints(connection: Connection, audit_id: int) -> dict[str, dict[str, Any]]:
+    query = sa.select(touchpoints).where(touchpoints.c.audit_id == audit_id).order_by(touchpoints.c.position)
+    return {r["key"]: dict(r) for r in connection.execute(query).mappings()}
+
+
+def _match_key(existing: Mapping[str, Mapping[str, Any]], inventory: Inventory, tp: Any) -> str:
+    """The stored key a new touchpoint matches: its id, or (without an id column) its name."""
+    if "id" in inventory.mapping or tp.id in existing:
+        return str(tp.id)
+    by_name: dict[str, list[str]] = {}
+    for key, row in existing.items():
+        by_name.setdefault(normalize(row["name"]), []).append(key)
+    matches = by_name.get(normalize(tp.name), [])
+    return matches[0] if len(matches) == 1 else str(tp.id)
+
+
+def _plan(existing: Mapping[str, Mapping[str, Any]], inventory: Inventory) -> tuple[ImportPlan, list[dict[str, Any]]]:
+    plan = ImportPlan()
+    rows: list[dict[str, Any]] = []
+    for position, tp in enumerate(inventory.touchpoints, start=1):
+        key = _match_key(existing, inventory, tp)
+        values = {c: getattr(tp, c) for c in FIELD_COLUMNS if c != "extra"} | {"extra": _jsonable(tp.extra)}
+        row = _touchpoint_row(values) | {"key": key, "position": position}
+        rows.append(row)
+        old = existing.get(key)
+        if old is None:
+            plan.added.append(key)
+            continue
+        if old["archived_at"] is not None:
+            plan.restored.append(key)
+        changed = [c for c in FIELD_COLUMNS if not _same(old[c], row[c])]
+        if changed:
+            plan.updated[key] = changed
+        elif old["archived_at"] is None:
+            plan.unchanged += 1
+    seen = {r["key"] for r in rows}
+    plan.archived = [k for k, r in existing.items() if k not in seen and r["archived_at"] is None]
+    return plan, rows
+
+
+def _same(old: object, new: object) -> bool:
+    if isinstance(old, float) and isinstance(new, float):
+        return abs(old - new) < 1e-9
+    return old == new or (old in (None, "") and new in (None, ""))
+
+
+def _apply_touchpoints(
+    connection: Connection,
+    audit_id: int,
+    existing: Mapping[str, Mapping[str, Any]],
+    rows: list[dict[str, Any]],
+    plan: ImportPlan,
+) -> None:
+    new_rows = [r | {"audit_id": audit_id, "archived_at": None} for r in rows if r["key"] not in existing]
+    if new_rows:
+        connection.execute(touchpoints.insert(), new_rows)
+    for row in rows:
+        if row["key"] in existing:
+            connection.execute(
+                touchpoints.update()
+                .where(touchpoints.c.audit_id == audit_id, touchpoints.c.key == row["key"])
+                .values(**row, archived_at=None)
+            )
+    if plan.archived:
+        connection.execute(
+            touchpoints.update()
+            .where(touchpoints.c.audit_id == audit_id, touchpoints.c.key.in_(plan.archived))
+            .values(archived_at=_now())
+        )
+
+
+def _assessor_id(connection: Connection, audit_id: int, name: str) -> int:
+    found = connection.execute(
+        sa.select(assessors.c.id).where(assessors.c.audit_id == audit_id, assessors.c.name == name)
+    ).scalar()
+    if found is not None:
+        return int(found)
+    insert = _insert(connection, assessors).values(audit_id=audit_id, name=name).on_conflict_do_nothing()
+    connection.execute(insert)
+    return int(
+        connection.execute(
+            sa.select(assessors.c.id).where(assessors.c.audit_id == audit_id, assessors.c.name == name)
+        ).scalar_one()
+    )
+
+
+def _insert(connection: Connection, table: sa.Table) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT."""
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
+
+
+def _upsert_score(
+    connection: Connection,
+    audit_id: int,
+    tp_id: int,
+    assessor_id: int,
+    criterion: str,
+    value: int | None,
+    note: str | None,
+    changed_by: str,
+    key: str,
+    assessor: str,
+) -> SavedScore:
+    now = _now()
+    connection.execute(
+        _insert(connection, scores)
+        .values(audit_id=audit_id, touchpoint_id=tp_id, assessor_id=assessor_id, criterion=criterion, updated_at=now)
+        .on_conflict_do_nothing()
+    )
+    where = (scores.c.touchpoint_id == tp_id, scores.c.assessor_id == assessor_id, scores.c.criterion == criterion)
+    locked = sa.select(scores.c.id, scores.c.value, scores.c.note).where(*where)
+    if connection.dialect.name == "postgresql":
+        locked = locked.with_for_update()
+    score_id, old_value, old_note = connection.execute(locked).one()
+    changed = old_value != value or (old_note or None) != (note or None)
+    if changed:
+        connection.execute(
+            scores.update().where(scores.c.id == score_id).values(value=value, note=note, updated_at=now)
+        )
+        connection.execute(
+            score_history.insert().values(
+                audit_id=audit_id,
+                score_id=score_id,
+                changed_by=changed_by,
+                changed_at=now,
+                old_value=old_value,
+                new_value=value,
+                old_note=old_note,
+                new_note=note,
+            )
+        )
+    return SavedScore(key, assessor, criterion, old_value, value, note, changed)
+
+
+def _existing_scores(
+    connection: Connection, audit_id: int
+) -> dict[tuple[str, str, str], tuple[int | None, str | None]]:
+    query = (
+        sa.select(touchpoints.c.key, assessors.c.name, scores.c.criterion, scores.c.value, scores.c.note)
+        .join(touchpoints, scores.c.touchpoint_id == touchpoints.c.id)
+        .join(assessors, scores.c.assessor_id == assessors.c.id)
+        .where(scores.c.audit_id == audit_id)
+    )
+    return {(r[0], r[1], r[2]): (r[3], r[4]) for r in connection.execute(query)}
+
+
+def _score_changes(
+    connection: Connection, audit_id: int, frame: pd.DataFrame, keys: Mapping[str, str]
+) -> tuple[int, int]:
+    existing = _existing_scores(connection, audit_id)
+    added = changed = 0
+    for tp, assessor, criterion, value in frame[["touchpoint_id", "assessor", "criterion", "score"]].itertuples(
+        index=False
+    ):
+        old = existing.get((keys.get(tp, tp), assessor, criterion))
+        if old is None or old[0] is None:
+            added += 1
+        elif old[0] != int(value):
+            changed += 1
+    return added, changed
+
+
+def _write_scores(
+    connection: Connection, audit_id: int, frame: pd.DataFrame, keys: Mapping[str, str], changed_by: str
+) -> tuple[int, int]:
+    """Imported scores: new ones inserted, changed ones updated with history, in bulk."""
+    existing = _existing_scores(connection, audit_id)
+    added, changed = _score_changes(connection, audit_id, frame, keys)
+    tp_ids = dict(
+        connection.execute(
+            sa.select(touchpoints.c.key, touchpoints.c.id).where(touchpoints.c.audit_id == audit_id)
+        ).all()
+    )
+    for name in frame["assessor"].drop_duplicates():
+        _assessor_id(connection, audit_id, str(name))
+    as_ids = dict(
+        connection.execute(sa.select(assessors.c.name, assessors.c.id).where(assessors.c.audit_id == audit_id)).all()
+    )
+    now = _now()
+    inserts, updates = [], []
+    for tp, assessor, criterion, value, note in frame[
+        ["touchpoint_id", "assessor", "criterion", "score", "note"]
+    ].itertuples(index=False):
+        key = keys.get(tp, tp)
+        note = None if note is None or (isinstance(note, float) and note != note) else str(note)
+        old = existing.get((key, assessor, criterion))
+        record = {"tp": tp_ids[key], "as": as_ids[assessor], "criterion": criterion, "value": int(value), "note": note}
+        if old is None:
+            inserts.append(record)
+        elif old != (int(value), note):
+            updates.append(record | {"old_value": old[0], "old_note": old[1]})
+    if inserts:
+        connection.execute(
+            scores.insert(),
+            [
+                {"audit_id": audit_id, "touchpoint_id": r["tp"], "assessor_id": r["as"], "criterion": r["criterion"],
+                 "value": r["value"], "note": r["note"], "updated_at": now}
+                for r in inserts
+            ],
+        )  # fmt: skip
+    for r in updates:
+        _upsert_score(connection, audit_id, r["tp"], r["as"], r["criterion"], r["value"], r["note"], changed_by, "", "")
+    return added, changed
