@@ -123,11 +123,15 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if inventory.can_import else EXIT_NOT_IMPORTABLE
 
 
-def _metrics(args: argparse.Namespace, out: TextIO) -> int:
+def _weights(args: argparse.Namespace) -> dict[str, float]:
     try:
-        weights = parse_weights(args.weights)
+        return parse_weights(args.weights)
     except ValueError as error:
         raise _ArgumentError(f"--weights: {error}") from None
+
+
+def _metrics(args: argparse.Namespace, out: TextIO) -> int:
+    weights = _weights(args)
     if args.audit:
         return _stored_metrics(args, out)
     if args.file is None:
@@ -211,10 +215,7 @@ def _audits(_args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _report(args: argparse.Namespace, out: TextIO) -> int:
-    try:
-        weights = parse_weights(args.weights)
-    except ValueError as error:
-        raise _ArgumentError(f"--weights: {error}") from None
+    weights = _weights(args)
     if args.audit:
         store = Store.open()
         try:

@@ -39,6 +39,14 @@ TOUCHPOINT_COLUMNS = [
 ]  # fmt: skip
 
 
+# What a report shows of each touchpoint (the CSV export): inventory fields, then results.
+REPORT_COLUMNS = [
+    *[c for c in TOUCHPOINT_COLUMNS if c not in ("reach", "conversions")],
+    *[f"{c}_{s}" for c in CRITERIA for s in ("mean", "n", "sd")],
+    *["composite", "weak", "reasons", "priority", "quadrant", "perception_gap"],
+]
+
+
 @dataclass(frozen=True)
 class Finding:
     """One flag for the report: what it is about and the sentence that explains it."""

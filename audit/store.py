@@ -347,17 +347,17 @@ class Store:
     def touchpoint_frame(self, name: str, *, archived: bool = False) -> pd.DataFrame:
         """Active touchpoints (or archived ones) in inventory order; `id` is the touchpoint's key."""
         audit = self.audit(name)
+        columns = TOUCHPOINT_COLUMNS + ["type_inferred", "notes", "extra", "archived_at"]
+        selected = [touchpoints.c.key if c == "id" else touchpoints.c[c] for c in columns]
         query = (
-            sa.select(touchpoints)
+            sa.select(*selected)
             .where(touchpoints.c.audit_id == audit.id)
             .where(touchpoints.c.archived_at.is_not(None) if archived else touchpoints.c.archived_at.is_(None))
             .order_by(touchpoints.c.position)
         )
         with self.engine.connect() as connection:
-            rows = connection.execute(query).mappings().all()
-        columns = TOUCHPOINT_COLUMNS + ["type_inferred", "notes", "extra", "archived_at"]
-        records = [{"id": r["key"], **{c: r[c] for c in columns if c != "id"}} for r in rows]
-        return pd.DataFrame.from_records(records, columns=columns)
+            rows = connection.execute(query).all()
+        return pd.DataFrame.from_records([tuple(r) for r in rows], columns=columns)
 
     def plan_import(self, name: str, inventory: Inventory, score_frame: pd.DataFrame | None = None) -> ImportPlan:
         """What `import_inventory` would change in an existing audit; writes nothing."""

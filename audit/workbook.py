@@ -22,13 +22,14 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.formatting.rule import ColorScaleRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
 
 from audit import __version__
 from audit.inventory import Inventory, parse_inventory
@@ -50,8 +51,12 @@ from audit.workshop import RUBRIC, SCALE_WORDS
 META_SHEET = "touchpoint_audit"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+WRAPPED = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 TITLE_FONT = Font(bold=True, size=16, color="1F3864")
+SECTION_FONT = Font(bold=True, size=13)
+BOLD = Font(bold=True)
 WEAK_FILL = PatternFill("solid", fgColor="F8D7DA")
 GAP_FILL = PatternFill("solid", fgColor="F8D7DA")
 SCORE_SCALE = ColorScaleRule(  # type: ignore[no-untyped-call]
@@ -123,20 +128,136 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return safe.to_csv(index=False).encode("utf-8-sig")
 
 
-def _put(sheet: Worksheet, row: int, column: int, value: object) -> Any:
-    """Write a cell; text is always text, never a formula."""
-    if value is not None and not isinstance(value, str | int | float | bool | datetime):
-        value = None if pd.isna(value) else (value.item() if hasattr(value, "item") else str(value))  # type: ignore[call-overload]
-    if isinstance(value, float) and value != value:
-        value = None
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
+class _SheetWriter:
+    """One write-only sheet, written top to bottom.
+
+    Write-only sheets stream their rows, so the export costs little more than a plain dump
+    (bench/bench_export.py). Column widths and frozen panes must be set before the first row,
+    a row's height before that row; styles are registered once per workbook and copied into
+    each cell, since openpyxl's own per-cell style lookup is slow.
+    """
+
+    def __init__(
+        self,
+        book: Workbook,
+        title: str,
+        widths: Sequence[float],
+        *,
+        freeze: str | None = None,
+        header: str | None = None,
+        title_row: bool = False,
+    ) -> None:
+        self.sheet: Any = book.create_sheet(title)
+        _print_setup(self.sheet, header or title, title_row=title_row)  # sheet properties go out with row 1
+        self.widths = list(widths)
+        for index, width in enumerate(self.widths, start=1):
+            self.sheet.column_dimensions[get_column_letter(index)].width = width
+        if freeze:
+            self.sheet.freeze_panes = freeze
+        self.row = 0
+        self.styles: dict[tuple[object, ...], StyleArray] = {}  # keyed by the style constants' ids
+
+    def cell(
+        self,
+        value: object,
+        *,
+        number_format: str | None = None,
+        alignment: Alignment | None = None,
+        font: Font | None = None,
+        fill: PatternFill | None = None,
+    ) -> Any:
+        """A cell whose text is always text, never a formula; plain values need no cell object."""
+        value = _plain(value)
+        formula_like = isinstance(value, str) and value.startswith("=")
+        if number_format is None and alignment is None and font is None and fill is None and not formula_like:
+            return value
+        cell: Any = WriteOnlyCell(self.sheet, value)  # type: ignore[arg-type]
+        key = (number_format, id(alignment), id(font), id(fill))  # styles are module constants: ids are stable
+        cached = self.styles.get(key)
+        if cached is None:
+            for name, style in (
+                ("number_format", number_format),
+                ("alignment", alignment),
+                ("font", font),
+                ("fill", fill),
+            ):
+                if style is not None:
+                    setattr(cell, name, style)
+            self.styles[key] = StyleArray(cell._style) if cell._style is not None else StyleArray()
+        else:
+            cell._style = StyleArray(cached)
+        if formula_like:
+            cell.data_type = "s"
+            cell.quotePrefix = True
+        return cell
+
+    def append(self, cells: Sequence[object], *, height: float | None = None) -> int:
+        """Write the next row (values or cells); returns its row number."""
+        self.row += 1
+        if height:
+            self.sheet.row_dimensions[self.row].height = height
+        self.sheet.append(list(cells))
+        return self.row
+
+    def skip(self, rows: int = 1) -> None:
+        for _ in range(rows):
+            self.append([])
+
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        *,
+        formats: Mapping[str, str] | None = None,
+        wrap: Sequence[str] = (),
+        filter_it: bool = False,
+    ) -> tuple[int, int]:
+        """A header row and the body; returns (header row, last row)."""
+        header_height = _height([str(h) for h in headers], self.widths)
+        top = self.append(
+            [self.cell(h, font=HEADER_FONT, fill=HEADER_FILL, alignment=WRAPPED) for h in headers], height=header_height
+        )
+        number_formats = [(formats or {}).get(h) for h in headers]
+        # Beside wrapped text, cells read best top-aligned; in big tables that styling would double the cost.
+        beside = TOP if wrap and len(rows) <= 500 else None
+        aligned = [WRAPPED if h in wrap else beside for h in headers]
+        wrapped = [i for i, h in enumerate(headers) if h in wrap]
+        for row in rows:
+            height = _height([row[i] for i in wrapped], [self.widths[i] for i in wrapped]) if wrapped else None
+            self.append(
+                [self.cell(v, number_format=number_formats[i], alignment=aligned[i]) for i, v in enumerate(row)],
+                height=height,
+            )
+        if filter_it:
+            self.sheet.auto_filter.ref = f"A{top}:{get_column_letter(max(len(headers), 1))}{max(self.row, top + 1)}"
+        return top, self.row
 
 
-# --- the workbook -------------------------------------------------------------------------------
+def _plain(value: object) -> object:
+    """A value openpyxl can write: None for missing, Python scalars for numpy ones."""
+    if value is None or isinstance(value, str | int | float | bool | datetime):
+        return None if isinstance(value, float) and value != value else value
+    if pd.isna(value):  # type: ignore[call-overload]
+        return None
+    return value.item() if hasattr(value, "item") else str(value)
+
+
+def _height(values: Sequence[object], widths: Sequence[float]) -> float | None:
+    """Row height for wrapped text: spreadsheet apps do not all measure it on opening."""
+    lines = 1
+    for value, width in zip(values, widths, strict=False):
+        if isinstance(value, str) and width:
+            lines = max(lines, sum(max(1, math.ceil(len(p) / max(width - 1, 1))) for p in value.split("\n")))
+    return 15.0 * lines if lines > 1 else None
+
+
+def _widths(headers: Sequence[str], rows: Sequence[Sequence[object]], fixed: Mapping[str, float]) -> list[float]:
+    """Column widths from the headers and the first rows, unless fixed."""
+    widths = []
+    for index, header in enumerate(headers):
+        longest = max([min(len(str(header)), 14), 8] + [len(str(r[index] or "")) for r in rows[:200]])
+        widths.append(fixed.get(header) or min(longest + 2, 40))
+    return widths
 
 
 def audit_workbook(
@@ -158,8 +279,7 @@ def audit_workbook(
         ("Method", lambda b: _method(b, meta)),
         ("", lambda b: _meta(b, meta)),
     ]
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book = Workbook(write_only=True)
     for index, (title, step) in enumerate(steps):
         if progress:
             progress(index / len(steps), f"Writing {title or 'the import data'}...")
@@ -171,68 +291,15 @@ def audit_workbook(
     return buffer.getvalue()
 
 
-def _table(
-    sheet: Worksheet,
-    top: int,
-    headers: Sequence[str],
-    rows: Sequence[Sequence[object]],
-    *,
-    widths: Mapping[str, float] | None = None,
-    formats: dict[str, str] | None = None,
-    wrap: Sequence[str] = (),
-) -> int:
-    """A styled table with an autofilter; returns the row after it. Columns in `wrap` wrap their text."""
-    for column, header in enumerate(headers, start=1):
-        cell = _put(sheet, top, column, header)
-        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    top_aligned = Alignment(vertical="top")
-    for offset, row in enumerate(rows, start=1):
-        for column, value in enumerate(row, start=1):
-            cell = _put(sheet, top + offset, column, value)
-            if wrap:
-                cell.alignment = top_aligned
-    last = get_column_letter(max(len(headers), 1))
-    if top == 1:
-        sheet.auto_filter.ref = f"A1:{last}{max(len(rows) + 1, 2)}"
-        sheet.freeze_panes = "C2" if len(headers) > 4 else "A2"
-    for column, header in enumerate(headers, start=1):
-        letter = get_column_letter(column)
-        longest = max([min(len(str(header)), 14), 8] + [len(str(r[column - 1] or "")) for r in rows[:200]])
-        width = (widths or {}).get(header) or min(longest + 2, 40)
-        sheet.column_dimensions[letter].width = max(sheet.column_dimensions[letter].width or 0, width)
-        _fit_height(sheet, top, str(header), sheet.column_dimensions[letter].width)
-        number_format = (formats or {}).get(header)
-        if number_format:
-            for r in range(top + 1, top + len(rows) + 1):
-                sheet.cell(row=r, column=column).number_format = number_format
-        if header in wrap:
-            for r in range(top + 1, top + len(rows) + 1):
-                cell = sheet.cell(row=r, column=column)
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                _fit_height(sheet, r, cell.value, sheet.column_dimensions[letter].width)
-    return top + len(rows) + 2
-
-
-def _fit_height(sheet: Worksheet, row: int, value: object, width: float | None) -> None:
-    """Make a row tall enough for wrapped text: spreadsheet apps do not all measure it on opening."""
-    if not isinstance(value, str) or not width:
-        return
-    lines = sum(max(1, math.ceil(len(part) / max(width - 1, 1))) for part in value.split("\n"))
-    height = 15.0 * lines
-    current = sheet.row_dimensions[row].height or 15.0
-    sheet.row_dimensions[row].height = max(current, height)
-
-
-def _print_setup(sheet: Worksheet, title: str) -> None:
+def _print_setup(sheet: Any, title: str, *, title_row: bool = True) -> None:
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_options.gridLines = False
-    sheet.HeaderFooter.oddHeader.center.text = title  # type: ignore[union-attr]
-    sheet.HeaderFooter.oddFooter.right.text = "Page &P of &N"  # type: ignore[union-attr]
-    if sheet.max_row > 1 and sheet.freeze_panes:
+    sheet.HeaderFooter.oddHeader.center.text = title
+    sheet.HeaderFooter.oddFooter.right.text = "Page &P of &N"
+    if title_row:
         sheet.print_title_rows = "1:1"
 
 
@@ -240,11 +307,15 @@ def _percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
+SUMMARY_WIDTHS = [30, 46, 14, 14, 14, 14, 14, 14, 14, 12]
+
+
 def _summary(book: Workbook, result: AuditResult, meta: AuditMeta) -> None:
-    sheet = book.create_sheet("Summary")
-    sheet["A1"] = f"Touchpoint audit: {meta.name}"
-    sheet["A1"].font = TITLE_FONT
+    out = _SheetWriter(book, "Summary", SUMMARY_WIDTHS, header=meta.name)
+    out.append([out.cell(f"Touchpoint audit: {meta.name}", font=TITLE_FONT)])
+    out.skip()
     agreement = result.agreement
+    alpha = f"{agreement.alpha:.3f} ({agreement.band})" if agreement.alpha is not None else "not computed"
     facts = [
         ("Client", meta.client or "-"),
         ("Date", datetime.now(UTC).strftime("%Y-%m-%d")),
@@ -254,19 +325,15 @@ def _summary(book: Workbook, result: AuditResult, meta: AuditMeta) -> None:
         ("Mean composite (1-5)", round(result.mean_composite, 2) if result.mean_composite else "-"),
         ("Consistency index", _percent(result.overall_consistency)),
         ("Coverage of stage x type", _percent(result.coverage.share)),
-        (
-            "Agreement (Krippendorff's alpha)",
-            f"{agreement.alpha:.3f} ({agreement.band})" if agreement.alpha is not None else "not computed",
-        ),
+        ("Agreement (Krippendorff's alpha)", alpha),
         ("", agreement.message),
         ("Weak spots", len(result.weak_spots)),
     ]
-    for offset, (label, value) in enumerate(facts, start=3):
-        _put(sheet, offset, 1, label).font = Font(bold=True)
-        _put(sheet, offset, 2, value).alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
-        _fit_height(sheet, offset, value, 40)
-    row = len(facts) + 4
-    _put(sheet, row, 1, "Stages").font = Font(bold=True, size=13)
+    left = Alignment(wrap_text=True, vertical="top", horizontal="left")
+    for label, value in facts:
+        out.append([out.cell(label, font=BOLD), out.cell(value, alignment=left)], height=_height([value], [46]))
+    out.skip()
+    out.append([out.cell("Stages", font=SECTION_FONT)])
     stage_rows = [
         (
             s["name"],
@@ -282,7 +349,6 @@ def _summary(book: Workbook, result: AuditResult, meta: AuditMeta) -> None:
         )
         for s in result.stages.to_dict("records")
     ]
-    stage_top = row + 1
     headers = [
         "Stage",
         "Touchpoints",
@@ -295,33 +361,29 @@ def _summary(book: Workbook, result: AuditResult, meta: AuditMeta) -> None:
         "Channel spread",
         "Inconsistent",
     ]
-    formats = {h: "0.00" for h in ("Composite", "Relevance", "Meaningfulness", "Attractiveness", "Channel spread")}
-    row = _table(sheet, stage_top, headers, stage_rows, formats=formats | {"Consistency": "0%"})
-    _put(sheet, row, 1, "Top weak spots").font = Font(bold=True, size=13)
+    two = {h: "0.00" for h in ("Composite", "Relevance", "Meaningfulness", "Attractiveness", "Channel spread")}
+    stage_top, _ = out.table(headers, stage_rows, formats=two | {"Consistency": "0%"})
+    out.skip()
+    out.append([out.cell("Top weak spots", font=SECTION_FONT)])
     weak = result.touchpoints.set_index("id").loc[result.weak_spots[:10]].reset_index()
     weak_rows = [
-        (r["id"], r["name"], r["stage"], r["owner"], r["priority"], r["reasons"]) for r in weak.to_dict("records")
+        (r["name"], r["reasons"], r["stage"], r["owner"], r["priority"], r["id"]) for r in weak.to_dict("records")
     ]
-    row = _table(
-        sheet,
-        row + 1,
-        ["Id", "Weak spot", "Stage", "Owner", "Priority", "Why"],
+    out.table(
+        ["Weak spot", "Why", "Stage", "Owner", "Priority", "Id"],
         weak_rows,
-        widths={"Why": 60, "Weak spot": 30},
         formats={"Priority": "0.00"},
         wrap=["Weak spot", "Why"],
     )
-    _put(sheet, row, 1, "Findings").font = Font(bold=True, size=13)
-    findings = [f for f in result.findings if f.code != "weak_spot"]
-    for offset, finding in enumerate(findings, start=1):
-        _put(sheet, row + offset, 1, f"• {finding.message}")
-    _journey_chart(sheet, stage_top, len(stage_rows), f"A{row + len(findings) + 2}")
-    sheet.column_dimensions["A"].width = 30
-    sheet.column_dimensions["B"].width = 40
-    _print_setup(sheet, meta.name)
+    out.skip()
+    out.append([out.cell("Findings", font=SECTION_FONT)])
+    for finding in (f for f in result.findings if f.code != "weak_spot"):
+        out.append([f"• {finding.message}"])
+    out.skip()
+    _journey_chart(out.sheet, stage_top, len(stage_rows), f"A{out.row + 1}")
 
 
-def _journey_chart(sheet: Worksheet, top: int, count: int, anchor: str) -> None:
+def _journey_chart(sheet: Any, top: int, count: int, anchor: str) -> None:
     if count == 0:
         return
     chart = LineChart()
@@ -336,15 +398,12 @@ def _journey_chart(sheet: Worksheet, top: int, count: int, anchor: str) -> None:
 
 
 def _touchpoints(book: Workbook, result: AuditResult, touchpoints: pd.DataFrame) -> None:
-    sheet = book.create_sheet("Touchpoints")
     table = result.touchpoints
-    extras = list(
-        dict.fromkeys(k for e in touchpoints.get("extra", pd.Series(dtype=object)) if isinstance(e, dict) for k in e)
-    )
-    extra_by_id = dict(
-        zip(touchpoints["id"], touchpoints.get("extra", pd.Series([{}] * len(touchpoints))), strict=True)
-    )
-    notes = dict(zip(touchpoints["id"], touchpoints.get("notes", pd.Series([None] * len(touchpoints))), strict=True))
+    extra_column = touchpoints["extra"] if "extra" in touchpoints else pd.Series([{}] * len(touchpoints))
+    extras = list(dict.fromkeys(k for e in extra_column if isinstance(e, dict) for k in e))
+    extra_by_id = dict(zip(touchpoints["id"], extra_column, strict=True))
+    notes_column = touchpoints["notes"] if "notes" in touchpoints else pd.Series([None] * len(touchpoints))
+    notes = dict(zip(touchpoints["id"], notes_column, strict=True))
     headers = list(INVENTORY_HEADERS.values()) + extras + list(COMPUTED)
     rows = []
     for record in table.to_dict("records"):
@@ -352,32 +411,34 @@ def _touchpoints(book: Workbook, result: AuditResult, touchpoints: pd.DataFrame)
         inventory = [notes.get(record["id"]) if f == "notes" else record[f] for f in INVENTORY_HEADERS]
         computed = [_computed_value(record, column) for column in COMPUTED.values()]
         rows.append(inventory + [extra.get(k) for k in extras] + computed)
-    formats = {
-        h: "0.00" for h in COMPUTED if h.endswith(("mean", "sd")) or h in ("Composite", "Priority", "Perception gap")
-    }
-    _table(
-        sheet,
-        1,
-        headers,
-        rows,
-        widths={h: 9 for h in COMPUTED if h not in ("Why weak", "Quadrant")}
-        | {"Touchpoint": 28, "Why weak": 45, "Notes": 30, "Quadrant": 14},
-        formats=formats | {"Conversion rate": "0.0%", "Reach": "#,##0", "Conversions": "#,##0"},
-        wrap=["Touchpoint", "Notes", "Why weak"],
-    )
+    fixed = {h: 9.0 for h in COMPUTED if h not in ("Why weak", "Quadrant")}
+    fixed |= {"Touchpoint": 28, "Why weak": 45, "Notes": 30, "Quadrant": 14}
+    out = _SheetWriter(book, "Touchpoints", _widths(headers, rows, fixed), freeze="C2", title_row=True)
     for index, header in enumerate(headers, start=1):
         if header.endswith((" n", " sd")):  # folded: the outline's + shows them
-            dimension = sheet.column_dimensions[get_column_letter(index)]
+            dimension = out.sheet.column_dimensions[get_column_letter(index)]
             dimension.outlineLevel, dimension.hidden = 1, True
-    last = len(rows) + 1
+    two = {
+        h: "0.00" for h in COMPUTED if h.endswith(("mean", "sd")) or h in ("Composite", "Priority", "Perception gap")
+    }
+    formats = two | {"Conversion rate": "0.0%", "Reach": "#,##0", "Conversions": "#,##0"}
+    _, last = out.table(headers, rows, formats=formats, wrap=["Touchpoint", "Notes", "Why weak"], filter_it=True)
+    last = max(last, 2)  # an empty audit still gets valid ranges
     for header in ("Relevance mean", "Meaningfulness mean", "Attractiveness mean", "Composite"):
         letter = get_column_letter(headers.index(header) + 1)
-        sheet.conditional_formatting.add(f"{letter}2:{letter}{last}", SCORE_SCALE)
-    weak_column = headers.index("Weak") + 1
-    for r in range(2, last + 1):
-        if sheet.cell(row=r, column=weak_column).value == "yes":
-            sheet.cell(row=r, column=2).fill = WEAK_FILL
-    _print_setup(sheet, "Touchpoints")
+        out.sheet.conditional_formatting.add(f"{letter}2:{letter}{last}", SCORE_SCALE)
+    out.sheet.conditional_formatting.add(
+        f"B2:B{last}",
+        FormulaRule(
+            # type: ignore[no-untyped-call]
+            formula=[f'${_weak_letter(headers)}2="yes"'],
+            fill=WEAK_FILL,
+        ),
+    )
+
+
+def _weak_letter(headers: list[str]) -> str:
+    return get_column_letter(headers.index("Weak") + 1)
 
 
 def _computed_value(record: Mapping[Hashable, Any], column: str) -> object:
@@ -390,7 +451,6 @@ def _computed_value(record: Mapping[Hashable, Any], column: str) -> object:
 
 
 def _action_plan(book: Workbook, result: AuditResult) -> None:
-    sheet = book.create_sheet("Action plan")
     weak = result.touchpoints.set_index("id").loc[result.weak_spots].reset_index()
     rows = [
         (
@@ -423,61 +483,49 @@ def _action_plan(book: Workbook, result: AuditResult) -> None:
         "Due",
         "Status",
     ]
-    _table(
-        sheet,
-        1,
-        headers,
-        rows,
-        widths={"Why": 50, "Action": 40, "Weak spot": 28, "Owner": 18, "Due": 12},
-        formats={"Priority": "0.00"},
-        wrap=["Weak spot", "Why"],
-    )
+    fixed = {"Why": 50, "Action": 40, "Weak spot": 28, "Owner": 18, "Due": 12, "Status": 14}
+    out = _SheetWriter(book, "Action plan", _widths(headers, rows, fixed), freeze="C2", title_row=True)
+    out.table(headers, rows, formats={"Priority": "0.00"}, wrap=["Weak spot", "Why"], filter_it=True)
+    end = max(len(rows) + 1, 2) + 50  # room for actions added later
     status = DataValidation(type="list", formula1='"Not started,In progress,Done,Dropped"', allow_blank=True)
-    sheet.add_data_validation(status)
-    status.add(f"L2:L{max(len(rows) + 1, 2) + 50}")
+    status.add(f"L2:L{end}")
     due = DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", allow_blank=True)
-    sheet.add_data_validation(due)
-    due.add(f"K2:K{max(len(rows) + 1, 2) + 50}")
+    due.add(f"K2:K{end}")
+    out.sheet.data_validations.append(status)
+    out.sheet.data_validations.append(due)
     if rows:
         chart = BarChart()
         chart.type, chart.title = "bar", "Weak spots by priority"
         count = min(len(rows), 15)
-        chart.add_data(Reference(sheet, min_col=6, min_row=1, max_row=count + 1), titles_from_data=True)
-        chart.set_categories(Reference(sheet, min_col=3, min_row=2, max_row=count + 1))
+        chart.add_data(Reference(out.sheet, min_col=6, min_row=1, max_row=count + 1), titles_from_data=True)
+        chart.set_categories(Reference(out.sheet, min_col=3, min_row=2, max_row=count + 1))
         chart.y_axis.title, chart.height, chart.width = "Priority", 9, 18
         chart.x_axis.scaling.orientation = "maxMin"
-        sheet.add_chart(chart, f"A{len(rows) + 4}")
-    _print_setup(sheet, "Action plan")
+        out.sheet.add_chart(chart, f"A{len(rows) + 4}")
 
 
 def _coverage(book: Workbook, result: AuditResult) -> None:
-    sheet = book.create_sheet("Coverage")
-    row = 1
-    for title, matrix in (
-        ("Stage x type", result.coverage.type_matrix),
-        ("Stage x channel", result.coverage.channel_matrix),
-    ):
-        _put(sheet, row, 1, title).font = Font(bold=True, size=13)
-        rows = [[stage, *values] for stage, values in zip(matrix.index, matrix.to_numpy().tolist(), strict=True)]
-        top = row + 1
-        row = _table(sheet, top, ["Stage", *map(str, matrix.columns)], rows)
-        for r in range(top + 1, top + len(rows) + 1):
-            for c in range(2, len(matrix.columns) + 2):
-                if sheet.cell(row=r, column=c).value == 0 and title == "Stage x type":
-                    sheet.cell(row=r, column=c).fill = GAP_FILL
-    _put(sheet, row, 1, "Gaps").font = Font(bold=True, size=13)
-    for offset, gap in enumerate(result.coverage.gaps, start=1):
-        _put(sheet, row + offset, 1, gap.message)
-    row += len(result.coverage.gaps) + 2
-    _put(sheet, row, 1, "Assessor completion").font = Font(bold=True, size=13)
-    completion = [(a, v) for a, v in result.coverage.assessor_completion.items()]
-    _table(sheet, row + 1, ["Assessor", "Completion"], completion, formats={"Completion": "0%"})
-    sheet.column_dimensions["A"].width = 40
-    _print_setup(sheet, "Coverage")
+    channels = result.coverage.channel_matrix
+    out = _SheetWriter(book, "Coverage", [40] + [14] * max(len(channels.columns), 3))
+    for title, matrix in (("Stage x type", result.coverage.type_matrix), ("Stage x channel", channels)):
+        out.append([out.cell(title, font=SECTION_FONT)])
+        headers = ["Stage", *map(str, matrix.columns)]
+        out.append([out.cell(h, font=HEADER_FONT, fill=HEADER_FILL) for h in headers])
+        for stage, values in zip(matrix.index, matrix.to_numpy().tolist(), strict=True):
+            marks_gaps = title == "Stage x type"
+            out.append([stage, *(out.cell(v, fill=GAP_FILL if marks_gaps and v == 0 else None) for v in values)])
+        out.skip()
+    out.append([out.cell("Gaps", font=SECTION_FONT)])
+    for gap in result.coverage.gaps:
+        out.append([gap.message])
+    out.skip()
+    out.append([out.cell("Assessor completion", font=SECTION_FONT)])
+    out.table(
+        ["Assessor", "Completion"], list(result.coverage.assessor_completion.items()), formats={"Completion": "0%"}
+    )
 
 
 def _consistency(book: Workbook, result: AuditResult) -> None:
-    sheet = book.create_sheet("Consistency")
     rows = [
         (
             s["name"],
@@ -505,36 +553,33 @@ def _consistency(book: Workbook, result: AuditResult) -> None:
         "Worst channel",
         "Inconsistent",
     ]
-    row = _table(
-        sheet,
-        1,
-        headers,
-        rows,
-        formats={"Mean composite": "0.00", "sd": "0.00", "Consistency index": "0%", "Channel spread": "0.00"},
-    )
-    _put(sheet, row, 1, f"Overall consistency index: {_percent(result.overall_consistency)}").font = Font(bold=True)
-    _print_setup(sheet, "Consistency")
+    out = _SheetWriter(book, "Consistency", _widths(headers, rows, {}), freeze="A2", title_row=True)
+    formats = {"Mean composite": "0.00", "sd": "0.00", "Consistency index": "0%", "Channel spread": "0.00"}
+    out.table(headers, rows, formats=formats, filter_it=True)
+    out.skip()
+    out.append([out.cell(f"Overall consistency index: {_percent(result.overall_consistency)}", font=BOLD)])
 
 
 def _scores(book: Workbook, scores: pd.DataFrame, touchpoints: pd.DataFrame) -> None:
-    sheet = book.create_sheet("Scores")
     names = dict(zip(touchpoints["id"], touchpoints["name"], strict=True))
     order = {key: i for i, key in enumerate(touchpoints["id"])}
     wide = scores.pivot_table(index=["touchpoint_id", "assessor"], columns="criterion", values="score", aggfunc="last")
+    wide = wide.reindex(columns=list(CRITERIA)).reset_index()
     notes = scores.dropna(subset=["note"]).groupby(["touchpoint_id", "assessor"])["note"].first()
-    keys = sorted(wide.index, key=lambda k: (order.get(k[0], len(order)), k[1]))
+    wide["note"] = [notes.get(k) for k in zip(wide["touchpoint_id"], wide["assessor"], strict=True)]
+    wide["name"] = wide["touchpoint_id"].map(names)
+    wide["order"] = wide["touchpoint_id"].map(order).fillna(len(order))
+    wide = wide.sort_values(["order", "assessor"], kind="stable")
+    columns = ["touchpoint_id", "name", "assessor", *CRITERIA, "note"]
     rows = [
-        (
-            tp,
-            names.get(tp),
-            assessor,
-            *(_int(wide.loc[(tp, assessor)].get(c)) for c in CRITERIA),
-            notes.get((tp, assessor)),
-        )
-        for tp, assessor in keys
+        tuple(_int(v) if c in CRITERIA else v for c, v in zip(columns, r, strict=True))
+        for r in wide[columns].itertuples(index=False)
     ]
     headers = ["Touchpoint id", "Touchpoint", "Assessor", "Relevance", "Meaningfulness", "Attractiveness", "Note"]
-    _table(sheet, 1, headers, rows, widths={"Touchpoint": 34, "Note": 40})
+    out = _SheetWriter(
+        book, "Scores", _widths(headers, rows, {"Touchpoint": 34, "Note": 40}), freeze="C2", title_row=True
+    )
+    out.table(headers, rows, filter_it=True)
     last = max(len(rows) + 1, 2) + 200  # room for scores added offline
     validation = DataValidation(
         type="whole",
@@ -546,10 +591,9 @@ def _scores(book: Workbook, scores: pd.DataFrame, touchpoints: pd.DataFrame) -> 
         errorTitle="Scores are 1-5",
         error="Type a whole number from 1 (very poor) to 5 (excellent), or leave it empty.",
     )
-    sheet.add_data_validation(validation)
     validation.add(f"D2:F{last}")
-    sheet.conditional_formatting.add(f"D2:F{last}", SCORE_SCALE)
-    _print_setup(sheet, "Scores")
+    out.sheet.data_validations.append(validation)
+    out.sheet.conditional_formatting.add(f"D2:F{last}", SCORE_SCALE)
 
 
 def _int(value: object) -> int | None:
@@ -557,15 +601,10 @@ def _int(value: object) -> int | None:
 
 
 def _method(book: Workbook, meta: AuditMeta) -> None:
-    sheet = book.create_sheet("Method")
     weights = ", ".join(f"{c} {w:g}" for c, w in meta.weights.items())
+    scale = ", ".join(f"{n} {w}" for n, w in SCALE_WORDS.items())
     lines: list[tuple[str, str]] = [
-        (
-            "Scale",
-            "Each assessor scores each touchpoint 1-5: "
-            + ", ".join(f"{n} {w}" for n, w in SCALE_WORDS.items())
-            + ". Empty is not scored, never zero.",
-        ),
+        ("Scale", f"Each assessor scores each touchpoint 1-5: {scale}. Empty is not scored, never zero."),
         *[(c.capitalize(), text) for c, text in RUBRIC.items()],
         ("Weights", weights),
         ("Composite", "Weighted mean of the criterion means, over the criteria that have a score."),
@@ -586,17 +625,14 @@ def _method(book: Workbook, meta: AuditMeta) -> None:
         ),
         ("Generated", f"Touchpoint Audit {__version__}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"),
     ]
-    for row, (label, text) in enumerate(lines, start=1):
-        _put(sheet, row, 1, label).font = Font(bold=True)
-        _put(sheet, row, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.column_dimensions["A"].width = 18
-    sheet.column_dimensions["B"].width = 110
-    _print_setup(sheet, "Method")
+    out = _SheetWriter(book, "Method", [18, 110])
+    for label, text in lines:
+        out.append([out.cell(label, font=BOLD), out.cell(text, alignment=WRAPPED)], height=_height([text], [110]))
 
 
 def _meta(book: Workbook, meta: AuditMeta) -> None:
-    sheet = book.create_sheet(META_SHEET)
-    sheet.sheet_state = "hidden"
+    out = _SheetWriter(book, META_SHEET, [14, 60])
+    out.sheet.sheet_state = "hidden"
     values = {
         "format": "touchpoint-audit/1",
         "name": meta.name,
@@ -605,9 +641,8 @@ def _meta(book: Workbook, meta: AuditMeta) -> None:
         "weights": json.dumps(meta.weights),
         "computed": json.dumps(list(COMPUTED)),
     }
-    for row, (key, value) in enumerate(values.items(), start=1):
-        _put(sheet, row, 1, key)
-        _put(sheet, row, 2, value)
+    for key, value in values.items():
+        out.append([out.cell(key), out.cell(value)])
 
 
 # --- reading it back ----------------------------------------------------------------------------
@@ -748,29 +783,31 @@ def template_workbook(lang: str = "en", rows: int = 200) -> bytes:
     """A blank inventory in one of the four languages, with drop-down lists and instructions."""
     if lang not in TEMPLATE_HEADERS:
         raise ValueError(f"language '{lang}': choose one of {', '.join(TEMPLATE_HEADERS)}")
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book = Workbook(write_only=True)
     inventory_title, help_title = TEMPLATE_SHEETS[lang]
-    sheet = book.create_sheet(inventory_title)
     headers = TEMPLATE_HEADERS[lang]
-    _table(sheet, 1, headers, [], widths={headers[1]: 34, headers[-1]: 40})
-    stages, types, controls = TEMPLATE_CHOICES[lang]
-    for column, choices in ((3, stages), (5, types), (6, controls)):
-        validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
-        sheet.add_data_validation(validation)
-        letter = get_column_letter(column)
-        validation.add(f"{letter}2:{letter}{rows + 1}")
-    for column in (8, 11):
-        validation = DataValidation(type="decimal", operator="between", formula1="1", formula2="5", allow_blank=True)
-        sheet.add_data_validation(validation)
-        letter = get_column_letter(column)
-        validation.add(f"{letter}2:{letter}{rows + 1}")
+    out = _SheetWriter(book, inventory_title, _widths(headers, [], {headers[1]: 34, headers[-1]: 40}), freeze="A2")
     if lang == "fa":
-        sheet.sheet_view.rightToLeft = True
-    instructions = book.create_sheet(help_title)
-    for row, text in enumerate(TEMPLATE_HELP[lang], start=1):
-        _put(instructions, row, 1, text)
-    instructions.column_dimensions["A"].width = 100
+        out.sheet.sheet_view.rightToLeft = True
+    out.table(headers, [])
+    stages, types, controls = TEMPLATE_CHOICES[lang]
+    lists = [
+        (3, DataValidation(type="list", formula1='"' + ",".join(c) + '"', allow_blank=True)) for c in (stages,)
+    ] + [
+        (5, DataValidation(type="list", formula1='"' + ",".join(types) + '"', allow_blank=True)),
+        (6, DataValidation(type="list", formula1='"' + ",".join(controls) + '"', allow_blank=True)),
+    ]
+    ranges = [
+        (c, DataValidation(type="decimal", operator="between", formula1="1", formula2="5", allow_blank=True))
+        for c in (8, 11)
+    ]
+    for column, validation in lists + ranges:
+        letter = get_column_letter(column)
+        validation.add(f"{letter}2:{letter}{rows + 1}")
+        out.sheet.data_validations.append(validation)
+    instructions = _SheetWriter(book, help_title, [100])
+    for text in TEMPLATE_HELP[lang]:
+        instructions.append([text])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

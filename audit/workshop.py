@@ -8,11 +8,14 @@ are only enforced in the browser) and returns what to save and what to refuse.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 
 import pandas as pd
 
 from audit.metrics import filter_touchpoints
+from audit.scoring import composite, criterion_stats
 from audit.vocabulary import CRITERIA
 
 GRID_COLUMNS = ["id", "name", "stage", "channel", "owner", *CRITERIA, "note"]
@@ -174,10 +177,23 @@ def _check_numbers(values: dict[str, object], where: str, problems: list[str]) -
     return True
 
 
-def room(touchpoints: pd.DataFrame, result_table: pd.DataFrame) -> pd.DataFrame:
-    """What the facilitator sees: each touchpoint's mean, n and 'discuss' per criterion."""
-    columns = ["id", "name", "stage"]
+def room(touchpoints: pd.DataFrame, scores: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
+    """What the facilitator sees: each touchpoint's mean and n per criterion, composite, 'discuss'.
+
+    Computed straight from the scores (not the whole audit), since it refreshes every few seconds.
+    """
+    stats = cast(pd.DataFrame, criterion_stats(scores).unstack("criterion"))
+    view = touchpoints[["id", "name", "stage"]].reset_index(drop=True)
+    means = pd.DataFrame(index=view.index)
     for criterion in CRITERIA:
-        columns += [f"{criterion}_mean", f"{criterion}_n"]
-    view = result_table[columns + ["composite", "discuss"]].copy()
-    return view.rename(columns={f"{c}_{s}": f"{c[:1].upper()} {s}" for c in CRITERIA for s in ("mean", "n")})
+        short = criterion[:1].upper()
+        mean = stats["mean"][criterion] if criterion in stats["mean"].columns else pd.Series(dtype="float64")
+        count = stats["n"][criterion] if criterion in stats["n"].columns else pd.Series(dtype="float64")
+        means[criterion] = view["id"].map(mean)
+        view[f"{short} mean"] = means[criterion].round(2)
+        view[f"{short} n"] = view["id"].map(count).fillna(0).astype("int64")
+    view["composite"] = composite(means, weights).round(2)
+    flags = cast(pd.DataFrame, stats["discuss"]) if len(stats) else pd.DataFrame()
+    discuss = flags.fillna(False).astype(bool).any(axis=1) if len(flags) else pd.Series(dtype=bool)
+    view["discuss"] = view["id"].map(discuss).astype("boolean").fillna(False).astype(bool)
+    return view

@@ -194,3 +194,25 @@ def test_export_builds_the_workbook(db: str) -> None:
     test.button(key="build_workbook").click().run()
     assert not test.exception
     assert test.session_state["workbook_bytes"][:2] == b"PK"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_new_empty_audit_renders_everywhere(db: str, page: str) -> None:
+    Store.open(db).create_audit("Empty", stage_order=["Awareness", "Purchase"])
+    test = app(page, audit="Empty", assessor="Zoe")
+    assert not test.exception, test.exception
+    if page == "views/export.py":
+        test.button(key="build_workbook").click().run()
+        assert not test.exception and test.session_state["workbook_bytes"][:2] == b"PK"
+
+
+def test_a_new_upload_starts_from_its_own_mapping(db: str) -> None:
+    test = app("views/import_inventory.py")
+    uk = (REALWORLD / "uk_bereavement_touchpoints.csv").read_bytes()
+    test.file_uploader(key="inventory_upload").set_value(("uk.csv", uk, "text/csv")).run()
+    test.selectbox(key="map_name").set_value("label").run()
+    assert test.session_state["mapping_overrides"] == {"name": "label"}
+    other = (INVENTORIES / "title_rows.xlsx").read_bytes()
+    test.file_uploader(key="inventory_upload").set_value(("acme.xlsx", other, "application/octet-stream")).run()
+    assert test.session_state["mapping_overrides"] == {}
+    assert test.success[0].value.startswith("acme.xlsx: 5 touchpoints")

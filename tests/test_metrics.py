@@ -389,3 +389,14 @@ def test_a_copy_of_a_lone_assessor_changes_no_mean(raw) -> None:  # type: ignore
     left = _numbers(compute_audit(touchpoints(), scores(alone), STAGES))
     right = _numbers(compute_audit(touchpoints(), scores(copied), STAGES))
     assert np.allclose(left["composite"].fillna(-1), right["composite"].fillna(-1))
+
+
+def test_the_room_matches_the_full_computation() -> None:
+    from audit.workshop import room
+
+    view = room(touchpoints(), scores(), dict.fromkeys(("relevance", "meaningfulness", "attractiveness"), 1.0))
+    full = compute_audit(touchpoints(), scores(), STAGES).touchpoints
+    assert view["composite"].tolist()[:3] == [round(v, 2) for v in full["composite"].tolist()[:3]]
+    assert pd.isna(view["composite"].iloc[3])
+    assert view["R n"].tolist() == [3, 2, 3, 0]
+    assert view["discuss"].tolist() == full["discuss"].tolist() == [True, False, False, False]

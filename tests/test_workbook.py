@@ -58,7 +58,10 @@ def test_sheets_and_finish(exported) -> None:  # type: ignore[no-untyped-def]
             "Quadrant", "Discuss", "Perception gap"} <= set(headers)  # fmt: skip
     assert touchpoints.freeze_panes == "C2" and touchpoints.auto_filter.ref.startswith("A1:")
     assert touchpoints.page_setup.orientation == "landscape" and touchpoints.page_setup.fitToWidth == 1
-    assert len(touchpoints.conditional_formatting) == 4
+    rules = {str(cf.sqref): [r.type for r in cf.rules] for cf in touchpoints.conditional_formatting}
+    assert sorted(rules.values()) == [["colorScale"]] * 4 + [["expression"]]  # four colour scales, weak rows red
+    weak_rule = next(cf.rules[0] for cf in touchpoints.conditional_formatting if cf.rules[0].type == "expression")
+    assert weak_rule.formula == [f'${chr(ord("A") + headers.index("Weak"))}2="yes"']
     assert touchpoints.column_dimensions["N"].hidden is False
     scores = book["Scores"]
     [validation] = scores.data_validations.dataValidation

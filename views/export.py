@@ -6,7 +6,7 @@ import re
 
 import streamlit as st
 
-from audit.vocabulary import CRITERIA
+from audit.metrics import REPORT_COLUMNS
 from audit.workbook import AuditMeta, audit_workbook, csv_bytes, template_workbook
 from ui import state
 
@@ -40,28 +40,10 @@ if st.session_state.get("workbook_audit") == audit and "workbook_bytes" in st.se
 
 st.subheader("CSV files")
 result = store.result(audit)
-columns = [
-    "id",
-    "name",
-    "stage",
-    "channel",
-    "type",
-    "control",
-    "owner",
-    "importance",
-    "customer_rating",
-    *[f"{c}_{s}" for c in CRITERIA for s in ("mean", "n", "sd")],
-    "composite",
-    "weak",
-    "reasons",
-    "priority",
-    "quadrant",
-    "perception_gap",
-]
 left, right = st.columns(2)
 left.download_button(
     "Touchpoints with results (.csv)",
-    csv_bytes(result.touchpoints[columns]),
+    csv_bytes(result.touchpoints[REPORT_COLUMNS]),
     file_name=f"{slug}_touchpoints.csv",
     mime="text/csv",
     key="download_touchpoints_csv",

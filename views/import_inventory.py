@@ -28,7 +28,12 @@ if upload is None:
     )
     st.stop()
 
-overrides: dict[str, str] = st.session_state.setdefault("mapping_overrides", {})
+if st.session_state.get("mapping_file") != (upload.name, upload.size):  # a new file starts from its own mapping
+    st.session_state["mapping_file"] = (upload.name, upload.size)
+    st.session_state["mapping_overrides"] = {}
+    for field in FIELDS:  # the dropdowns too, or the last file's choices would unmap this one's columns
+        st.session_state.pop(f"map_{field}", None)
+overrides: dict[str, str] = st.session_state["mapping_overrides"]
 try:
     with st.spinner(f"Reading {upload.name}..."):
         source = open_bytes(upload.getvalue(), name=upload.name)

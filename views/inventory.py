@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from audit.metrics import TOUCHPOINT_COLUMNS
 from audit.store import StoreError
 from audit.vocabulary import CONTROLS, TYPES
 from audit.workshop import inventory_changes
@@ -14,20 +15,7 @@ st.title("Inventory")
 store, audit = state.store(), state.current_audit()
 info = store.audit(audit)
 frame = store.touchpoint_frame(audit)
-columns = [
-    "id",
-    "name",
-    "stage",
-    "channel",
-    "type",
-    "control",
-    "owner",
-    "importance",
-    "reach",
-    "conversions",
-    "customer_rating",
-    "notes",
-]
+columns = [*TOUCHPOINT_COLUMNS, "notes"]
 shown = frame[columns].assign(archive=False)
 st.caption("Edit any cell; add a touchpoint in the empty last row; tick 'archive' to set one aside (its scores stay).")
 edited = st.data_editor(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pandas as pd
 import streamlit as st
 
 from audit.store import StoreError
@@ -33,10 +34,11 @@ with st.popover("The rubric: what 1-5 means"):
         st.markdown(f"**{criterion.capitalize()}**: {text}")
     st.markdown(" · ".join(f"**{n}** {w}" for n, w in SCALE_WORDS.items()))
 
-touchpoints = store.touchpoint_frame(audit)
-grid = score_grid(touchpoints, store.score_frame(audit), assessor)
+info = store.audit(audit)
+touchpoints, scores = store.touchpoint_frame(audit), store.score_frame(audit)
+grid = score_grid(touchpoints, scores, assessor)
 f1, f2, f3 = st.columns(3)
-stages = f1.multiselect("Stage", store.audit(audit).stage_order, key="filter_stage")
+stages = f1.multiselect("Stage", info.stage_order, key="filter_stage")
 channels = f2.multiselect("Channel", sorted(grid["channel"].dropna().unique()), key="filter_channel")
 owners = f3.multiselect("Owner", sorted(grid["owner"].dropna().unique()), key="filter_owner")
 shown = filter_grid(grid, stages=stages, channels=channels, owners=owners)
@@ -57,19 +59,23 @@ edited = st.data_editor(
     column_config=score_column | {"note": st.column_config.TextColumn("Note (evidence)", max_chars=500)},
     width="stretch",
 )
+saved_any = False
 for edit in grid_changes(shown, edited):
     if edit.error:
         st.error(f"{edit.name}, {edit.criterion}: {edit.error}")
         continue
     try:
         saved = store.save_score(audit, edit.key, assessor, edit.criterion, edit.value, edit.note)
+        saved_any = saved_any or saved.changed
         if saved.changed:
             st.toast(f"Saved: {edit.name}, {edit.criterion} = {edit.value or 'empty'}", icon=":material/check:")
     except StoreError as error:
         st.error(f"{edit.name}, {edit.criterion}: {error}")
 
 
-grid = score_grid(touchpoints, store.score_frame(audit), assessor)
+if saved_any:  # read back what this run saved, and what the others saved meanwhile
+    scores = store.score_frame(audit)
+    grid = score_grid(touchpoints, scores, assessor)
 done, total = progress(grid)
 progress_slot.progress(
     done / total if total else 0.0, text=f"{assessor} has scored {done} of {total} cells ({len(grid)} touchpoints)"
@@ -77,17 +83,18 @@ progress_slot.progress(
 
 
 @st.fragment(run_every=5)
-def the_room() -> None:
+def the_room(first_scores: pd.DataFrame | None = None) -> None:
     """Everyone's scores as they arrive, refreshed every few seconds."""
-    result = store.result(audit)
-    view = room(touchpoints, result.touchpoints)
-    scored = int(result.touchpoints["scored"].sum())
+    current = first_scores if first_scores is not None else store.score_frame(audit)
+    view = room(touchpoints, current, info.weights)
+    assessors = current["assessor"].nunique()
+    scored = int(view["composite"].notna().sum())
     st.caption(
-        f"{len(result.assessors)} assessor(s); {scored} of {len(view)} touchpoints scored; "
+        f"{assessors} assessor(s); {scored} of {len(view)} touchpoints scored; "
         f"{int(view['discuss'].sum())} flagged 'discuss' (scores 2 or more points apart)."
     )
     st.dataframe(view, hide_index=True, key="room_table", width="stretch")
 
 
 st.subheader("The room")
-the_room()
+the_room(scores)
