@@ -371,7 +371,12 @@ def map_columns(
 
 def _no_name_column(headers: list[str], header_row: int, overrides: Mapping[str, str]) -> Problem:
     found = ", ".join(h for h in headers if not h.startswith("Column ")) or "none"
-    hint = "" if "name" in overrides else " Choose the column that names each touchpoint with --map name=HEADER."
+    hint = (
+        ""
+        if "name" in overrides
+        else " Choose the column that names each touchpoint: in the app, the 'name' choice under Columns; "
+        "on the command line, --map name=HEADER."
+    )
     return Problem(
         "error",
         "no_name_column",
