@@ -307,6 +307,42 @@ def _percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
+# The stage tables of the Summary and Consistency sheets: header -> column of AuditResult.stages.
+SUMMARY_STAGE_COLUMNS = {
+    "Stage": "name",
+    "Touchpoints": "touchpoints",
+    "Scored": "scored",
+    "Composite": "mean_composite",
+    "Relevance": "relevance_mean",
+    "Meaningfulness": "meaningfulness_mean",
+    "Attractiveness": "attractiveness_mean",
+    "Consistency": "consistency_index",
+    "Channel spread": "channel_spread",
+    "Inconsistent": "inconsistent",
+}
+CONSISTENCY_STAGE_COLUMNS = {
+    "Stage": "name",
+    "Touchpoints": "touchpoints",
+    "Scored": "scored",
+    "Mean composite": "mean_composite",
+    "sd": "sd",
+    "Consistency index": "consistency_index",
+    "Channel spread": "channel_spread",
+    "Best channel": "highest_channel",
+    "Worst channel": "lowest_channel",
+    "Inconsistent": "inconsistent",
+}
+
+
+def _stage_rows(result: AuditResult, columns: Mapping[str, str]) -> tuple[list[str], list[tuple[object, ...]]]:
+    """Headers and one row per stage, with the inconsistent flag as 'yes'."""
+    rows = [
+        tuple(("yes" if s[f] else "") if f == "inconsistent" else s[f] for f in columns.values())
+        for s in result.stages.to_dict("records")
+    ]
+    return list(columns), rows
+
+
 SUMMARY_WIDTHS = [30, 46, 14, 14, 14, 14, 14, 14, 14, 12]
 
 
@@ -334,33 +370,7 @@ def _summary(book: Workbook, result: AuditResult, meta: AuditMeta) -> None:
         out.append([out.cell(label, font=BOLD), out.cell(value, alignment=left)], height=_height([value], [46]))
     out.skip()
     out.append([out.cell("Stages", font=SECTION_FONT)])
-    stage_rows = [
-        (
-            s["name"],
-            s["touchpoints"],
-            s["scored"],
-            s["mean_composite"],
-            s["relevance_mean"],
-            s["meaningfulness_mean"],
-            s["attractiveness_mean"],
-            s["consistency_index"],
-            s["channel_spread"],
-            "yes" if s["inconsistent"] else "",
-        )
-        for s in result.stages.to_dict("records")
-    ]
-    headers = [
-        "Stage",
-        "Touchpoints",
-        "Scored",
-        "Composite",
-        "Relevance",
-        "Meaningfulness",
-        "Attractiveness",
-        "Consistency",
-        "Channel spread",
-        "Inconsistent",
-    ]
+    headers, stage_rows = _stage_rows(result, SUMMARY_STAGE_COLUMNS)
     two = {h: "0.00" for h in ("Composite", "Relevance", "Meaningfulness", "Attractiveness", "Channel spread")}
     stage_top, _ = out.table(headers, stage_rows, formats=two | {"Consistency": "0%"})
     out.skip()
@@ -526,33 +536,7 @@ def _coverage(book: Workbook, result: AuditResult) -> None:
 
 
 def _consistency(book: Workbook, result: AuditResult) -> None:
-    rows = [
-        (
-            s["name"],
-            s["touchpoints"],
-            s["scored"],
-            s["mean_composite"],
-            s["sd"],
-            s["consistency_index"],
-            s["channel_spread"],
-            s["highest_channel"],
-            s["lowest_channel"],
-            "yes" if s["inconsistent"] else "",
-        )
-        for s in result.stages.to_dict("records")
-    ]
-    headers = [
-        "Stage",
-        "Touchpoints",
-        "Scored",
-        "Mean composite",
-        "sd",
-        "Consistency index",
-        "Channel spread",
-        "Best channel",
-        "Worst channel",
-        "Inconsistent",
-    ]
+    headers, rows = _stage_rows(result, CONSISTENCY_STAGE_COLUMNS)
     out = _SheetWriter(book, "Consistency", _widths(headers, rows, {}), freeze="A2", title_row=True)
     formats = {"Mean composite": "0.00", "sd": "0.00", "Consistency index": "0%", "Channel spread": "0.00"}
     out.table(headers, rows, formats=formats, filter_it=True)
