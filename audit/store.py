@@ -367,7 +367,8 @@ class Store:
             plan, _ = _plan(existing, inventory)
             if score_frame is not None:
                 keys = {tp.id: _match_key(existing, inventory, tp) for tp in inventory.touchpoints}
-                plan.scores_added, plan.scores_changed = _score_changes(connection, audit.id, score_frame, keys)
+                existing_scores = _existing_scores(connection, audit.id)
+                plan.scores_added, plan.scores_changed = _score_changes(existing_scores, score_frame, keys)
         return plan
 
     def import_inventory(
@@ -769,9 +770,9 @@ def _existing_scores(
 
 
 def _score_changes(
-    connection: Connection, audit_id: int, frame: pd.DataFrame, keys: Mapping[str, str]
+    existing: Mapping[tuple[str, str, str], tuple[int | None, str | None]], frame: pd.DataFrame, keys: Mapping[str, str]
 ) -> tuple[int, int]:
-    existing = _existing_scores(connection, audit_id)
+    """(new, changed) scores of `frame` against what the audit holds."""
     added = changed = 0
     for tp, assessor, criterion, value in frame[["touchpoint_id", "assessor", "criterion", "score"]].itertuples(
         index=False
@@ -789,7 +790,7 @@ def _write_scores(
 ) -> tuple[int, int]:
     """Imported scores: new ones inserted, changed ones updated with history, in bulk."""
     existing = _existing_scores(connection, audit_id)
-    added, changed = _score_changes(connection, audit_id, frame, keys)
+    added, changed = _score_changes(existing, frame, keys)
     tp_ids = dict(
         connection.execute(
             sa.select(touchpoints.c.key, touchpoints.c.id).where(touchpoints.c.audit_id == audit_id)
@@ -812,7 +813,7 @@ def _write_scores(
         if old is None:
             inserts.append(record)
         elif old != (int(value), note):
-            updates.append(record | {"old_value": old[0], "old_note": old[1]})
+            updates.append(record)  # _upsert_score reads the old value again, under its lock
     if inserts:
         connection.execute(
             scores.insert(),
