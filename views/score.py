@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 
-import pandas as pd
 import streamlit as st
 
 from audit.store import StoreError
@@ -83,9 +82,16 @@ progress_slot.progress(
 
 
 @st.fragment(run_every=5)
-def the_room(first_scores: pd.DataFrame | None = None) -> None:
-    """Everyone's scores as they arrive, refreshed every few seconds."""
-    current = first_scores if first_scores is not None else store.score_frame(audit)
+def the_room() -> None:
+    """Everyone's scores as they arrive, refreshed every few seconds.
+
+    A full run hands over the scores it has just read; a refresh of the fragment alone
+    (which reruns with the full run's arguments, so it must not take them as one) finds
+    none and reads them anew.
+    """
+    current = st.session_state.pop("room_scores", None)
+    if current is None:
+        current = store.score_frame(audit)
     view = room(touchpoints, current, info.weights)
     assessors = current["assessor"].nunique()
     scored = int(view["composite"].notna().sum())
@@ -97,4 +103,5 @@ def the_room(first_scores: pd.DataFrame | None = None) -> None:
 
 
 st.subheader("The room")
-the_room(scores)
+st.session_state["room_scores"] = scores
+the_room()
