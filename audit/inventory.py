@@ -622,20 +622,24 @@ def parse_score(cell: Cell) -> int | None:
     return None if value is None else int(value)
 
 
-def score_problem(cell: Cell) -> tuple[str, str] | None:
-    """(code, message) when a score cell holds something other than empty or a whole 1-5."""
+def score_problem(cell: Cell, consequence: str = "Left unscored.") -> tuple[str, str] | None:
+    """(code, message) when a score cell holds something other than empty or a whole 1-5.
+
+    The one score rule: the importer, the score files and the app's grid all ask it; each
+    says what happens to the refused value (`consequence`).
+    """
     if cell_text(cell) is None:
         return None
     value = cell_number(cell)
     if value is None:
         return (
             "score_not_a_number",
-            f"'{cell_text(cell)}' is not a number; scores are whole numbers 1-5. Left unscored.",
+            f"'{cell_text(cell)}' is not a number; scores are whole numbers 1-5. {consequence}",
         )
     if not 1 <= value <= 5:
-        return "score_out_of_range", f"{value:g} is outside 1-5. Left unscored."
+        return "score_out_of_range", f"{value:g} is outside 1-5. {consequence}"
     if value != int(value):
-        return "score_not_whole", f"{value:g} is not a whole number; scores are 1, 2, 3, 4 or 5. Left unscored."
+        return "score_not_whole", f"{value:g} is not a whole number; scores are 1, 2, 3, 4 or 5. {consequence}"
     return None
 
 

@@ -35,6 +35,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from audit.inventory import Inventory
 from audit.metrics import TOUCHPOINT_COLUMNS, AuditResult, audit_stages, compute_audit
+from audit.phases import Phase, WorkshopState
 from audit.scoring import SCORE_COLUMNS, empty_scores
 from audit.vocabulary import CRITERIA, normalize
 
@@ -56,6 +57,10 @@ audits = sa.Table(
     sa.Column("stage_order", sa.JSON, nullable=False),
     sa.Column("weights", sa.JSON, nullable=False),
     sa.Column("settings", sa.JSON, nullable=False),
+    sa.Column("phase", sa.String(20), nullable=False, server_default=Phase.ROUND1.value),
+    sa.Column("locked", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("round2_keys", sa.JSON),
+    sa.Column("revision", sa.Integer, nullable=False, server_default="0"),
 )
 touchpoints = sa.Table(
     "touchpoints",
@@ -110,6 +115,28 @@ score_history = sa.Table(
     sa.Column("new_value", sa.Integer),
     sa.Column("old_note", sa.Text),
     sa.Column("new_note", sa.Text),
+    sa.Column("round", sa.Integer, nullable=False, server_default="1"),
+)
+join_codes = sa.Table(
+    "join_codes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("audit_id", sa.Integer, sa.ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("code_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+)
+participants = sa.Table(
+    "participants",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("audit_id", sa.Integer, sa.ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("assessor_id", sa.Integer, sa.ForeignKey("assessors.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name_key", sa.String(200), nullable=False),
+    sa.Column("token_hash", sa.String(64), unique=True),
+    sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("removed_at", sa.DateTime(timezone=True)),
 )
 
 FIELD_COLUMNS = [c for c in TOUCHPOINT_COLUMNS if c != "id"] + ["type_inferred", "notes", "extra"]
@@ -327,7 +354,7 @@ class Store:
     def delete_audit(self, name: str) -> None:
         audit = self.audit(name)
         with self._write(f"the deletion of '{name}'") as connection:
-            for table in (score_history, scores, assessors, touchpoints):
+            for table in (score_history, scores, participants, join_codes, assessors, touchpoints):
                 connection.execute(table.delete().where(table.c.audit_id == audit.id))
             connection.execute(audits.delete().where(audits.c.id == audit.id))
 
@@ -469,8 +496,19 @@ class Store:
             if tp_id is None:
                 raise StoreError(f"No touchpoint '{key}' in the audit '{name}'.")
             assessor_id = _assessor_id(connection, audit_id, assessor)
+            state = workshop_state(connection, audit_id)
             return _upsert_score(
-                connection, audit_id, tp_id, assessor_id, criterion, value, note, changed_by or assessor, key, assessor
+                connection,
+                audit_id,
+                tp_id,
+                assessor_id,
+                criterion,
+                value,
+                note,
+                changed_by or assessor,
+                key,
+                assessor,
+                state.round,
             )
 
     def score_frame(self, name: str) -> pd.DataFrame:
@@ -725,6 +763,7 @@ def _upsert_score(
     changed_by: str,
     key: str,
     assessor: str,
+    round_: int = 1,
 ) -> SavedScore:
     now = _now()
     connection.execute(
@@ -752,9 +791,29 @@ def _upsert_score(
                 new_value=value,
                 old_note=old_note,
                 new_note=note,
+                round=round_,
             )
         )
+        bump_revision(connection, audit_id)
     return SavedScore(key, assessor, criterion, old_value, value, note, changed)
+
+
+def bump_revision(connection: Connection, audit_id: int) -> None:
+    """Tell every reader of the audit that its scores or phase changed (the room's change counter)."""
+    connection.execute(
+        audits.update().where(audits.c.id == audit_id).values(revision=audits.c.revision + 1, updated_at=_now())
+    )
+
+
+def workshop_state(connection: Connection, audit_id: int, *, for_update: bool = False) -> WorkshopState:
+    """The audit's phase, lock and revision; `for_update` holds the row until the transaction ends (PostgreSQL)."""
+    query = sa.select(audits.c.phase, audits.c.locked, audits.c.round2_keys, audits.c.revision).where(
+        audits.c.id == audit_id
+    )
+    if for_update and connection.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = connection.execute(query).one()
+    return WorkshopState(Phase(row.phase), bool(row.locked), frozenset(row.round2_keys or ()), int(row.revision))
 
 
 def _existing_scores(
@@ -823,6 +882,21 @@ def _write_scores(
                 for r in inserts
             ],
         )  # fmt: skip
+    state = workshop_state(connection, audit_id)
     for r in updates:
-        _upsert_score(connection, audit_id, r["tp"], r["as"], r["criterion"], r["value"], r["note"], changed_by, "", "")
+        _upsert_score(
+            connection,
+            audit_id,
+            r["tp"],
+            r["as"],
+            r["criterion"],
+            r["value"],
+            r["note"],
+            changed_by,
+            "",
+            "",
+            state.round,
+        )
+    if inserts or updates:
+        bump_revision(connection, audit_id)
     return added, changed

@@ -1,8 +1,10 @@
-"""The scoring grid of a workshop, without a browser: build it, and read back what changed.
+"""A workshop without a browser: the participant's grid and card, the room, the discuss queue.
 
-The score page shows `score_grid(...)` in an editable table and passes the edited copy
-to `grid_changes`, which validates every edited cell on the server (the grid's 1-5 limits
-are only enforced in the browser) and returns what to save and what to refuse.
+The pages show these frames and pass what was edited back here: `grid_changes` reads every
+edited cell as the text that was typed and checks it with the one score rule
+(`inventory.score_problem`), so a 7 is refused with a message, never clamped. `room` is what
+the facilitator watches; `spread` is what a participant sees of one touchpoint after the
+reveal; `discuss_queue` is the order the room talks in, largest spread first.
 """
 
 from __future__ import annotations
@@ -10,15 +12,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import cast
 
 import pandas as pd
 
+from audit.inventory import parse_score, score_problem
 from audit.metrics import filter_touchpoints
-from audit.scoring import composite, criterion_stats
+from audit.scoring import DISCUSS_SPAN, SCALE, composite, criterion_stats
 from audit.vocabulary import CRITERIA
 
 GRID_COLUMNS = ["id", "name", "stage", "channel", "owner", *CRITERIA, "note"]
+NOT_SAVED = "Not saved."
 
 RUBRIC = {
     "relevance": "Does it fit what this customer needs at this moment, their situation, devices and "
@@ -32,27 +35,39 @@ SCALE_WORDS = {1: "very poor", 2: "poor", 3: "adequate", 4: "good", 5: "excellen
 
 @dataclass(frozen=True)
 class ScoreEdit:
-    """One edited cell: a score and the row's note to save, or the reason it was refused."""
+    """One edited score cell: the value to save, or the reason it was refused."""
 
     key: str
     name: str
     criterion: str
+    typed: str | None
     value: int | None
-    note: str | None
     error: str | None = None
 
 
-def score_grid(touchpoints: pd.DataFrame, scores: pd.DataFrame, assessor: str) -> pd.DataFrame:
-    """One row per touchpoint with this assessor's three scores and note (empty where not scored)."""
-    mine = scores[scores["assessor"] == assessor]
-    wide = mine.pivot_table(index="touchpoint_id", columns="criterion", values="score", aggfunc="last")
-    notes = mine.dropna(subset=["note"]).groupby("touchpoint_id")["note"].last()
+@dataclass(frozen=True)
+class NoteEdit:
+    """A row's edited note: saved once, with every criterion of the row."""
+
+    key: str
+    name: str
+    note: str | None
+
+
+def score_grid(touchpoints: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
+    """One row per touchpoint with one assessor's scores and note as text (empty where not scored).
+
+    `own` holds that assessor's rows (touchpoint_id, criterion, score, note). Every column is
+    text, so the grid's schema never changes with the values and the browser never clamps.
+    """
     grid = touchpoints[["id", "name", "stage", "channel", "owner"]].copy().reset_index(drop=True)
+    scored = own.dropna(subset=["score"])
     for criterion in CRITERIA:
-        values = grid["id"].map(wide[criterion]) if criterion in wide.columns else pd.Series(pd.NA, index=grid.index)
-        grid[criterion] = values.astype("Float64").astype("Int64")
-    grid["note"] = grid["id"].map(notes).astype("object")
-    return grid[GRID_COLUMNS]
+        values = scored[scored["criterion"] == criterion].set_index("touchpoint_id")["score"]
+        grid[criterion] = grid["id"].map(values.map(lambda v: str(int(v))))
+    notes = own.dropna(subset=["note"]).groupby("touchpoint_id")["note"].last()
+    grid["note"] = grid["id"].map(notes)
+    return grid[GRID_COLUMNS].astype("string")
 
 
 def filter_grid(grid: pd.DataFrame, *, stages: list[str], channels: list[str], owners: list[str]) -> pd.DataFrame:
@@ -60,56 +75,55 @@ def filter_grid(grid: pd.DataFrame, *, stages: list[str], channels: list[str], o
     return filter_touchpoints(grid, {"stage": stages, "channel": channels, "owner": owners}).reset_index(drop=True)
 
 
-def progress(grid: pd.DataFrame) -> tuple[int, int]:
-    """(scored cells, all cells) of this assessor's grid."""
-    cells = grid[list(CRITERIA)]
-    return int(cells.notna().sum().sum()), cells.size
+def progress(own: pd.DataFrame, keys: list[str]) -> tuple[int, int]:
+    """(touchpoints with all three criteria scored, touchpoints) of one assessor."""
+    return len(fully_scored(own) & set(keys)), len(keys)
 
 
-def grid_changes(before: pd.DataFrame, after: pd.DataFrame) -> list[ScoreEdit]:
-    """Every cell that differs between the grid shown and the grid edited, validated.
+def fully_scored(own: pd.DataFrame) -> set[str]:
+    """The touchpoints one assessor has scored on every criterion."""
+    scored = own.dropna(subset=["score"])
+    counts = scored.groupby("touchpoint_id")["criterion"].nunique()
+    return set(counts[counts == len(CRITERIA)].index)
 
-    A note belongs to the row: when it changes, all three criteria are saved with it.
-    """
+
+def grid_changes(before: pd.DataFrame, after: pd.DataFrame) -> tuple[list[ScoreEdit], list[NoteEdit]]:
+    """Every cell that differs between two states of the grid, each score checked by the score rule."""
     edits: list[ScoreEdit] = []
+    notes: list[NoteEdit] = []
     for index in before.index.intersection(after.index):
         old, new = before.loc[index], after.loc[index]
-        note = _note(new["note"])
-        note_changed = _note(old["note"]) != note
+        key, name = str(old["id"]), str(old["name"])
         for criterion in CRITERIA:
-            if note_changed or not _same(old[criterion], new[criterion]):
-                value, error = _validate(new[criterion])
-                edits.append(ScoreEdit(str(old["id"]), str(old["name"]), criterion, value, note, error))
-    return edits
+            typed = _text(new[criterion])
+            if typed != _text(old[criterion]):
+                edits.append(_score_edit(key, name, criterion, typed))
+        if _text(new["note"]) != _text(old["note"]):
+            notes.append(NoteEdit(key, name, _text(new["note"])))
+    return edits, notes
 
 
-def _same(old: object, new: object) -> bool:
-    if _missing(old) and _missing(new):
-        return True
-    return not _missing(old) and not _missing(new) and float(old) == float(new)  # type: ignore[arg-type]
+def refused_cells(shown: pd.DataFrame, edited: pd.DataFrame) -> list[ScoreEdit]:
+    """The cells of the edited grid that still hold a value the score rule refuses."""
+    edits, _ = grid_changes(shown, edited)
+    return [edit for edit in edits if edit.error]
+
+
+def _score_edit(key: str, name: str, criterion: str, typed: str | None) -> ScoreEdit:
+    problem = score_problem(typed, NOT_SAVED)
+    if problem:
+        return ScoreEdit(key, name, criterion, typed, None, problem[1])
+    return ScoreEdit(key, name, criterion, typed, parse_score(typed))
+
+
+def _text(value: object) -> str | None:
+    if _missing(value):
+        return None
+    return str(value).strip() or None
 
 
 def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
-def _note(value: object) -> str | None:
-    if _missing(value):
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _validate(value: object) -> tuple[int | None, str | None]:
-    if _missing(value):
-        return None, None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None, f"'{value}' is not a number; scores are whole numbers 1-5. Not saved."
-    if not number.is_integer() or not 1 <= number <= 5:
-        return None, f"{value} is not a score; scores are whole numbers 1-5. Not saved."
-    return int(number), None
 
 
 @dataclass
@@ -178,22 +192,66 @@ def _check_numbers(values: dict[str, object], where: str, problems: list[str]) -
 
 
 def room(touchpoints: pd.DataFrame, scores: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
-    """What the facilitator sees: each touchpoint's mean and n per criterion, composite, 'discuss'.
+    """What the facilitator watches: each touchpoint's mean and n per criterion, composite, spread, 'discuss'.
 
-    Computed straight from the scores (not the whole audit), since it refreshes every few seconds.
+    Computed straight from the scores (not the whole audit); an audit with no score yet gives
+    the touchpoints with empty means, n 0 and nothing to discuss.
     """
-    stats = cast(pd.DataFrame, criterion_stats(scores).unstack("criterion"))
     view = touchpoints[["id", "name", "stage"]].reset_index(drop=True)
+    stats = criterion_stats(scores)
     means = pd.DataFrame(index=view.index)
+    span = pd.Series(0.0, index=view.index)
     for criterion in CRITERIA:
         short = criterion[:1].upper()
-        mean = stats["mean"][criterion] if criterion in stats["mean"].columns else pd.Series(dtype="float64")
-        count = stats["n"][criterion] if criterion in stats["n"].columns else pd.Series(dtype="float64")
-        means[criterion] = view["id"].map(mean)
-        view[f"{short} mean"] = means[criterion].round(2)
-        view[f"{short} n"] = view["id"].map(count).fillna(0).astype("int64")
-    view["composite"] = composite(means, weights).round(2)
-    flags = cast(pd.DataFrame, stats["discuss"]) if len(stats) else pd.DataFrame()
-    discuss = flags.fillna(False).astype(bool).any(axis=1) if len(flags) else pd.Series(dtype=bool)
-    view["discuss"] = view["id"].map(discuss).astype("boolean").fillna(False).astype(bool)
+        mine = stats.xs(criterion, level="criterion") if criterion in stats.index.get_level_values(1) else None
+        means[criterion] = view["id"].map(mine["mean"]) if mine is not None else float("nan")
+        view[f"{short} mean"] = means[criterion].astype("float64").round(2)
+        counts = view["id"].map(mine["n"]) if mine is not None else pd.Series(0, index=view.index)
+        view[f"{short} n"] = counts.fillna(0).astype("int64")
+        if mine is not None:
+            spans = view["id"].map(mine["span"]).fillna(0.0).astype("float64")
+            span = span.where(span >= spans, spans)
+    discuss = span >= DISCUSS_SPAN
+    view["composite"] = composite(means.astype("float64"), weights).round(2)
+    view["spread"] = span.astype("int64")
+    view["discuss"] = discuss.astype(bool)
     return view
+
+
+def discuss_queue(view: pd.DataFrame) -> pd.DataFrame:
+    """The room's flagged touchpoints, largest spread first (then journey order): what to talk about."""
+    flagged = view[view["discuss"]].copy()
+    flagged["order"] = range(len(flagged))
+    return flagged.sort_values(["spread", "order"], ascending=[False, True]).drop(columns="order")
+
+
+@dataclass(frozen=True)
+class Spread:
+    """How the room scored one touchpoint on one criterion: what a participant sees after the reveal."""
+
+    counts: dict[int, int]
+    mean: float | None
+    n: int
+    low: int | None
+    high: int | None
+
+    @property
+    def discuss(self) -> bool:
+        return self.low is not None and self.high is not None and self.high - self.low >= DISCUSS_SPAN
+
+    @property
+    def sentence(self) -> str:
+        if not self.n:
+            return "Nobody has scored this yet."
+        counts = ", ".join(f"{self.counts[v]}x {v}" for v in SCALE if self.counts[v])
+        text = f"The room: {counts} (mean {self.mean:.1f}, {self.n} scored)."
+        return text + (" Scores 2 or more points apart: to discuss." if self.discuss else "")
+
+
+def spread(scores: pd.DataFrame, key: str, criterion: str) -> Spread:
+    """The room's scores of one touchpoint and criterion."""
+    values = scores.loc[(scores["touchpoint_id"] == key) & (scores["criterion"] == criterion), "score"].dropna()
+    counts = {v: int((values == v).sum()) for v in SCALE}
+    if values.empty:
+        return Spread(counts, None, 0, None, None)
+    return Spread(counts, float(values.mean()), len(values), int(values.min()), int(values.max()))

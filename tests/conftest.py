@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+
+from audit.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -12,6 +18,7 @@ INVENTORIES = DATA / "inventories"
 REALWORLD = DATA / "realworld"
 SAMPLE_INVENTORY = ROOT / "sample_data" / "northwind_inventory.xlsx"
 SAMPLE_SCORES = ROOT / "sample_data" / "northwind_scores.csv"
+ADMIN_URL = os.environ.get("TOUCHPOINT_AUDIT_TEST_DATABASE_URL")
 
 
 def where(problems) -> list[tuple[str, int | None, str | None]]:  # type: ignore[no-untyped-def]
@@ -22,3 +29,38 @@ def where(problems) -> list[tuple[str, int | None, str | None]]:  # type: ignore
 @pytest.fixture
 def sample_inventory_path() -> Path:
     return SAMPLE_INVENTORY
+
+
+def postgres_database() -> Iterator[str]:
+    """A fresh database on the test server, dropped afterwards."""
+    if not ADMIN_URL:
+        pytest.fail(
+            "PostgreSQL is needed for the store's tests: run ./scripts/test (it starts one), "
+            "or set TOUCHPOINT_AUDIT_TEST_DATABASE_URL to a superuser URL."
+        )
+    name = f"ta_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = sa.make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'audit.db'}"
+    else:
+        yield from postgres_database()
+
+
+@pytest.fixture
+def store(url: str) -> Iterator[Store]:
+    opened = Store.open(url)
+    yield opened
+    opened.close()

@@ -9,59 +9,22 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from conftest import ROOT, SAMPLE_INVENTORY, SAMPLE_SCORES
+from conftest import ROOT, SAMPLE_INVENTORY, SAMPLE_SCORES, postgres_database
 from store_writer import cells
 
 from audit.inventory import read_inventory, read_inventory_bytes
 from audit.metrics import audit_from_inventory
 from audit.scoring import combine, read_scores, scores_from_inventory
+from audit.phases import Phase
 from audit.store import Store, StoreError, make_engine, upgrade
+from audit.workshops import Workshops
 
-ADMIN_URL = os.environ.get("TOUCHPOINT_AUDIT_TEST_DATABASE_URL")
 RESTART = os.environ.get("TOUCHPOINT_AUDIT_TEST_PG_RESTART")
 WRITER = str(ROOT / "tests" / "store_writer.py")
-
-
-def _postgres_database() -> Iterator[str]:
-    """A fresh database on the test server, dropped afterwards."""
-    if not ADMIN_URL:
-        pytest.fail(
-            "PostgreSQL is needed for the store's tests: run ./scripts/test (it starts one), "
-            "or set TOUCHPOINT_AUDIT_TEST_DATABASE_URL to a superuser URL."
-        )
-    name = f"ta_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = sa.make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'audit.db'}"
-    else:
-        yield from _postgres_database()
-
-
-@pytest.fixture
-def store(url: str) -> Iterator[Store]:
-    opened = Store.open(url)
-    yield opened
-    opened.close()
 
 
 def sample() -> tuple:  # type: ignore[type-arg]
@@ -264,7 +227,10 @@ def test_a_database_at_the_first_revision_upgrades_with_its_data(url: str) -> No
     store.save_score("Old", "T1", "Ana", "relevance", 5)
     assert store.history("Old")[["old_value", "new_value"]].values.tolist() == [[4, 5]]
     with store.engine.connect() as connection:
-        assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert connection.execute(sa.text("SELECT round FROM score_history")).scalar() == 1
+    state = Workshops(store).state("Old")  # an existing audit starts its workshop in round 1, open
+    assert (state.phase, state.locked, state.revision) == (Phase.ROUND1, False, 1)
     store.close()
 
 
@@ -358,7 +324,7 @@ def test_a_writer_killed_mid_write_loses_nothing_it_reported_saved(store: Store,
 def test_postgresql_restart_between_two_writes() -> None:
     if not RESTART:
         pytest.fail("TOUCHPOINT_AUDIT_TEST_PG_RESTART is needed: run ./scripts/test, which starts the server.")
-    for url in _postgres_database():
+    for url in postgres_database():
         store = Store.open(url)
         store.import_inventory("A", read_inventory_bytes(b"id,name\nT1,Site\n", "a.csv"))
         store.save_score("A", "T1", "Ana", "relevance", 2)

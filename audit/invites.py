@@ -1,0 +1,79 @@
+"""Join codes, participant tokens and participant names: the rules, without storage.
+
+A join code (`K7QM-42XD`) lets people into one audit's workshop: eight characters from an
+alphabet with no look-alikes (no 0/O, 1/I/L, Z (for 2), 5/S, 8/B), read aloud or typed from a
+projected screen, case and dashes ignored. A participant token is long and random and lives
+in the participant's URL. Both are stored only as SHA-256 digests: the database can check
+one, never show it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY234679"
+CODE_LENGTH = 8
+TOKEN_BYTES = 24  # 192 bits, 32 URL-safe characters
+NAME_MAX = 60
+
+
+class InviteError(ValueError):
+    """A join code, token or name that cannot be used; the message says why, for the participant."""
+
+
+def new_code() -> str:
+    """A fresh join code, formatted for reading: `K7QM-42XD`."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return format_code(raw)
+
+
+def format_code(code: str) -> str:
+    raw = normalize_code(code)
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def normalize_code(typed: str) -> str:
+    """The code's eight characters from what someone typed (any case, spaces and dashes ignored)."""
+    raw = re.sub(r"[\s\-_.]", "", typed or "").upper()
+    if not raw:
+        raise InviteError("Type the join code shown by the facilitator, for example K7QM-42XD.")
+    wrong = sorted({c for c in raw if c not in CODE_ALPHABET})
+    if wrong or len(raw) != CODE_LENGTH:
+        raise InviteError(
+            f"'{typed.strip()}' is not a join code: a code has {CODE_LENGTH} letters and digits, like K7QM-42XD."
+        )
+    return raw
+
+
+def digest(secret: str) -> str:
+    """What the store keeps of a code or token."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def code_digest(code: str) -> str:
+    return digest(normalize_code(code))
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def clean_name(typed: str) -> str:
+    """A participant's name as it will be shown: trimmed, inner spaces collapsed; refused when unusable."""
+    name = " ".join(unicodedata.normalize("NFC", typed or "").split())
+    if not name:
+        raise InviteError("Type your name, so the facilitator knows whose scores these are.")
+    if len(name) > NAME_MAX:
+        raise InviteError(f"That name is {len(name)} characters long; keep it under {NAME_MAX + 1}.")
+    if any(unicodedata.category(c).startswith("C") for c in name):
+        raise InviteError("That name holds control characters; type it again with letters, digits and spaces.")
+    return name
+
+
+def name_key(name: str) -> str:
+    """Two names are the same person's when this is equal: case, accents and spacing ignored."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())

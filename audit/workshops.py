@@ -1,0 +1,407 @@
+"""A workshop's records in the store: join codes, participants and their tokens, phases, and
+participants' scores checked against the phase inside the transaction that writes them.
+
+    workshops = Workshops(store)
+    code = workshops.issue_code("Northwind", created_by="local")      # shown once, kept hashed
+    participant, token = workshops.join(code, "Alice")                # token goes in her URL
+    workshops.score_as(workshops.participant(token), "AW-01", "relevance", 4)
+    workshops.set_phase("Northwind", Phase.REVEALED)
+
+Exceptions (all `StoreError`, so a page shows their message as it is):
+    JoinRefused      a join code or name that cannot be used now
+    ScoringRefused   a participant's score refused by the workshop's phase or lock
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from audit.invites import InviteError, clean_name, code_digest, digest, name_key, new_code, new_token
+from audit.phases import Phase, WorkshopState, refusal, transition_error
+from audit.scoring import SCORE_COLUMNS, empty_scores
+from audit.store import (
+    AuditNotFound,
+    SavedScore,
+    Store,
+    StoreError,
+    _now,
+    _upsert_score,
+    assessors,
+    audits,
+    bump_revision,
+    join_codes,
+    participants,
+    score_history,
+    scores,
+    touchpoints,
+    workshop_state,
+)
+from audit.vocabulary import CRITERIA
+
+
+class JoinRefused(StoreError):
+    """A join code or a name that cannot be used; the message is for the person joining."""
+
+
+class ScoringRefused(StoreError):
+    """A participant's score that the workshop does not accept now; nothing was saved."""
+
+
+@dataclass(frozen=True)
+class Participant:
+    """Who a token belongs to: one name in one audit."""
+
+    id: int
+    audit: str
+    audit_id: int
+    name: str
+    assessor_id: int
+
+
+@dataclass(frozen=True)
+class ParticipantInfo:
+    """A row of the facilitator's list of who has joined."""
+
+    name: str
+    joined_at: datetime
+    active: bool
+
+
+class Workshops:
+    """The workshop side of a `Store`: same engine, same transactions."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.engine = store.engine
+
+    # --- phases -----------------------------------------------------------------------------
+
+    def state(self, audit: str) -> WorkshopState:
+        audit_id = self.store.audit(audit).id
+        with self.engine.connect() as connection:
+            return workshop_state(connection, audit_id)
+
+    def revision(self, audit: str) -> int:
+        """The audit's change counter: one small read, for pages that refresh by themselves."""
+        with self.engine.connect() as connection:
+            found = connection.execute(sa.select(audits.c.revision).where(audits.c.name == audit)).scalar()
+        if found is None:
+            raise AuditNotFound(f"No audit called '{audit}'.")
+        return int(found)
+
+    def set_phase(self, audit: str, phase: Phase, *, flagged: Collection[str] = ()) -> WorkshopState:
+        """Move the workshop to `phase`; round 2 opens the `flagged` touchpoints only."""
+        audit_id = self.store.audit(audit).id
+        with self.store._write(f"the phase of '{audit}'") as connection:
+            state = workshop_state(connection, audit_id, for_update=True)
+            problem = transition_error(state, phase, flagged)
+            if problem:
+                raise StoreError(problem)
+            keys = sorted(flagged) if phase is Phase.ROUND2 else sorted(state.round2_keys) or None
+            connection.execute(
+                audits.update().where(audits.c.id == audit_id).values(phase=phase.value, round2_keys=keys)
+            )
+            bump_revision(connection, audit_id)
+            return workshop_state(connection, audit_id)
+
+    def set_locked(self, audit: str, locked: bool) -> WorkshopState:
+        audit_id = self.store.audit(audit).id
+        with self.store._write(f"the lock of '{audit}'") as connection:
+            connection.execute(audits.update().where(audits.c.id == audit_id).values(locked=locked))
+            bump_revision(connection, audit_id)
+            return workshop_state(connection, audit_id)
+
+    # --- join codes -------------------------------------------------------------------------
+
+    def issue_code(self, audit: str, *, created_by: str) -> str:
+        """A new join code for the audit; only its digest is stored, so show it now."""
+        audit_id = self.store.audit(audit).id
+        code = new_code()
+        with self.store._write(f"a join code for '{audit}'") as connection:
+            connection.execute(
+                join_codes.insert().values(
+                    audit_id=audit_id, code_hash=code_digest(code), created_at=_now(), created_by=created_by
+                )
+            )
+        return code
+
+    def revoke_codes(self, audit: str) -> int:
+        """Stop every join code of the audit; people who joined keep their tokens. Returns how many."""
+        audit_id = self.store.audit(audit).id
+        with self.store._write(f"the join codes of '{audit}'") as connection:
+            result = connection.execute(
+                join_codes.update()
+                .where(join_codes.c.audit_id == audit_id, join_codes.c.revoked_at.is_(None))
+                .values(revoked_at=_now())
+            )
+        return int(result.rowcount)
+
+    def active_codes(self, audit: str) -> int:
+        audit_id = self.store.audit(audit).id
+        with self.engine.connect() as connection:
+            query = sa.select(sa.func.count()).where(
+                join_codes.c.audit_id == audit_id, join_codes.c.revoked_at.is_(None)
+            )
+            return int(connection.execute(query).scalar_one())
+
+    def code_is_active(self, audit: str, code: str) -> bool:
+        """Whether a code someone holds still opens this audit (the console shows it again)."""
+        try:
+            return self._audit_of_code(code) == audit
+        except (InviteError, JoinRefused):
+            return False
+
+    def audit_of_code(self, code: str) -> str:
+        """The audit a code opens; JoinRefused says why when none."""
+        try:
+            return self._audit_of_code(code)
+        except InviteError as error:
+            raise JoinRefused(str(error)) from None
+
+    def _audit_of_code(self, code: str) -> str:
+        query = (
+            sa.select(audits.c.name, join_codes.c.revoked_at)
+            .join(audits, join_codes.c.audit_id == audits.c.id)
+            .where(join_codes.c.code_hash == code_digest(code))
+        )
+        with self.engine.connect() as connection:
+            row = connection.execute(query).first()
+        if row is None:
+            raise JoinRefused("That join code is not known. Check it with the facilitator and type it again.")
+        if row.revoked_at is not None:
+            raise JoinRefused("That join code has been replaced by the facilitator. Ask for the new one.")
+        return str(row.name)
+
+    # --- participants -----------------------------------------------------------------------
+
+    def join(self, code: str, typed_name: str) -> tuple[Participant, str]:
+        """A new participant of the code's audit under a name nobody in it has; returns the token."""
+        audit = self.audit_of_code(code)
+        try:
+            name = clean_name(typed_name)
+        except InviteError as error:
+            raise JoinRefused(str(error)) from None
+        audit_id = self.store.audit(audit).id
+        token = new_token()
+        try:
+            with self.store._write(f"{name}'s place in the workshop") as connection:
+                taken = connection.execute(
+                    sa.select(assessors.c.name).where(assessors.c.audit_id == audit_id)
+                ).scalars()
+                if name_key(name) in {name_key(n) for n in taken}:
+                    raise JoinRefused(
+                        f"Someone in this audit is already called '{name}'. Add an initial or your surname; "
+                        "if it is you on another device, open the link you got when you joined."
+                    )
+                assessor_id = connection.execute(
+                    assessors.insert().values(audit_id=audit_id, name=name).returning(assessors.c.id)
+                ).scalar_one()
+                participant_id = connection.execute(
+                    participants.insert()
+                    .values(
+                        audit_id=audit_id,
+                        assessor_id=assessor_id,
+                        name_key=name_key(name),
+                        token_hash=digest(token),
+                        joined_at=_now(),
+                    )
+                    .returning(participants.c.id)
+                ).scalar_one()
+                bump_revision(connection, audit_id)
+        except IntegrityError:  # two people typed the same name at the same moment
+            raise JoinRefused(f"Someone just joined as '{name}'. Add an initial or your surname.") from None
+        return Participant(participant_id, audit, audit_id, name, assessor_id), token
+
+    def participant(self, token: str | None) -> Participant | None:
+        """Whose token this is, or None for an unknown, replaced or removed token."""
+        if not token:
+            return None
+        query = (
+            sa.select(
+                participants.c.id,
+                audits.c.name.label("audit"),
+                audits.c.id.label("audit_id"),
+                assessors.c.name,
+                assessors.c.id.label("assessor_id"),
+            )  # fmt: skip
+            .join(audits, participants.c.audit_id == audits.c.id)
+            .join(assessors, participants.c.assessor_id == assessors.c.id)
+            .where(participants.c.token_hash == digest(token), participants.c.removed_at.is_(None))
+        )
+        with self.engine.connect() as connection:
+            row = connection.execute(query).first()
+        return None if row is None else Participant(row.id, row.audit, row.audit_id, row.name, row.assessor_id)
+
+    def participants(self, audit: str) -> list[ParticipantInfo]:
+        audit_id = self.store.audit(audit).id
+        query = (
+            sa.select(assessors.c.name, participants.c.joined_at, participants.c.removed_at)
+            .join(assessors, participants.c.assessor_id == assessors.c.id)
+            .where(participants.c.audit_id == audit_id)
+            .order_by(participants.c.joined_at)
+        )
+        with self.engine.connect() as connection:
+            return [ParticipantInfo(r.name, r.joined_at, r.removed_at is None) for r in connection.execute(query)]
+
+    def new_link(self, audit: str, name: str) -> str:
+        """A fresh token for a participant who lost their link, or for an assessor imported from a file.
+
+        The old token stops working.
+        """
+        audit_id = self.store.audit(audit).id
+        token = new_token()
+        with self.store._write(f"a new link for {name}") as connection:
+            assessor_id = connection.execute(
+                sa.select(assessors.c.id).where(assessors.c.audit_id == audit_id, assessors.c.name == name)
+            ).scalar()
+            if assessor_id is None:
+                raise StoreError(f"Nobody called '{name}' scores in '{audit}'.")
+            updated = connection.execute(
+                participants.update()
+                .where(participants.c.assessor_id == assessor_id)
+                .values(token_hash=digest(token), removed_at=None)
+            )
+            if not updated.rowcount:
+                connection.execute(
+                    participants.insert().values(
+                        audit_id=audit_id,
+                        assessor_id=assessor_id,
+                        name_key=name_key(name),
+                        token_hash=digest(token),
+                        joined_at=_now(),
+                    )
+                )
+        return token
+
+    def remove(self, audit: str, name: str) -> None:
+        """End a participant's token; their scores stay in the audit."""
+        audit_id = self.store.audit(audit).id
+        with self.store._write(f"the removal of {name}") as connection:
+            assessor_id = connection.execute(
+                sa.select(assessors.c.id).where(assessors.c.audit_id == audit_id, assessors.c.name == name)
+            ).scalar()
+            connection.execute(
+                participants.update()
+                .where(participants.c.assessor_id == assessor_id)
+                .values(removed_at=_now(), token_hash=None)
+            )
+
+    # --- a participant's scores -------------------------------------------------------------
+
+    def score_as(self, who: Participant, key: str, criterion: str, value: int | None) -> SavedScore:
+        """Save a participant's score if the workshop takes it now; ScoringRefused says why not."""
+        if criterion not in CRITERIA:
+            raise StoreError(f"'{criterion}' is not a criterion; use {', '.join(CRITERIA)}.")
+        with self.store._write(f"{who.name}'s {criterion} score of {key}") as connection:
+            state, tp_id = self._open_for(connection, who, key)
+            old_note = connection.execute(
+                sa.select(scores.c.note).where(
+                    scores.c.touchpoint_id == tp_id,
+                    scores.c.assessor_id == who.assessor_id,
+                    scores.c.criterion == criterion,
+                )
+            ).scalar()
+            return _upsert_score(
+                connection, who.audit_id, tp_id, who.assessor_id, criterion, value, old_note, who.name, key, who.name,
+                state.round,
+            )  # fmt: skip
+
+    def note_as(self, who: Participant, key: str, note: str | None) -> bool:
+        """Save a participant's note on a touchpoint (kept with each criterion); True when it changed."""
+        note = (note or "").strip() or None
+        changed = False
+        with self.store._write(f"{who.name}'s note on {key}") as connection:
+            state, tp_id = self._open_for(connection, who, key)
+            current = dict(
+                connection.execute(
+                    sa.select(scores.c.criterion, scores.c.value).where(
+                        scores.c.touchpoint_id == tp_id, scores.c.assessor_id == who.assessor_id
+                    )
+                ).all()
+            )
+            for criterion in CRITERIA:
+                saved = _upsert_score(
+                    connection, who.audit_id, tp_id, who.assessor_id, criterion, current.get(criterion), note,
+                    who.name, key, who.name, state.round,
+                )  # fmt: skip
+                changed = changed or saved.changed
+        return changed
+
+    def _open_for(self, connection: Connection, who: Participant, key: str) -> tuple[WorkshopState, int]:
+        """The workshop's state and the touchpoint's row id, or ScoringRefused."""
+        active = connection.execute(
+            sa.select(participants.c.id).where(participants.c.id == who.id, participants.c.removed_at.is_(None))
+        ).scalar()
+        if active is None:
+            raise ScoringRefused("The facilitator has removed you from this workshop; nothing was saved.")
+        state = workshop_state(connection, who.audit_id, for_update=True)
+        problem = refusal(state, key)
+        if problem:
+            raise ScoringRefused(problem)
+        tp_id = connection.execute(
+            sa.select(touchpoints.c.id).where(
+                touchpoints.c.audit_id == who.audit_id, touchpoints.c.key == key, touchpoints.c.archived_at.is_(None)
+            )
+        ).scalar()
+        if tp_id is None:
+            raise ScoringRefused(f"The touchpoint '{key}' is no longer in this audit; nothing was saved.")
+        return state, int(tp_id)
+
+    def own_scores(self, who: Participant) -> pd.DataFrame:
+        """A participant's rows, notes without a score included: touchpoint_id, criterion, score, note."""
+        query = (
+            sa.select(touchpoints.c.key, scores.c.criterion, scores.c.value, scores.c.note)
+            .join(touchpoints, scores.c.touchpoint_id == touchpoints.c.id)
+            .where(scores.c.assessor_id == who.assessor_id, touchpoints.c.archived_at.is_(None))
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        frame = pd.DataFrame([tuple(r) for r in rows], columns=["touchpoint_id", "criterion", "score", "note"])
+        frame["score"] = frame["score"].astype("Float64")
+        return frame
+
+    # --- rounds -----------------------------------------------------------------------------
+
+    def round1_scores(self, audit: str) -> pd.DataFrame | None:
+        """The scores as they stood when round 2 opened, or None when no score changed in round 2.
+
+        A score changed in round 2 takes the value before its first round-2 change; one first
+        given in round 2 is left out.
+        """
+        audit_id = self.store.audit(audit).id
+        first_change = (
+            sa.select(score_history.c.score_id, sa.func.min(score_history.c.id).label("first_id"))
+            .where(score_history.c.audit_id == audit_id, score_history.c.round == 2)
+            .group_by(score_history.c.score_id)
+            .subquery()
+        )
+        query = sa.select(first_change.c.score_id, score_history.c.old_value).join(
+            score_history, score_history.c.id == first_change.c.first_id
+        )
+        with self.engine.connect() as connection:
+            before = dict(connection.execute(query).all())
+            if not before:
+                return None
+            rows = connection.execute(
+                sa.select(
+                    scores.c.id, touchpoints.c.key, assessors.c.name, scores.c.criterion, scores.c.value, scores.c.note
+                )  # fmt: skip
+                .join(touchpoints, scores.c.touchpoint_id == touchpoints.c.id)
+                .join(assessors, scores.c.assessor_id == assessors.c.id)
+                .where(scores.c.audit_id == audit_id, touchpoints.c.archived_at.is_(None))
+            ).all()
+        records = []
+        for score_id, key, name, criterion, value, note in rows:
+            value = before.get(score_id, value)  # None: first given in round 2
+            if value is not None:
+                records.append((key, name, criterion, float(value), note, "round 1", None))
+        if not records:
+            return empty_scores()
+        return pd.DataFrame.from_records(records, columns=SCORE_COLUMNS)
