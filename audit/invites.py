@@ -10,9 +10,12 @@ one, never show it.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import secrets
 import unicodedata
+
+import segno
 
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY234679"
 CODE_LENGTH = 8
@@ -77,3 +80,20 @@ def name_key(name: str) -> str:
     """Two names are the same person's when this is equal: case, accents and spacing ignored."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def join_link(base_url: str, code: str) -> str:
+    """The invitation link: opening it asks for a name, and nothing else."""
+    return f"{base_url.rstrip('/')}/join?code={format_code(code)}"
+
+
+def participant_link(base_url: str, token: str) -> str:
+    """A participant's own link: their scoring screen, as themselves."""
+    return f"{base_url.rstrip('/')}/score?p={token}"
+
+
+def qr_png(text: str, *, scale: int = 12) -> bytes:
+    """A QR code of `text` as PNG, with module size `scale` px: big enough to scan off a projector."""
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=scale, border=2)
+    return buffer.getvalue()

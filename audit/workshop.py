@@ -255,3 +255,27 @@ def spread(scores: pd.DataFrame, key: str, criterion: str) -> Spread:
     if values.empty:
         return Spread(counts, None, 0, None, None)
     return Spread(counts, float(values.mean()), len(values), int(values.min()), int(values.max()))
+
+
+@dataclass(frozen=True)
+class RoomSnapshot:
+    """Everything the facilitator's console shows of the room at one revision of the audit."""
+
+    view: pd.DataFrame  # room()
+    queue: pd.DataFrame  # discuss_queue()
+    progress: dict[str, int]  # assessor -> touchpoints scored on every criterion
+    scores: pd.DataFrame  # the long score table it was computed from (participants' spread)
+    touchpoints: int
+
+    @property
+    def assessors(self) -> int:
+        return len(self.progress)
+
+
+def room_snapshot(touchpoints: pd.DataFrame, scores: pd.DataFrame, weights: Mapping[str, float]) -> RoomSnapshot:
+    view = room(touchpoints, scores, weights)
+    scored = scores.dropna(subset=["score"])
+    per_assessor = scored.groupby(["assessor", "touchpoint_id"])["criterion"].nunique()
+    complete = per_assessor[per_assessor == len(CRITERIA)].groupby(level="assessor").size()
+    progress = {str(a): int(complete.get(a, 0)) for a in sorted(scored["assessor"].unique())}
+    return RoomSnapshot(view, discuss_queue(view), progress, scores, len(touchpoints))

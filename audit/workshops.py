@@ -183,7 +183,10 @@ class Workshops:
 
     def join(self, code: str, typed_name: str) -> tuple[Participant, str]:
         """A new participant of the code's audit under a name nobody in it has; returns the token."""
-        audit = self.audit_of_code(code)
+        return self.add_participant(self.audit_of_code(code), typed_name)
+
+    def add_participant(self, audit: str, typed_name: str) -> tuple[Participant, str]:
+        """A new participant under a name nobody in the audit has (the facilitator scoring too, say)."""
         try:
             name = clean_name(typed_name)
         except InviteError as error:
@@ -278,6 +281,7 @@ class Workshops:
                         joined_at=_now(),
                     )
                 )
+            bump_revision(connection, audit_id)
         return token
 
     def remove(self, audit: str, name: str) -> None:
@@ -292,6 +296,7 @@ class Workshops:
                 .where(participants.c.assessor_id == assessor_id)
                 .values(removed_at=_now(), token_hash=None)
             )
+            bump_revision(connection, audit_id)
 
     # --- a participant's scores -------------------------------------------------------------
 

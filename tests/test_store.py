@@ -18,8 +18,8 @@ from store_writer import cells
 
 from audit.inventory import read_inventory, read_inventory_bytes
 from audit.metrics import audit_from_inventory
-from audit.scoring import combine, read_scores, scores_from_inventory
 from audit.phases import Phase
+from audit.scoring import combine, read_scores, scores_from_inventory
 from audit.store import Store, StoreError, make_engine, upgrade
 from audit.workshops import Workshops
 

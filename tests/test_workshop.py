@@ -155,7 +155,9 @@ def test_a_note_is_one_edit_of_its_row() -> None:
 
 
 def test_progress_counts_touchpoints_with_all_three_criteria() -> None:
-    mine = own([("T1", c, 3.0, None) for c in WEIGHTS] + [("T2", "relevance", 5.0, None), ("T3", "relevance", None, "x")])
+    mine = own(
+        [("T1", c, 3.0, None) for c in WEIGHTS] + [("T2", "relevance", 5.0, None), ("T3", "relevance", None, "x")]
+    )
     assert progress(mine, ["T1", "T2", "T3"]) == (1, 3)
 
 

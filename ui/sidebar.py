@@ -1,4 +1,4 @@
-"""The sidebar every page shows: the open audit and who is scoring."""
+"""The facilitator's sidebar: the open audit and where it is stored."""
 
 from __future__ import annotations
 
@@ -14,6 +14,5 @@ def show() -> None:
         st.markdown(f"**Open audit:** {audit}")
         if info.client:
             st.caption(f"Client: {info.client}")
-        assessor = state.current_assessor()
-        st.markdown(f"**Scoring as:** {assessor}" if assessor else "**Scoring as:** nobody yet (Score page)")
+        st.caption("Local mode: you are the facilitator. Participants join from the Workshop page.")
         st.caption(f"Stored in {state.store().backend}; every score is saved the moment it changes.")

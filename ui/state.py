@@ -1,19 +1,27 @@
-"""Session state in one place: the store, the open audit and who is scoring.
+"""Session state in one place: the store, who is acting, the open audit.
 
-The open audit and the assessor live in the URL's query parameters too, so that reloading
-the page, or opening the link again after a restart, brings the same audit back. Scores
-never live only here: the pages write them to the store the moment they change.
+Who is acting comes from the URL, so a reload, a closed tab or a restarted server brings the
+same person back: a participant's identity token (`?p=...`, from joining), or someone on
+their way in (`/join`, `?code=...`), or else the facilitator with the open audit in
+`?audit=...`. Scores never live only here: the pages write them to the store the moment
+they change. What every session shares (the store, the room of an audit at a revision) is
+cached once per process.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from urllib.parse import urlparse
 
 import streamlit as st
 
 from audit.inventory import read_inventory
+from audit.phases import WorkshopState
 from audit.scoring import combine, read_scores, scores_from_inventory
 from audit.store import Store
+from audit.workshop import RoomSnapshot, room_snapshot
+from audit.workshops import Participant, ParticipantInfo, Workshops
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_INVENTORY = ROOT / "sample_data" / "northwind_inventory.xlsx"
@@ -21,8 +29,11 @@ SAMPLE_SCORES = ROOT / "sample_data" / "northwind_scores.csv"
 SAMPLE_AUDIT = "Northwind Home (sample)"
 DEFAULT_STAGES = ("Awareness", "Consideration", "Purchase", "Service", "Loyalty")
 
-AUDIT = "audit"  # the open audit's name
-ASSESSOR = "assessor"  # who is scoring in this browser session
+AUDIT = "audit"  # the open audit's name (facilitator)
+TOKEN = "p"  # a participant's identity token, in the URL
+CODE = "code"  # a join code in an invitation link
+BASE_URL_VARIABLE = "TOUCHPOINT_AUDIT_BASE_URL"
+PHASE_CACHE_SECONDS = 2
 
 
 @st.cache_resource
@@ -31,12 +42,58 @@ def store() -> Store:
     return Store.open()
 
 
+@st.cache_resource
+def workshops() -> Workshops:
+    return Workshops(store())
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def room(audit: str, revision: int) -> RoomSnapshot:
+    """The room of an audit at one revision: computed once per change, shared by every session."""
+    info = store().audit(audit)
+    return room_snapshot(store().touchpoint_frame(audit), store().score_frame(audit), info.weights)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def joined(audit: str, revision: int) -> list[ParticipantInfo]:
+    """Who has joined, at one revision (joining moves the revision)."""
+    return workshops().participants(audit)
+
+
+@st.cache_resource(ttl=PHASE_CACHE_SECONDS, show_spinner=False)
+def phase(audit: str) -> WorkshopState:
+    """The workshop's phase, read at most once every few seconds per process (participants poll it)."""
+    return workshops().state(audit)
+
+
+def participant() -> Participant | None:
+    """Whose token is in the URL (checked on every run, so a removed participant is out at once)."""
+    return workshops().participant(st.query_params.get(TOKEN))
+
+
+def has_token() -> bool:
+    return TOKEN in st.query_params
+
+
+def wants_to_join() -> bool:
+    """An invitation link (`/join?code=...`) or the join page's address."""
+    path = urlparse(st.context.url or "").path.rstrip("/")
+    return CODE in st.query_params or path.endswith("/join")
+
+
+def base_url() -> str:
+    """Where participants reach this app: TOUCHPOINT_AUDIT_BASE_URL, or the address this browser used."""
+    configured = os.environ.get(BASE_URL_VARIABLE)
+    if configured:
+        return configured.rstrip("/")
+    url = urlparse(st.context.url or "http://localhost:8501")
+    return f"{url.scheme}://{url.netloc}"
+
+
 def init() -> None:
-    """Restore the open audit and assessor from the URL; open the sample on a first start."""
+    """Restore the facilitator's open audit from the URL; open the sample on a first start."""
     if AUDIT not in st.session_state:
         st.session_state[AUDIT] = st.query_params.get(AUDIT)
-    if ASSESSOR not in st.session_state:
-        st.session_state[ASSESSOR] = st.query_params.get(ASSESSOR)
     names = store().audit_names()
     if not names:
         load_sample()
@@ -47,13 +104,8 @@ def init() -> None:
 
 
 def remember() -> None:
-    """Write the open audit and assessor into the URL."""
-    for key in (AUDIT, ASSESSOR):
-        value = st.session_state.get(key)
-        if value:
-            st.query_params[key] = value
-        elif key in st.query_params:
-            del st.query_params[key]
+    """Write the open audit into the URL."""
+    st.query_params[AUDIT] = st.session_state[AUDIT]
 
 
 def open_audit(name: str) -> None:
@@ -61,18 +113,8 @@ def open_audit(name: str) -> None:
     remember()
 
 
-def set_assessor(name: str | None) -> None:
-    st.session_state[ASSESSOR] = (name or "").strip() or None
-    remember()
-
-
 def current_audit() -> str:
     return str(st.session_state[AUDIT])
-
-
-def current_assessor() -> str | None:
-    value = st.session_state.get(ASSESSOR)
-    return str(value) if value else None
 
 
 def load_sample() -> str:

@@ -1,0 +1,84 @@
+"""The participant's grid, for laptops: every touchpoint in one editable table.
+
+The table the browser edits is built once (per reload of the saved scores) and kept, so
+its data never changes under an open cell editor: the browser's edits are compared with
+the grid as this page last saw it, and each new edit is saved. Score cells are text, so a
+7, a 3.5 or "abc" reaches the server as typed and is refused with a message that stays
+until the cell is corrected; nothing is clamped. A note is saved once for its row.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from audit.store import StoreError
+from audit.vocabulary import CRITERIA
+from audit.workshop import RUBRIC, grid_changes, refused_cells, score_grid
+from audit.workshops import Participant
+from ui import state
+
+RELOADS = "grid_reloads"  # bumped by "Show my saved scores": a new table from the store
+REFUSED = "grid_refused"  # (touchpoint key, criterion or "note") -> why the workshop refused a valid value
+
+
+def show(who: Participant, touchpoints: pd.DataFrame, mine: pd.DataFrame) -> None:
+    editor = f"grid_{st.session_state.get(RELOADS, 0)}"
+    if f"{editor}_base" not in st.session_state:
+        st.session_state[f"{editor}_base"] = score_grid(touchpoints, mine)
+        st.session_state[REFUSED] = {}
+    base = st.session_state[f"{editor}_base"]
+    messages = st.container()
+    edited = st.data_editor(
+        base,
+        key=editor,
+        hide_index=True,
+        disabled=["id", "name", "stage", "channel", "owner"],
+        column_config={c: st.column_config.TextColumn(c.capitalize(), help=RUBRIC[c]) for c in CRITERIA}
+        | {"note": st.column_config.TextColumn("Note (evidence)")},
+        width="stretch",
+    )
+    _save(who, st.session_state.get(f"{editor}_seen", base), edited)
+    st.session_state[f"{editor}_seen"] = edited.copy()
+    with messages:
+        _refusals(base, edited)
+    st.caption("Type 1-5 in a cell (or paste several); clear a cell to clear the score. Each edit is saved at once.")
+    if st.button("Show my saved scores", key="grid_reload", help="Rebuild the table from what is saved"):
+        st.session_state[RELOADS] = st.session_state.get(RELOADS, 0) + 1
+        st.rerun()
+
+
+def _save(who: Participant, seen: pd.DataFrame, edited: pd.DataFrame) -> None:
+    """Save every edit made since the page last looked; record the workshop's refusals."""
+    edits, notes = grid_changes(seen, edited)
+    workshops, refused = state.workshops(), st.session_state[REFUSED]
+    for edit in edits:
+        refused.pop((edit.key, edit.criterion), None)
+        if edit.error:
+            continue  # shown by _refusals for as long as the cell holds it
+        try:
+            saved = workshops.score_as(who, edit.key, edit.criterion, edit.value)
+        except StoreError as error:
+            refused[(edit.key, edit.criterion)] = f"{edit.name}, {edit.criterion} = {edit.typed}: {error}"
+            continue
+        if saved.changed:
+            st.toast(f"Saved: {edit.name}, {edit.criterion} = {edit.value or 'empty'}", icon=":material/check:")
+    for note in notes:
+        refused.pop((note.key, "note"), None)
+        try:
+            workshops.note_as(who, note.key, note.note)
+        except StoreError as error:
+            refused[(note.key, "note")] = f"{note.name}, note: {error}"
+            continue
+        st.toast(f"Saved: the note on {note.name}", icon=":material/check:")
+
+
+def _refusals(base: pd.DataFrame, edited: pd.DataFrame) -> None:
+    lines = [f"{edit.name}, {edit.criterion}: {edit.error}" for edit in refused_cells(base, edited)]
+    lines += list(st.session_state[REFUSED].values())
+    if lines:
+        st.error(
+            "Not saved, and the table still shows what was typed:\n"
+            + "\n".join(f"- {line}" for line in lines)
+            + "\n\nCorrect the cell, or press 'Show my saved scores'."
+        )

@@ -1,0 +1,43 @@
+"""Join: a participant gives the join code (from the link, or typed) and a name, once."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from audit.invites import InviteError, format_code
+from audit.workshops import JoinRefused
+from ui import state
+
+workshops = state.workshops()
+st.title("Join the workshop")
+
+if state.has_token() and state.participant() is None:
+    st.warning(
+        "This scoring link no longer works: the facilitator has replaced or removed it. "
+        "Ask the facilitator for your new link, or join again below with the join code."
+    )
+
+offered = st.query_params.get(state.CODE, "")
+try:
+    audit = workshops.audit_of_code(offered) if offered else None
+except JoinRefused as error:
+    audit = None
+    st.error(str(error))
+if audit:
+    st.markdown(f"You are invited to score **{audit}**.")
+else:
+    st.markdown("Type the join code the facilitator shows, then your name.")
+
+with st.form("join"):
+    typed_code = st.text_input("Join code", value=format_code(offered) if audit else "", placeholder="K7QM-42XD")
+    name = st.text_input("Your name", placeholder="As the room knows you", key="join_name")
+    st.caption("You give your name once. Your scores are yours alone until the facilitator reveals the room's.")
+    joined = st.form_submit_button("Join", type="primary", width="stretch")
+
+if joined:
+    try:
+        participant, token = workshops.join(typed_code, name)
+    except (JoinRefused, InviteError) as error:
+        st.error(str(error))
+    else:
+        st.switch_page("views/participate.py", query_params={state.TOKEN: token})

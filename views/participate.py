@@ -1,0 +1,50 @@
+"""Score: the participant's screen. Their audit, their scores, the phase; nothing of anyone else
+until the facilitator reveals the room."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from audit.phases import Phase
+from audit.workshop import progress
+from ui import card, grid, state
+
+WATCH_SECONDS = 10  # how soon a participant's screen notices a reveal, a round 2 or a lock
+SEEN = "seen_phase"
+
+who = state.participant()
+if who is None:
+    st.switch_page("views/join.py")
+    st.stop()
+workshop = state.phase(who.audit)
+st.session_state[SEEN] = (workshop.phase, workshop.locked)
+store, workshops = state.store(), state.workshops()
+touchpoints, mine = store.touchpoint_frame(who.audit), workshops.own_scores(who)
+
+st.markdown(f"### {who.audit}")
+st.caption(f"Scoring as **{who.name}** · {workshop.title}")
+(st.warning if workshop.locked or workshop.phase is Phase.REVEALED else st.info)(workshop.sentence)
+if touchpoints.empty:
+    st.info("This audit has no touchpoints yet: the facilitator is still preparing it. Reload in a moment.")
+    st.stop()
+done, total = progress(mine, touchpoints["id"].tolist())
+st.progress(done / total, text=f"{done} of {total} scored")
+
+room = state.room(who.audit, workshop.revision).scores if workshop.room_visible else None
+view = st.segmented_control("View", ["One at a time", "Grid"], default="One at a time", required=True,
+                            key="view_mode", label_visibility="collapsed")  # fmt: skip
+if view == "Grid":
+    grid.show(who, touchpoints, mine)
+else:
+    card.show(who, workshop, touchpoints, mine, room)
+
+
+@st.fragment(run_every=WATCH_SECONDS)
+def watch(audit: str) -> None:
+    """Reload the screen when the facilitator changes the phase; otherwise cost (almost) nothing."""
+    now = state.phase(audit)
+    if (now.phase, now.locked) != st.session_state.get(SEEN):
+        st.rerun(scope="app")
+
+
+watch(who.audit)

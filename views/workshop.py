@@ -1,0 +1,29 @@
+"""Workshop: the facilitator's console. Invite the room, steer the phases, watch the room live."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import console, state
+
+st.markdown("<style>.join-code{font-size:3.6rem;font-weight:700;letter-spacing:.12em;line-height:1.1}</style>",
+            unsafe_allow_html=True)  # fmt: skip
+audit = state.current_audit()
+workshops = state.workshops()
+workshop = workshops.state(audit)
+snapshot = state.room(audit, workshop.revision)
+st.title(f"Workshop: {audit}")
+console.error()
+
+invite, steer = st.columns([2, 3])
+with invite:
+    st.subheader("Invite")
+    console.invitation(audit)
+with steer:
+    st.subheader("Phase")
+    console.phases(audit, workshop, snapshot)
+    with st.expander("People: add, new link, remove"):
+        console.people(audit)
+
+st.subheader("The room")
+console.live(audit)
