@@ -1,6 +1,7 @@
 """Altair charts of an AuditResult: data in, `alt.Chart` out, each with the sentence that explains it.
 
-The pages show `chart` and `CAPTIONS[name]` under it; the tests check the specs.
+The pages show `chart` and `CAPTIONS[name]` under it, or, where `empty_reason(name, result)`
+has a sentence, that sentence instead of an empty frame; the tests check the specs.
 """
 
 from __future__ import annotations
@@ -229,3 +230,30 @@ CHARTS = {
     "disagreement": disagreement,
     "perception_gap": perception_gap,
 }
+
+
+NO_SCORES = "No scores yet: this chart fills in as the room scores. Invite the room on the Workshop page."
+
+
+def empty_reason(name: str, result: AuditResult) -> str | None:
+    """Why chart `name` would be empty for this audit, and what to do; None when it has something to show."""
+    table = result.touchpoints
+    if table.empty:
+        return "This audit has no touchpoints yet (or none matches the filters). Import an inventory first."
+    scored = table["composite"].notna()
+    if name == "coverage_type" and table["type"].isna().all():
+        return "No touchpoint has a type (physical, digital or human): add a Type column on the Inventory page."
+    if name == "coverage_channel" and table["channel"].isna().all():
+        return "No touchpoint has a channel: add a Channel column on the Inventory page."
+    if name in ("journey", "consistency", "quadrant", "weak_spots") and not scored.any():
+        return NO_SCORES
+    if name == "weak_spots" and not result.weak_spots:
+        return "No weak spot: every scored touchpoint has a composite of 3.0 or more and no criterion at 2.0 or lower."
+    if name == "disagreement" and not (table[[f"{c}_n" for c in CRITERIA]] >= 2).any().any():
+        return (
+            "Disagreement needs two assessors on the same touchpoint; "
+            f"{len(result.assessors)} assessor(s) have scored so far."
+        )
+    if name == "perception_gap" and table["perception_gap"].isna().all():
+        return "No touchpoint has both a composite and a customer rating, so there is no perception gap to show."
+    return None

@@ -85,6 +85,7 @@ class AuditResult:
     weights: dict[str, float]
     assessors: list[str]
     findings: list[Finding] = field(default_factory=list)  # every flag's sentence, for reports
+    round1_agreement: Agreement | None = None  # before the discussion, when a round 2 changed scores
 
     @property
     def mean_composite(self) -> float | None:
@@ -138,8 +139,14 @@ def compute_audit(
     scores: pd.DataFrame,
     stages: Sequence[str],
     weights: Mapping[str, float] | None = None,
+    *,
+    round1_scores: pd.DataFrame | None = None,
 ) -> AuditResult:
-    """All metrics of an audit from its touchpoints, its long score table and its stage order."""
+    """All metrics of an audit from its touchpoints, its long score table and its stage order.
+
+    `round1_scores`, the scores as they stood before a second round, adds the agreement
+    before the discussion beside the agreement now.
+    """
     weights = dict(weights or dict.fromkeys(CRITERIA, 1.0))
     scores = scores[scores["touchpoint_id"].isin(touchpoints["id"])]
     table = _touchpoint_table(touchpoints, scores, weights)
@@ -162,6 +169,8 @@ def compute_audit(
         weights=weights,
         assessors=sorted(scores["assessor"].unique().tolist()),
     )
+    if round1_scores is not None:
+        result.round1_agreement = agreement(round1_scores[round1_scores["touchpoint_id"].isin(touchpoints["id"])])
     result.findings = _all_findings(result, weak_spots)
     return result
 
@@ -447,6 +456,9 @@ def _to_json(result: AuditResult) -> dict[str, Any]:
             "assessors": result.agreement.assessors,
             "message": result.agreement.message,
         },
+        "agreement_round1": None
+        if result.round1_agreement is None
+        else {"alpha": result.round1_agreement.alpha, "band": result.round1_agreement.band},
         "weak_spots": result.weak_spots,
         "weakest_stage": _finding_json(result.weakest_stage),
         "weak_criterion": _finding_json(result.weak_criterion),

@@ -44,7 +44,7 @@ from audit.metrics import (
     AuditResult,
 )
 from audit.reader import Source
-from audit.scoring import RELIABLE, TENTATIVE, ScoreSet, parse_scores
+from audit.scoring import RELIABLE, TENTATIVE, Agreement, ScoreSet, parse_scores
 from audit.vocabulary import CRITERIA, DEFAULT_STAGES, TYPES
 from audit.workshop import RUBRIC, SCALE_WORDS
 
@@ -346,12 +346,27 @@ def _stage_rows(result: AuditResult, columns: Mapping[str, str]) -> tuple[list[s
 SUMMARY_WIDTHS = [30, 46, 14, 14, 14, 14, 14, 14, 14, 12]
 
 
+def _alpha_text(agreement: Agreement) -> str:
+    return f"{agreement.alpha:.3f} ({agreement.band})" if agreement.alpha is not None else "not computed"
+
+
+def _round1_facts(result: AuditResult) -> list[tuple[str, str]]:
+    """The agreement before the discussion, when a second round changed scores."""
+    before = result.round1_agreement
+    if before is None:
+        return []
+    return [
+        ("Agreement in round 1 (before discussion)", _alpha_text(before)),
+        ("", "Round 2 re-scored the touchpoints the room discussed; the agreement above is after the discussion."),
+    ]
+
+
 def _summary(book: Workbook, result: AuditResult, meta: AuditMeta) -> None:
     out = _SheetWriter(book, "Summary", SUMMARY_WIDTHS, header=meta.name)
     out.append([out.cell(f"Touchpoint audit: {meta.name}", font=TITLE_FONT)])
     out.skip()
     agreement = result.agreement
-    alpha = f"{agreement.alpha:.3f} ({agreement.band})" if agreement.alpha is not None else "not computed"
+    alpha = _alpha_text(agreement)
     facts = [
         ("Client", meta.client or "-"),
         ("Date", datetime.now(UTC).strftime("%Y-%m-%d")),
@@ -363,6 +378,7 @@ def _summary(book: Workbook, result: AuditResult, meta: AuditMeta) -> None:
         ("Coverage of stage x type", _percent(result.coverage.share)),
         ("Agreement (Krippendorff's alpha)", alpha),
         ("", agreement.message),
+        *_round1_facts(result),
         ("Weak spots", len(result.weak_spots)),
     ]
     left = Alignment(wrap_text=True, vertical="top", horizontal="left")

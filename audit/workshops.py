@@ -25,7 +25,6 @@ from sqlalchemy.exc import IntegrityError
 
 from audit.invites import InviteError, clean_name, code_digest, digest, name_key, new_code, new_token
 from audit.phases import Phase, WorkshopState, refusal, transition_error
-from audit.scoring import SCORE_COLUMNS, empty_scores
 from audit.store import (
     AuditNotFound,
     SavedScore,
@@ -38,7 +37,6 @@ from audit.store import (
     bump_revision,
     join_codes,
     participants,
-    score_history,
     scores,
     touchpoints,
     workshop_state,
@@ -371,42 +369,3 @@ class Workshops:
         frame = pd.DataFrame([tuple(r) for r in rows], columns=["touchpoint_id", "criterion", "score", "note"])
         frame["score"] = frame["score"].astype("Float64")
         return frame
-
-    # --- rounds -----------------------------------------------------------------------------
-
-    def round1_scores(self, audit: str) -> pd.DataFrame | None:
-        """The scores as they stood when round 2 opened, or None when no score changed in round 2.
-
-        A score changed in round 2 takes the value before its first round-2 change; one first
-        given in round 2 is left out.
-        """
-        audit_id = self.store.audit(audit).id
-        first_change = (
-            sa.select(score_history.c.score_id, sa.func.min(score_history.c.id).label("first_id"))
-            .where(score_history.c.audit_id == audit_id, score_history.c.round == 2)
-            .group_by(score_history.c.score_id)
-            .subquery()
-        )
-        query = sa.select(first_change.c.score_id, score_history.c.old_value).join(
-            score_history, score_history.c.id == first_change.c.first_id
-        )
-        with self.engine.connect() as connection:
-            before = dict(connection.execute(query).all())
-            if not before:
-                return None
-            rows = connection.execute(
-                sa.select(
-                    scores.c.id, touchpoints.c.key, assessors.c.name, scores.c.criterion, scores.c.value, scores.c.note
-                )  # fmt: skip
-                .join(touchpoints, scores.c.touchpoint_id == touchpoints.c.id)
-                .join(assessors, scores.c.assessor_id == assessors.c.id)
-                .where(scores.c.audit_id == audit_id, touchpoints.c.archived_at.is_(None))
-            ).all()
-        records = []
-        for score_id, key, name, criterion, value, note in rows:
-            value = before.get(score_id, value)  # None: first given in round 2
-            if value is not None:
-                records.append((key, name, criterion, float(value), note, "round 1", None))
-        if not records:
-            return empty_scores()
-        return pd.DataFrame.from_records(records, columns=SCORE_COLUMNS)

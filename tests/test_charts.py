@@ -64,3 +64,37 @@ def test_disagreement_and_perception_gap() -> None:
     assert disagreement["Site"] == (round(2**0.5, 6), True)
     gaps = {r["name"]: r["perception_flag"] for r in values(spec("perception_gap"))}
     assert gaps == {"Site": True, "Shop": False}
+
+
+NO_SCORES = compute_audit(touchpoints(), scores({}), STAGES)
+ONE_ASSESSOR = compute_audit(touchpoints(), scores({("T1", "A"): (2, 2, 2), ("T2", "A"): (4, 4, 4)}), STAGES)
+
+
+@pytest.mark.parametrize(
+    ("result", "name", "reason"),
+    [
+        (NO_SCORES, "journey", charts.NO_SCORES),
+        (NO_SCORES, "consistency", charts.NO_SCORES),
+        (NO_SCORES, "quadrant", charts.NO_SCORES),
+        (NO_SCORES, "weak_spots", charts.NO_SCORES),
+        (NO_SCORES, "disagreement", "Disagreement needs two assessors on the same touchpoint; 0 assessor(s)"),
+        (NO_SCORES, "coverage_type", None),  # counting touchpoints needs no score
+        (ONE_ASSESSOR, "journey", None),
+        (ONE_ASSESSOR, "disagreement", "Disagreement needs two assessors on the same touchpoint; 1 assessor(s)"),
+        (ONE_ASSESSOR, "perception_gap", None),  # T1 and T2 have a customer rating
+        (RESULT, "disagreement", None),
+        (RESULT, "weak_spots", None),
+    ],
+)
+def test_a_chart_with_nothing_to_show_says_why_instead(result, name: str, reason: str | None) -> None:  # type: ignore[no-untyped-def]
+    found = charts.empty_reason(name, result)
+    assert (found is None) if reason is None else (found is not None and found.startswith(reason))
+
+
+def test_no_weak_spot_and_no_touchpoint_are_said_in_words() -> None:
+    strong = compute_audit(touchpoints(), scores({("T1", "A"): (5, 5, 5)}), STAGES)
+    assert charts.empty_reason("weak_spots", strong) == (
+        "No weak spot: every scored touchpoint has a composite of 3.0 or more and no criterion at 2.0 or lower."
+    )
+    nothing = compute_audit(touchpoints().iloc[0:0], scores({}), STAGES)
+    assert str(charts.empty_reason("journey", nothing)).startswith("This audit has no touchpoints yet")

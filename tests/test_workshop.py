@@ -3,16 +3,20 @@ and the workshop records in the store (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import io
+
 import pandas as pd
 import pytest
 from conftest import SAMPLE_INVENTORY
+from openpyxl import load_workbook
 
 from audit.inventory import read_inventory
 from audit.invites import CODE_ALPHABET, InviteError, clean_name, code_digest, format_code, name_key, new_code
 from audit.metrics import compute_audit
 from audit.phases import Phase, WorkshopState, refusal, transition_error
-from audit.scoring import SCORE_COLUMNS, empty_scores
+from audit.scoring import SCORE_COLUMNS, band, empty_scores
 from audit.store import Store, StoreError
+from audit.workbook import AuditMeta, audit_workbook
 from audit.workshop import discuss_queue, grid_changes, progress, refused_cells, room, score_grid, spread
 from audit.workshops import JoinRefused, ScoringRefused, Workshops
 
@@ -273,7 +277,7 @@ def test_a_participant_scores_only_as_themselves_and_as_the_phase_allows(worksho
         "AW-02": 3.0,
     }
     assert set(mine.loc[mine["touchpoint_id"] == "AW-01", "note"]) == {"Ad ran at 3 am"}
-    round1 = workshops.round1_scores(audit)
+    round1 = store.round1_score_frame(audit)
     assert round1 is not None
     first = round1[(round1["assessor"] == "Ana") & (round1["touchpoint_id"] == "AW-01")]
     assert first["score"].tolist() == [1.0]  # the history keeps round 1
@@ -290,17 +294,25 @@ def test_round_one_agreement_differs_from_after_discussion(workshop: tuple[Works
     for key, a, b in (("AW-01", 1, 5), ("AW-02", 2, 2), ("AW-03", 4, 4), ("AW-04", 3, 5)):
         workshops.score_as(ana, key, "relevance", a)
         workshops.score_as(ben, key, "relevance", b)
-    assert workshops.round1_scores(audit) is None  # no round 2 yet
+    assert store.round1_score_frame(audit) is None  # no round 2 yet
     workshops.set_phase(audit, Phase.REVEALED)
     workshops.set_phase(audit, Phase.ROUND2, flagged=["AW-01", "AW-04"])
     workshops.score_as(ana, "AW-01", "relevance", 4)
     workshops.score_as(ben, "AW-01", "relevance", 4)
-    round1, now = workshops.round1_scores(audit), store.score_frame(audit)
+    round1, now = store.round1_score_frame(audit), store.score_frame(audit)
     assert round1 is not None
     tps, info = store.touchpoint_frame(audit), store.audit(audit)
     before = compute_audit(tps, round1, info.stage_order).agreement.alpha
     after = compute_audit(tps, now, info.stage_order).agreement.alpha
     assert before is not None and after is not None and after > before
+    result = store.result(audit)  # what the dashboard, the CLI and the workbook read
+    assert result.round1_agreement is not None
+    assert (result.round1_agreement.alpha, result.agreement.alpha) == (before, after)
+    assert result.to_json()["agreement_round1"]["alpha"] == before
+    book = load_workbook(io.BytesIO(audit_workbook(result, tps, now, AuditMeta(audit, None, info.stage_order,
+                                                                             info.weights))))  # fmt: skip
+    facts = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row and row[0]}
+    assert facts["Agreement in round 1 (before discussion)"] == f"{before:.3f} ({band(before)})"
 
 
 def test_a_removed_participant_cannot_score_and_a_new_link_replaces_the_old(workshop: tuple[Workshops, str]) -> None:

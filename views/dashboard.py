@@ -20,7 +20,13 @@ chosen = {
     "type": f3.multiselect("Type", ["physical", "digital", "human"], key="dash_type"),
     "owner": f4.multiselect("Owner", sorted(touchpoints["owner"].dropna().unique()), key="dash_owner"),
 }
-result = compute_audit(filter_touchpoints(touchpoints, chosen), scores, info.stage_order, info.weights)
+result = compute_audit(
+    filter_touchpoints(touchpoints, chosen),
+    scores,
+    info.stage_order,
+    info.weights,
+    round1_scores=store.round1_score_frame(audit),
+)
 
 agreement = result.agreement
 m = st.columns(6)
@@ -39,6 +45,13 @@ m[4].metric(
 )
 m[5].metric("Weak spots", len(result.weak_spots))
 st.caption(agreement.message)
+if result.round1_agreement is not None:
+    before = result.round1_agreement
+    st.caption(
+        f"Round 1, before the discussion: alpha "
+        f"{f'{before.alpha:.2f} ({before.band})' if before.alpha is not None else 'not computed'}; "
+        "the figure above is after round 2."
+    )
 
 findings = [f.message for f in result.findings if f.code != "weak_spot"]
 if findings:
@@ -48,6 +61,10 @@ if findings:
 
 def show(name: str, title: str) -> None:
     st.subheader(title)
+    reason = charts.empty_reason(name, result)
+    if reason:
+        st.info(reason)
+        return
     st.altair_chart(charts.CHARTS[name](result), width="stretch")
     st.caption(charts.CAPTIONS[name])
 
@@ -74,15 +91,18 @@ with st.expander("Coverage: stage x channel"):
 
 st.subheader("Weak spots, highest priority first")
 weak = result.touchpoints.set_index("id").loc[result.weak_spots]
-st.dataframe(
-    weak[["name", "stage", "channel", "owner", "composite", "priority", "quadrant", "reasons"]],
-    key="weak_table",
-    width="stretch",
-    column_config={
-        "composite": st.column_config.NumberColumn(format="%.2f"),
-        "priority": st.column_config.NumberColumn(format="%.2f"),
-    },
-)
+if weak.empty:
+    st.caption(charts.empty_reason("weak_spots", result) or "No weak spot.")
+else:
+    st.dataframe(
+        weak[["name", "stage", "channel", "owner", "composite", "priority", "quadrant", "reasons"]],
+        key="weak_table",
+        width="stretch",
+        column_config={
+            "composite": st.column_config.NumberColumn(format="%.2f"),
+            "priority": st.column_config.NumberColumn(format="%.2f"),
+        },
+    )
 if result.uncontrolled:
     st.caption(
         f"Uncontrolled touchpoints ({len(result.uncontrolled)}): monitor and respond rather than redesign: "
