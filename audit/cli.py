@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from audit.inventory import Inventory, read_inventory
+from audit.invites import BASE_URL_VARIABLE, DEFAULT_BASE_URL
 from audit.metrics import AuditResult, as_float, audit_from_inventory, audit_stages, inventory_frame
 from audit.problems import Problem, ReadError
 from audit.reader import MB, Limits
@@ -85,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--weights", help="criterion weights R,M,A, e.g. 2,1,1 (default: equal)")
     report.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx to write")
     _add_reading_options(report)
+    invite = commands.add_parser("invite", help="issue a join code for a stored audit's workshop")
+    invite.add_argument("--audit", required=True, help="the stored audit")
+    invite.add_argument("--base-url", help=f"where participants reach the app (default: ${BASE_URL_VARIABLE} or "
+                        f"{DEFAULT_BASE_URL})")  # fmt: skip
+    invite.add_argument("--qr", type=Path, help="also write the QR code of the link to this .png")
+    invite.add_argument("--json", action="store_true", help="print one JSON object: audit, code, url")
     template = commands.add_parser("template", help="write a blank inventory template")
     template.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx to write")
     template.add_argument("--lang", choices=["en", "ru", "pt", "fa"], default="en", help="the headers' language")
@@ -356,11 +364,33 @@ def format_problems(problems: Sequence[Problem]) -> str:
     return f"Problems ({head}):\n" + "\n".join("  " + line for line in body) + "\n"
 
 
+def _invite(args: argparse.Namespace, out: TextIO) -> int:
+    from audit.invites import join_link, qr_png
+    from audit.workshops import Workshops
+
+    base = args.base_url or os.environ.get(BASE_URL_VARIABLE) or DEFAULT_BASE_URL
+    if not base.startswith(("http://", "https://")):
+        raise _ArgumentError(f"--base-url {base}: write the whole address, like https://audit.example.com")
+    code = Workshops(Store.open()).issue_code(args.audit, created_by="command line")
+    url = join_link(base, code)
+    if args.qr:
+        args.qr.write_bytes(qr_png(url))
+    if args.json:
+        json.dump({"audit": args.audit, "code": code, "url": url}, out, ensure_ascii=False)
+        out.write("\n")
+        return EXIT_OK
+    out.write(f"Join code for '{args.audit}': {code}\nLink: {url}\n")
+    out.write(f"QR code: {args.qr}\n" if args.qr else "")
+    out.write("The code is stored hashed and cannot be shown again; 'Stop joining' in the app ends it.\n")
+    return EXIT_OK
+
+
 _COMMANDS = {
     "check": _check,
     "metrics": _metrics,
     "import": _import,
     "audits": _audits,
     "report": _report,
+    "invite": _invite,
     "template": _template,
 }

@@ -21,6 +21,8 @@ CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY234679"
 CODE_LENGTH = 8
 TOKEN_BYTES = 24  # 192 bits, 32 URL-safe characters
 NAME_MAX = 60
+BASE_URL_VARIABLE = "TOUCHPOINT_AUDIT_BASE_URL"  # where participants reach the app, for links
+DEFAULT_BASE_URL = "http://localhost:8501"
 
 
 class InviteError(ValueError):

@@ -11,6 +11,8 @@ import pytest
 from conftest import INVENTORIES, REALWORLD, ROOT, SAMPLE_INVENTORY
 
 from audit.cli import main
+from audit.store import Store
+from audit.workshops import Workshops
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -171,3 +173,24 @@ def test_import_audits_and_stored_metrics(tmp_path, monkeypatch: pytest.MonkeyPa
     status, _, err = run("metrics", "--audit", "Nope")
     assert (status, err.strip()) == (2, "error: No audit called 'Nope'. Known audits: NW.")
     assert run("metrics")[0] == 2
+
+
+def test_invite_issues_a_working_code_with_its_link_and_qr(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("TOUCHPOINT_AUDIT_DATABASE_URL", url)
+    monkeypatch.delenv("TOUCHPOINT_AUDIT_BASE_URL", raising=False)
+    assert run("import", str(SAMPLE_INVENTORY), "--audit", "Northwind")[0] == 0
+    status, out, _ = run("invite", "--audit", "Northwind", "--json")
+    invitation = json.loads(out)
+    assert status == 0 and set(invitation) == {"audit", "code", "url"}
+    assert invitation["url"] == f"http://localhost:8501/join?code={invitation['code']}"
+    workshops = Workshops(Store.open(url))
+    assert workshops.audit_of_code(invitation["code"]) == "Northwind"
+    assert workshops.join(invitation["code"], "Ana")[0].audit == "Northwind"
+
+    qr = tmp_path / "invite.png"
+    status, out, _ = run("invite", "--audit", "Northwind", "--base-url", "https://audit.example.com", "--qr", str(qr))
+    assert status == 0 and "Link: https://audit.example.com/join?code=" in out
+    assert qr.read_bytes().startswith(b"\x89PNG")
+    assert run("invite", "--audit", "Nowhere")[0:1] == (2,)
+    assert run("invite", "--audit", "Northwind", "--base-url", "audit.example.com")[2].startswith("error: --base-url")

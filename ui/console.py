@@ -56,7 +56,6 @@ def invitation(audit: str) -> None:
 
 
 def _issue(audit: str) -> None:
-    state.workshops().revoke_codes(audit)
     st.session_state[f"join_code|{audit}"] = state.workshops().issue_code(audit, created_by="facilitator")
 
 

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 import streamlit as st
 
 from audit.inventory import read_inventory
+from audit.invites import BASE_URL_VARIABLE
 from audit.phases import WorkshopState
 from audit.scoring import combine, read_scores, scores_from_inventory
 from audit.store import Store
@@ -32,7 +33,7 @@ DEFAULT_STAGES = ("Awareness", "Consideration", "Purchase", "Service", "Loyalty"
 AUDIT = "audit"  # the open audit's name (facilitator)
 TOKEN = "p"  # a participant's identity token, in the URL
 CODE = "code"  # a join code in an invitation link
-BASE_URL_VARIABLE = "TOUCHPOINT_AUDIT_BASE_URL"
+
 PHASE_CACHE_SECONDS = 2
 
 
