@@ -9,10 +9,12 @@ import pytest
 from conftest import DATA, INVENTORIES, REALWORLD, ROOT
 from streamlit.testing.v1 import AppTest
 
-from audit.store import Store
+from audit.phases import Phase
+from audit.store import Store, StoreError
+from audit.workshops import Workshops
 from ui import state
 
-PAGES = ["views/dashboard.py", "views/score.py", "views/inventory.py", "views/import_inventory.py",
+PAGES = ["views/dashboard.py", "views/workshop.py", "views/inventory.py", "views/import_inventory.py",
          "views/export.py", "views/audits.py"]  # fmt: skip
 SAMPLE = state.SAMPLE_AUDIT
 
@@ -22,9 +24,15 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh SQLite store for the app, and the app's cached store forgotten around the test."""
     url = f"sqlite:///{tmp_path / 'app.db'}"
     monkeypatch.setenv("TOUCHPOINT_AUDIT_DATABASE_URL", url)
-    state.store.clear()
+    forget()
     yield url
-    state.store.clear()
+    forget()
+
+
+def forget() -> None:
+    """Empty the app's per-process caches (store, room, phase), as a restarted server would have them."""
+    for cached in (state.store, state.workshops, state.room, state.joined, state.phase):
+        cached.clear()
 
 
 def app(page: str | None = None, **query: str) -> AppTest:
@@ -49,7 +57,8 @@ def text_of(test: AppTest) -> str:
 def test_every_page_renders_the_sample_without_an_exception(db: str, page: str) -> None:
     test = app(page)
     assert not test.exception, test.exception
-    assert test.title[0].value in {"Audits", "Score", "Inventory", "Import an inventory", "Export", SAMPLE}
+    assert test.title[0].value in {"Audits", f"Workshop: {SAMPLE}", "Inventory", "Import an inventory", "Export",
+                                   SAMPLE}  # fmt: skip
 
 
 def test_first_start_opens_the_sample_audit(db: str) -> None:
@@ -73,50 +82,149 @@ def test_dashboard_filters_recompute(db: str) -> None:
     assert metrics["Touchpoints"] == "10" and metrics["Mean composite"] == "2.83"
 
 
-def score_editor(test: AppTest) -> str:
-    return str(test.session_state["score_editor_key"])
+def participant(db: str, name: str = "Zoe", audit: str = SAMPLE) -> str:
+    """A participant of the audit, joined by code as the join page does; returns their token."""
+    if audit == SAMPLE:
+        app()  # the first start loads the sample
+    workshops = Workshops(Store.open(db))
+    return workshops.join(workshops.issue_code(audit, created_by="test"), name)[1]
 
 
-def test_scoring_saves_each_edit_to_the_store(db: str) -> None:
-    test = app("views/score.py")
-    test.text_input(key="assessor_name").set_value("Zoe").run()
-    assert test.query_params["assessor"] == "Zoe"
-    assert test.get("progress")[0].proto.text == "Zoe has scored 0 of 144 cells (48 touchpoints)"
-    test.session_state[score_editor(test)] = {
-        "edited_rows": {0: {"relevance": 4, "note": "Strong visuals"}, 1: {"attractiveness": 2}},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
-    test.run()
-    assert not test.exception and not test.error
+def tap(test: AppTest, key: str, criterion: str, value: int) -> AppTest:
+    test.segmented_control(key=f"tap|{key}|{criterion}").set_value(value).run()
+    return test
+
+
+def saved(db: str, name: str = "Zoe") -> list[list[object]]:
     frame = Store.open(db).score_frame(SAMPLE)
-    mine = frame[frame["assessor"] == "Zoe"].sort_values(["touchpoint_id", "criterion"])
-    mine = mine[["touchpoint_id", "criterion", "score", "note"]].astype(object)
-    assert mine.where(mine.notna(), None).values.tolist() == [
-        ["AW-01", "relevance", 4.0, "Strong visuals"],
-        ["AW-02", "attractiveness", 2.0, None],
-    ]
-    assert any("Saved: TV spot 'Home in a weekend', relevance = 4" in str(t.value) for t in test.toast)
-    assert test.get("progress")[0].proto.text == "Zoe has scored 2 of 144 cells (48 touchpoints)"
+    mine = frame[frame["assessor"] == name].sort_values(["touchpoint_id", "criterion"])
+    return mine[["touchpoint_id", "criterion", "score"]].values.tolist()
 
 
-def test_a_score_outside_1_to_5_is_refused_on_the_server(db: str) -> None:
-    test = app("views/score.py")
-    test.text_input(key="assessor_name").set_value("Zoe").run()
-    test.session_state[score_editor(test)] = {"edited_rows": {0: {"relevance": 7}}, "added_rows": [],
-                                              "deleted_rows": []}  # fmt: skip
-    test.run()
-    assert [e.value for e in test.error] == [
-        "TV spot 'Home in a weekend', relevance: 7 is not a score; scores are whole numbers 1-5. Not saved."
-    ]
-    frame = Store.open(db).score_frame(SAMPLE)
-    assert frame[frame["assessor"] == "Zoe"].empty
+def test_the_join_page_asks_a_name_once_and_opens_the_scoring_screen(db: str) -> None:
+    app()  # the first start loads the sample
+    workshops = Workshops(Store.open(db))
+    code = workshops.issue_code(SAMPLE, created_by="test")
+    test = app(code=code.lower())
+    assert f"You are invited to score **{SAMPLE}**." in text_of(test)
+    assert not test.sidebar.children  # no navigation, no audit list
+    test.text_input(key="join_name").set_value("Zoe")
+    test.button(key="FormSubmitter:join-Join").click().run()
+    assert not test.exception
+    token = test.query_params["p"]
+    assert workshops.participant(token) is not None and "audit" not in test.query_params
+    assert "Scoring as **Zoe**" in text_of(test)
 
 
-def test_the_assessor_and_audit_come_back_from_the_url(db: str) -> None:
-    test = app("views/score.py", assessor="Ana (CX lead)", audit=SAMPLE)
-    assert test.selectbox(key="assessor_pick").value == "Ana (CX lead)"
-    assert "Ana (CX lead) has scored" in test.get("progress")[0].proto.text
+def test_a_taken_name_and_a_wrong_code_are_refused_on_the_join_page(db: str) -> None:
+    participant(db, "Zoe")
+    code = Workshops(Store.open(db)).issue_code(SAMPLE, created_by="test")
+    test = app(code=code)
+    test.text_input(key="join_name").set_value("zoe")
+    test.button(key="FormSubmitter:join-Join").click().run()
+    assert "Someone in this audit is already called 'zoe'" in test.error[0].value
+    assert "p" not in test.query_params
+    assert "That join code is not known" in app(code="AAAA-AAAA").error[0].value
+
+
+def test_a_tap_is_saved_and_confirmed(db: str) -> None:
+    test = app(p=participant(db))
+    assert not test.exception
+    assert "0 of 48 scored" in test.get("progress")[0].proto.text
+    tap(test, "AW-01", "relevance", 4)
+    assert not test.exception
+    assert saved(db) == [["AW-01", "relevance", 4.0]]
+    assert "Saved: relevance 4 (good)." in [s.value for s in test.success]
+    for criterion in ("meaningfulness", "attractiveness"):
+        tap(test, "AW-01", criterion, 3)
+    assert "1 of 48 scored" in test.get("progress")[0].proto.text
+
+
+def test_a_participant_sees_only_their_own_scores_until_the_reveal(db: str) -> None:
+    test = app(p=participant(db))
+    page = text_of(test)
+    assert "The room:" not in page and "Ana (CX lead)" not in page  # the sample's assessors stay hidden
+    Workshops(Store.open(db)).set_phase(SAMPLE, Phase.REVEALED)
+    forget()
+    test = app(p=test.query_params["p"])
+    assert "Scoring is paused" in text_of(test)
+
+
+def test_after_the_reveal_a_participant_sees_the_rooms_spread_where_they_scored(db: str) -> None:
+    token = participant(db)
+    test = app(p=token)
+    for criterion in ("relevance", "meaningfulness", "attractiveness"):
+        tap(test, "AW-01", criterion, 5)
+    Workshops(Store.open(db)).set_phase(SAMPLE, Phase.REVEALED)
+    forget()
+    test = app(p=token)
+    spread = [c.value for c in test.caption if str(c.value).startswith("The room:")]
+    # AW-01 relevance: the sample's four assessors gave 4, 5, 4, 4; Zoe a 5.
+    assert spread[0] == "The room: 3x 4, 2x 5 (mean 4.4, 5 scored). You: 5."
+
+
+def test_a_locked_workshop_refuses_a_tap_with_a_message_and_keeps_the_saved_value(db: str) -> None:
+    test = app(p=participant(db))
+    tap(test, "AW-01", "relevance", 2)
+    Workshops(Store.open(db)).set_locked(SAMPLE, True)  # while the participant's screen is open
+    tap(test, "AW-01", "relevance", 5)
+    assert "Scoring is locked by the facilitator. This was not saved." in [e.value for e in test.error]
+    assert test.segmented_control(key="tap|AW-01|relevance").value == 2
+    assert saved(db) == [["AW-01", "relevance", 2.0]]
+
+
+def test_a_removed_participants_link_opens_nothing(db: str) -> None:
+    token = participant(db)
+    Workshops(Store.open(db)).remove(SAMPLE, "Zoe")
+    test = app(p=token)
+    assert "This scoring link no longer works" in test.warning[0].value
+    assert "Scoring as" not in text_of(test) and not test.sidebar.children
+
+
+def grid_edit(test: AppTest, rows: dict[int, dict[str, str]]) -> AppTest:
+    test.session_state["grid_0"] = {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
+    return test.run()
+
+
+def test_the_grid_saves_what_was_typed_and_refuses_a_7_without_clamping(db: str) -> None:
+    test = app(p=participant(db))
+    test.segmented_control(key="view_mode").set_value("Grid").run()
+    grid_edit(test, {0: {"relevance": "4"}, 1: {"relevance": "7", "note": "Too loud"}})
+    assert not test.exception
+    assert saved(db) == [["AW-01", "relevance", 4.0]]
+    refusal = test.error[0].value
+    assert "Search ads, relevance: 7 is outside 1-5. Not saved." in refusal
+    assert Store.open(db).score_frame(SAMPLE).query("assessor == 'Zoe'")["score"].tolist() == [4.0]
+    grid_edit(test, {0: {"relevance": "4"}, 1: {"relevance": "3", "note": "Too loud"}})  # corrected
+    assert not test.error and saved(db) == [["AW-01", "relevance", 4.0], ["AW-02", "relevance", 3.0]]
+    notes = Workshops(Store.open(db)).own_scores(Workshops(Store.open(db)).participant(test.query_params["p"]))
+    assert set(notes.loc[notes["touchpoint_id"] == "AW-02", "note"]) == {"Too loud"}
+    assert [t.value for t in test.toast].count("Saved: the note on Search ads") <= 1
+
+
+def test_the_console_steers_the_phases_and_shows_the_room(db: str) -> None:
+    test = app("views/workshop.py")
+    assert not test.exception
+    test.button(key="issue_code").click().run()
+    assert Workshops(Store.open(db)).active_codes(SAMPLE) == 1
+    assert any("join?code=" in m.value for m in test.markdown)
+    test.button(key="reveal").click().run()
+    assert Workshops(Store.open(db)).state(SAMPLE).phase is Phase.REVEALED
+    test.button(key="round2").click().run()  # the sample has touchpoints flagged 'discuss'
+    state_now = Workshops(Store.open(db)).state(SAMPLE)
+    assert state_now.phase is Phase.ROUND2 and "AW-01" in state_now.round2_keys
+    test.button(key="lock").click().run()
+    assert Workshops(Store.open(db)).state(SAMPLE).locked
+    test.button(key="unlock").click().run()
+    assert not Workshops(Store.open(db)).state(SAMPLE).locked
+    assert not test.exception
+
+
+def test_the_console_refuses_round_two_before_the_reveal(db: str) -> None:
+    test = app("views/workshop.py")
+    assert not [b for b in test.button if b.key == "round2"]  # not offered in round 1
+    with pytest.raises(StoreError, match="Reveal the room's scores first"):
+        Workshops(Store.open(db)).set_phase(SAMPLE, Phase.ROUND2, flagged=["AW-01"])
 
 
 def test_import_maps_columns_and_lists_problems(db: str) -> None:
@@ -199,7 +307,7 @@ def test_export_builds_the_workbook(db: str) -> None:
 @pytest.mark.parametrize("page", PAGES)
 def test_a_new_empty_audit_renders_everywhere(db: str, page: str) -> None:
     Store.open(db).create_audit("Empty", stage_order=["Awareness", "Purchase"])
-    test = app(page, audit="Empty", assessor="Zoe")
+    test = app(page, audit="Empty")
     assert not test.exception, test.exception
     if page == "views/export.py":
         test.button(key="build_workbook").click().run()

@@ -30,7 +30,7 @@ def show(who: Participant, workshop: WorkshopState, touchpoints: pd.DataFrame, m
          room_scores: pd.DataFrame | None) -> None:  # fmt: skip
     keys = touchpoints["id"].tolist()
     done = fully_scored(mine)
-    current = _current(keys, done)
+    current = _current(keys, done, workshop)
     _navigation(keys, touchpoints, done, workshop)
     row = touchpoints.iloc[keys.index(current)]
     with st.container(border=True, key="card"):
@@ -48,11 +48,14 @@ def show(who: Participant, workshop: WorkshopState, touchpoints: pd.DataFrame, m
         _note(who, current, mine_here)
 
 
-def _current(keys: list[str], done: set[str]) -> str:
-    """The card's touchpoint: the one chosen, else the first not yet scored, else the first."""
+def _current(keys: list[str], done: set[str], workshop: WorkshopState) -> str:
+    """The card's touchpoint: the one chosen, else where this phase starts (round 1: the first not
+    yet scored; after the reveal: the first; round 2: the first reopened)."""
     chosen = st.session_state.get(CURRENT)
     if chosen not in keys:
-        chosen = next((k for k in keys if k not in done), keys[0])
+        starts = {Phase.ROUND1: [k for k in keys if k not in done], Phase.REVEALED: keys,
+                  Phase.ROUND2: [k for k in keys if k in workshop.round2_keys]}  # fmt: skip
+        chosen = next(iter(starts[workshop.phase]), keys[0])
         st.session_state[CURRENT] = chosen
     return str(chosen)
 
