@@ -55,7 +55,7 @@ class NoteEdit:
 
 
 def score_grid(touchpoints: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
-    """One row per touchpoint with one assessor's scores and note as text (empty where not scored).
+    """One row per touchpoint with one assessor's scores and note as text ("" where not scored).
 
     `own` holds that assessor's rows (touchpoint_id, criterion, score, note). Every column is
     text, so the grid's schema never changes with the values and the browser never clamps.
@@ -67,7 +67,7 @@ def score_grid(touchpoints: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
         grid[criterion] = grid["id"].map(values.map(lambda v: str(int(v))))
     notes = own.dropna(subset=["note"]).groupby("touchpoint_id")["note"].last()
     grid["note"] = grid["id"].map(notes)
-    return grid[GRID_COLUMNS].astype("string")
+    return grid[GRID_COLUMNS].astype("string").fillna("")  # an empty cell shows empty, not "None"
 
 
 def filter_grid(grid: pd.DataFrame, *, stages: list[str], channels: list[str], owners: list[str]) -> pd.DataFrame:
@@ -91,7 +91,7 @@ def grid_changes(before: pd.DataFrame, after: pd.DataFrame) -> tuple[list[ScoreE
     """Every cell that differs between two states of the grid, each score checked by the score rule."""
     edits: list[ScoreEdit] = []
     notes: list[NoteEdit] = []
-    for index in before.index.intersection(after.index):
+    for index in _changed_rows(before, after):
         old, new = before.loc[index], after.loc[index]
         key, name = str(old["id"]), str(old["name"])
         for criterion in CRITERIA:
@@ -101,6 +101,19 @@ def grid_changes(before: pd.DataFrame, after: pd.DataFrame) -> tuple[list[ScoreE
         if _text(new["note"]) != _text(old["note"]):
             notes.append(NoteEdit(key, name, _text(new["note"])))
     return edits, notes
+
+
+def _changed_rows(before: pd.DataFrame, after: pd.DataFrame) -> pd.Index:
+    """The rows where a score or the note differs (compared as stripped text), found column-wise."""
+    common = before.index.intersection(after.index)
+    columns = [*CRITERIA, "note"]
+
+    def text(frame: pd.DataFrame) -> pd.DataFrame:
+        cells = frame.loc[common, columns].astype("string").fillna("")
+        return pd.DataFrame({c: cells[c].str.strip() for c in columns}, index=cells.index)
+
+    differs = (text(before) != text(after)).any(axis=1)
+    return differs[differs].index
 
 
 def refused_cells(shown: pd.DataFrame, edited: pd.DataFrame) -> list[ScoreEdit]:

@@ -1,10 +1,10 @@
-"""App benchmark: the time of one rerun of the Score page after a score edit.
+"""App benchmark: the time of one rerun of the participant's screen after a score is entered.
 
 With AppTest (the real page scripts, in process), for audits of 50, 500 and 5,000
-touchpoints x 4 assessors in a SQLite store: one edit is set in the scoring grid and the
-page reruns (validate, save, re-read, redraw the grid and the room). Median of several
-runs, beside a rerun with no edit (the page's fixed cost). Targets: 500 touchpoints
-under 0.5 s, 5,000 under 2 s.
+touchpoints x 4 assessors in a SQLite store, a participant enters a score by a tap on the
+card and by an edit in the laptop grid; the page reruns (check the phase, save, re-read
+their scores, redraw). Median of several runs, beside a rerun with no edit (the page's
+fixed cost). Targets: 500 touchpoints under 0.5 s, 5,000 under 2 s.
 Run: ./scripts/bench app
 """
 
@@ -28,46 +28,55 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from audit.store import Store  # noqa: E402
 
-AUDIT, ASSESSOR = "Bench", "Assessor 0"
+AUDIT = "Bench"
 
 
-def measure(size: int, runs: int) -> tuple[float, float]:
+def measure(size: int, runs: int) -> tuple[float, float, float]:
     folder = tempfile.mkdtemp()
     url = f"sqlite:///{folder}/app.db"
     touchpoints, scores = make_audit(size)
     scores = scores[scores["assessor"].isin([f"Assessor {a}" for a in range(4)])]
     Store.open(url).import_inventory(AUDIT, inventory_of(touchpoints), scores)
     os.environ["TOUCHPOINT_AUDIT_DATABASE_URL"] = url
+    from audit.workshops import Workshops
     from ui import state
 
-    state.store.clear()
+    for cached in (state.store, state.workshops, state.room, state.joined, state.phase):
+        cached.clear()
+    token = Workshops(Store.open(url)).add_participant(AUDIT, "Bench participant")[1]
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    app.query_params.update({"audit": AUDIT, "assessor": ASSESSOR})
+    app.query_params.update({"p": token})
     app.run()
-    app.switch_page("views/score.py").run()
-    key = str(app.session_state["score_editor_key"])
-    edits, idle = [], []
+    taps, grid, idle = [], [], []
     for run in range(runs):
         value = run % 5 + 1
-        app.session_state[key] = {"edited_rows": {0: {"relevance": value}}, "added_rows": [], "deleted_rows": []}
+        widget = app.segmented_control(key=f"tap|{app.session_state['card_current']}|relevance")
         start = time.perf_counter()
-        app.run()
-        edits.append(time.perf_counter() - start)
-        assert not app.exception, app.exception
+        widget.set_value(value).run()
+        taps.append(time.perf_counter() - start)
+        assert not app.exception and not app.error, app.exception or app.error
         start = time.perf_counter()
         app.run()
         idle.append(time.perf_counter() - start)
-    return statistics.median(edits), statistics.median(idle)
+    app.segmented_control(key="view_mode").set_value("Grid").run()
+    for run in range(runs):
+        app.session_state["grid_0"] = {"edited_rows": {1: {"meaningfulness": str(run % 5 + 1)}}, "added_rows": [],
+                                       "deleted_rows": []}  # fmt: skip
+        start = time.perf_counter()
+        app.run()
+        grid.append(time.perf_counter() - start)
+        assert not app.exception and not app.error, app.exception or app.error
+    return statistics.median(taps), statistics.median(grid), statistics.median(idle)
 
 
 def main() -> None:
     rows = []
     for size in (50, 500, 5_000):
-        edit, idle = measure(size, runs=7 if size < 5_000 else 5)
-        rows.append((size, size * 4 * 3, edit, idle, f"{edit / idle:.2f}x"))
+        tap, grid, idle = measure(size, runs=7 if size < 5_000 else 5)
+        rows.append((size, size * 4 * 3, tap, grid, idle, f"{tap / idle:.2f}x"))
         print(f"  measured {size} touchpoints", file=sys.stderr)
-    print("Score page: one rerun after a score edit (AppTest), median seconds")
-    print_table(["touchpoints", "scores", "rerun with an edit", "rerun, no edit", "edit / idle"], rows)
+    print("Participant's screen: one rerun after a score is entered (AppTest), median seconds")
+    print_table(["touchpoints", "scores", "tap on the card", "grid edit", "rerun, no edit", "tap / idle"], rows)
 
 
 if __name__ == "__main__":

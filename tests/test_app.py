@@ -168,7 +168,9 @@ def test_a_locked_workshop_refuses_a_tap_with_a_message_and_keeps_the_saved_valu
     tap(test, "AW-01", "relevance", 2)
     Workshops(Store.open(db)).set_locked(SAMPLE, True)  # while the participant's screen is open
     tap(test, "AW-01", "relevance", 5)
-    assert "Scoring is locked by the facilitator. This was not saved." in [e.value for e in test.error]
+    assert [e.value for e in test.error] == [
+        "Relevance not saved: Scoring is locked by the facilitator. This was not saved."
+    ]
     assert test.segmented_control(key="tap|AW-01|relevance").value == 2
     assert saved(db) == [["AW-01", "relevance", 2.0]]
 

@@ -115,7 +115,7 @@ def _tap(who: Participant, key: str, criterion: str, stored: int | None) -> None
         state.workshops().score_as(who, key, criterion, value)
     except StoreError as error:
         st.session_state[widget] = stored
-        st.session_state[FLASH] = (key, criterion, "error", str(error))
+        st.session_state[FLASH] = (key, criterion, "error", f"{criterion.capitalize()} not saved: {error}")
         return
     st.session_state[SYNCED][widget] = value
     st.session_state[FLASH] = (key, criterion, "success", f"Saved: {criterion} {value} ({SCALE_WORDS[value]}).")

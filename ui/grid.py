@@ -19,6 +19,9 @@ from audit.workshops import Participant
 from ui import state
 
 RELOADS = "grid_reloads"  # bumped by "Show my saved scores": a new table from the store
+# Widths in pixels: the score columns start at the same place on every screen (the browser tests use it).
+FIXED_WIDTHS = {"id": 80, "name": 240, "stage": 120, "channel": 110, "owner": 110}
+SCORE_WIDTH = 120
 REFUSED = "grid_refused"  # (touchpoint key, criterion or "note") -> why the workshop refused a valid value
 
 
@@ -28,20 +31,21 @@ def show(who: Participant, touchpoints: pd.DataFrame, mine: pd.DataFrame) -> Non
         st.session_state[f"{editor}_base"] = score_grid(touchpoints, mine)
         st.session_state[REFUSED] = {}
     base = st.session_state[f"{editor}_base"]
-    messages = st.container()
     edited = st.data_editor(
         base,
         key=editor,
         hide_index=True,
         disabled=["id", "name", "stage", "channel", "owner"],
-        column_config={c: st.column_config.TextColumn(c.capitalize(), help=RUBRIC[c]) for c in CRITERIA}
-        | {"note": st.column_config.TextColumn("Note (evidence)")},
+        column_config={
+            c: st.column_config.TextColumn(c.capitalize(), help=RUBRIC[c], width=SCORE_WIDTH) for c in CRITERIA
+        }
+        | {"note": st.column_config.TextColumn("Note (evidence)", width=320)}
+        | {c: st.column_config.TextColumn(c.capitalize(), width=w) for c, w in FIXED_WIDTHS.items()},
         width="stretch",
     )
     _save(who, st.session_state.get(f"{editor}_seen", base), edited)
     st.session_state[f"{editor}_seen"] = edited.copy()
-    with messages:
-        _refusals(base, edited)
+    _refusals(base, edited)  # below the table, so that a message never moves the cells being edited
     st.caption("Type 1-5 in a cell (or paste several); clear a cell to clear the score. Each edit is saved at once.")
     if st.button("Show my saved scores", key="grid_reload", help="Rebuild the table from what is saved"):
         st.session_state[RELOADS] = st.session_state.get(RELOADS, 0) + 1

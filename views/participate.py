@@ -3,13 +3,16 @@ until the facilitator reveals the room."""
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from audit.phases import Phase
 from audit.workshop import progress
 from ui import card, grid, state
 
-WATCH_SECONDS = 10  # how soon a participant's screen notices a reveal, a round 2 or a lock
+# How soon a participant's screen notices a reveal, a round 2 or a lock.
+WATCH_SECONDS = float(os.environ.get("TOUCHPOINT_AUDIT_WATCH_SECONDS", "10"))
 SEEN = "seen_phase"
 
 who = state.participant()
@@ -17,6 +20,8 @@ if who is None:
     st.switch_page("views/join.py")
     st.stop()
 workshop = state.phase(who.audit)
+if st.session_state.get(SEEN, (workshop.phase,))[0] != workshop.phase:
+    st.session_state.pop(card.CURRENT, None)  # a new phase starts where it starts (round 2: the flagged)
 st.session_state[SEEN] = (workshop.phase, workshop.locked)
 store, workshops = state.store(), state.workshops()
 touchpoints, mine = store.touchpoint_frame(who.audit), workshops.own_scores(who)
