@@ -232,9 +232,26 @@ def _sqlite_connect(dbapi_connection: Any, _record: object) -> None:
     cursor.close()
 
 
+WRITING = "touchpoint_audit_writing"  # set in a connection's info while it runs a write transaction
+
+
 def _sqlite_begin(connection: Connection) -> None:
-    # Take the write lock at the start, so two writers queue instead of one failing at upgrade time.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A writer takes the write lock at the start, so two writers queue instead of one failing at
+    # upgrade time. A reader begins deferred: in WAL mode it never waits for a writer, so pages
+    # are not held up by other people's scores being written.
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.info.get(WRITING) else "BEGIN")
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that will write (BEGIN IMMEDIATE on SQLite); committed when the block ends."""
+    with engine.connect() as connection:
+        connection.info[WRITING] = True
+        try:
+            with connection.begin():
+                yield connection
+        finally:
+            connection.info.pop(WRITING, None)
 
 
 def alembic_config(connection: Connection) -> Config:
@@ -246,7 +263,7 @@ def alembic_config(connection: Connection) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the database to `revision` (the newest by default)."""
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         command.upgrade(alembic_config(connection), revision)
 
 
@@ -282,7 +299,7 @@ class Store:
     def _write(self, what: str) -> Iterator[Connection]:
         """A write transaction; any database failure becomes a StoreError that says nothing was saved."""
         try:
-            with self.engine.begin() as connection:
+            with write_transaction(self.engine) as connection:
                 yield connection
         except IntegrityError:
             raise

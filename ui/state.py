@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from urllib.parse import urlparse
 
+import pandas as pd
 import streamlit as st
 
 from audit.inventory import read_inventory
@@ -35,6 +36,7 @@ TOKEN = "p"  # a participant's identity token, in the URL
 CODE = "code"  # a join code in an invitation link
 
 PHASE_CACHE_SECONDS = 2
+READ_CACHE_SECONDS = 5  # how stale a participant's view of the touchpoints and of their token may be
 
 
 @st.cache_resource
@@ -67,9 +69,21 @@ def phase(audit: str) -> WorkshopState:
     return workshops().state(audit)
 
 
+@st.cache_resource(ttl=READ_CACHE_SECONDS, max_entries=10_000, show_spinner=False)
+def _participant(token: str | None) -> Participant | None:
+    return workshops().participant(token)
+
+
 def participant() -> Participant | None:
-    """Whose token is in the URL (checked on every run, so a removed participant is out at once)."""
-    return workshops().participant(st.query_params.get(TOKEN))
+    """Whose token is in the URL. Read at most every few seconds per process; every write checks
+    the token again in its own transaction, so a removed participant's scores are refused at once."""
+    return _participant(st.query_params.get(TOKEN))
+
+
+@st.cache_resource(ttl=READ_CACHE_SECONDS, max_entries=64, show_spinner=False)
+def touchpoints(audit: str) -> pd.DataFrame:
+    """The audit's touchpoints, read at most every few seconds per process; shared, so never modified."""
+    return store().touchpoint_frame(audit)
 
 
 def has_token() -> bool:

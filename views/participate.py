@@ -23,8 +23,8 @@ workshop = state.phase(who.audit)
 if st.session_state.get(SEEN, (workshop.phase,))[0] != workshop.phase:
     st.session_state.pop(card.CURRENT, None)  # a new phase starts where it starts (round 2: the flagged)
 st.session_state[SEEN] = (workshop.phase, workshop.locked)
-store, workshops = state.store(), state.workshops()
-touchpoints, mine = store.touchpoint_frame(who.audit), workshops.own_scores(who)
+workshops = state.workshops()
+touchpoints, mine = state.touchpoints(who.audit), workshops.own_scores(who)
 
 st.markdown(f"### {who.audit}")
 st.caption(f"Scoring as **{who.name}** · {workshop.title}")

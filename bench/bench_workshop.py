@@ -1,0 +1,200 @@
+"""Workshop benchmark: one app process serving a room of participants' phones.
+
+`streamlit run app.py` on a free port with a SQLite store holding the sample audit; one
+facilitator console and N participants' screens (390x844) open in Debian's Chromium, one
+browser with a context each. Measured:
+* the server's CPU while everyone's screen is open and idle (cores, over 20 s; the screens
+  check the phase every 10 s, the console refreshes the room every 5 s), and its memory
+  per open session;
+* the round trip of a tap (tap -> "Saved" on the screen) while `tappers` participants tap
+  at once: at a room's pace (one tap every 1-3 s each: people read the rubric) and back to
+  back (a stress no room makes), median and p95 over every tap;
+* in the same process, the room the console shows: recomputed from the store on every
+  refresh (what each console did before) against the change counter plus the shared room.
+Targets (issue 9, this 2-core machine): 50 idle sessions under 0.3 cores; p95 tap under 1 s
+with 25 tapping. Chromium runs on the same two cores as the server, so the tap figures
+include the browser's own work.
+Run: ./scripts/bench workshop [--sizes 10,25,50] [--tappers 25] [--taps 6] [--think 2,0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import median_seconds, print_table  # noqa: E402
+
+from audit.inventory import read_inventory  # noqa: E402
+from audit.scoring import combine, read_scores, scores_from_inventory  # noqa: E402
+from audit.store import Store  # noqa: E402
+from audit.workshop import room_snapshot  # noqa: E402
+from audit.workshops import Workshops  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]  # fmt: skip
+AUDIT = "Bench room"
+CRITERIA = ("relevance", "meaningfulness", "attractiveness")
+IDLE_SECONDS = 20
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def prepare(url: str) -> None:
+    inventory = read_inventory(ROOT / "sample_data" / "northwind_inventory.xlsx")
+    sample = read_scores(ROOT / "sample_data" / "northwind_scores.csv", inventory.touchpoints)
+    Store.open(url).import_inventory(AUDIT, inventory, combine([scores_from_inventory(inventory), sample]).frame)
+
+
+def start_server(url: str) -> tuple[subprocess.Popen[bytes], str]:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = os.environ | {"TOUCHPOINT_AUDIT_DATABASE_URL": url}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
+                return server, base
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("the app did not start")
+
+
+async def settle(page) -> None:  # type: ignore[no-untyped-def]
+    await page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.indexOf('Running') < 0"
+    )
+
+
+async def open_screen(browser, url: str, name: str):  # type: ignore[no-untyped-def]
+    context = await browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = await context.new_page()
+    page.set_default_timeout(120_000)
+    await page.goto(url)
+    await page.get_by_text(f"Scoring as {name}").wait_for()
+    await settle(page)
+    return page
+
+
+async def taps(page, index: int, count: int, think: float) -> list[float]:  # type: ignore[no-untyped-def]
+    """One participant taps `count` scores, `think` seconds apart on average (0: back to back);
+    the seconds each took to be confirmed."""
+    seconds = []
+    pace = random.Random(index)
+    for k in range(count):
+        await asyncio.sleep(pace.uniform(0.5, 1.5) * think)
+        criterion, value = CRITERIA[k % 3], (k // 3 + index) % 5 + 1
+        start = time.perf_counter()
+        await page.get_by_role("radiogroup", name=criterion.capitalize()).get_by_role("radio", name=str(value)).tap()
+        await page.get_by_text(f"Saved: {criterion} {value} (").wait_for()  # the card, not the toast
+        seconds.append(time.perf_counter() - start)
+        await settle(page)
+    return seconds
+
+
+async def measure(sessions: int, tappers: int, count: int, think: float) -> tuple[float, float, float, float, int]:
+    from playwright.async_api import async_playwright
+
+    url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+    prepare(url)
+    workshops = Workshops(Store.open(url))
+    tokens = [workshops.add_participant(AUDIT, f"P{i:02d}")[1] for i in range(sessions)]
+    server, base = start_server(url)
+    try:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            console = await (await browser.new_context(viewport={"width": 1440, "height": 1000})).new_page()
+            await console.goto(f"{base}/workshop?audit={AUDIT.replace(' ', '+')}")
+            await console.get_by_text("The room").first.wait_for()
+            before = rss_mb(server.pid)
+            pages = [await open_screen(browser, f"{base}/score?p={t}", f"P{i:02d}") for i, t in enumerate(tokens)]
+            await asyncio.sleep(5)
+            memory = (rss_mb(server.pid) - before) / sessions
+            start_cpu, start = cpu_seconds(server.pid), time.perf_counter()
+            await asyncio.sleep(IDLE_SECONDS)
+            idle = (cpu_seconds(server.pid) - start_cpu) / (time.perf_counter() - start)
+            timed = await asyncio.gather(*(taps(p, i, count, think) for i, p in enumerate(pages[:tappers])))
+            await browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    flat = sorted(s for run in timed for s in run)
+    p95 = flat[min(len(flat) - 1, int(round(0.95 * (len(flat) - 1))))]
+    return idle, memory, statistics.median(flat), p95, len(flat)
+
+
+def room_costs() -> tuple[float, float]:
+    """Seconds per console refresh: the room recomputed from the store, against the counter + shared room."""
+    url = f"sqlite:///{tempfile.mkdtemp()}/room.db"
+    prepare(url)
+    store = Store.open(url)
+    workshops = Workshops(store)
+    info = store.audit(AUDIT)
+    shared = {workshops.revision(AUDIT): room_snapshot(store.touchpoint_frame(AUDIT), store.score_frame(AUDIT),
+                                                        info.weights)}  # fmt: skip
+
+    def recompute() -> object:
+        return room_snapshot(store.touchpoint_frame(AUDIT), store.score_frame(AUDIT), store.audit(AUDIT).weights)
+
+    def counter() -> object:
+        return shared[workshops.revision(AUDIT)]
+
+    return median_seconds(recompute, 30), median_seconds(counter, 30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10,25,50", help="numbers of open participants' screens")
+    parser.add_argument("--tappers", type=int, default=25, help="how many of them tap (at most)")
+    parser.add_argument("--taps", type=int, default=6, help="taps per tapping participant")
+    parser.add_argument("--think", default="2,0", help="seconds between one person's taps: a room's pace, then 0")
+    args = parser.parse_args()
+    rows = []
+    for sessions in (int(s) for s in args.sizes.split(",")):
+        for think in (float(t) for t in args.think.split(",")):
+            tappers = min(sessions, args.tappers)
+            idle, memory, median, p95, count = asyncio.run(measure(sessions, tappers, args.taps, think))
+            rows.append((sessions, idle, idle / sessions, memory, tappers, f"{think:g} s", count, median, p95))
+            print(f"  measured {sessions} sessions, {think:g} s between taps", file=sys.stderr)
+    print("One app process, participants' screens open in Chromium (390x844) and a facilitator console")
+    print_table(["sessions", "idle CPU (cores)", "cores per session", "MB per session", "tapping",
+                 "between taps", "taps", "tap median (s)", "tap p95 (s)"], rows)  # fmt: skip
+    recompute, counter = room_costs()
+    print("\nThe console's room per refresh (48 touchpoints x 4 assessors), median seconds in this process")
+    print_table(["recomputed from the store", "change counter + shared room", "ratio"],
+                [(recompute, counter, f"{recompute / counter:.0f}x")])  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
