@@ -6,15 +6,17 @@ browser with a context each. Measured:
 * the server's CPU while everyone's screen is open and idle (cores, over 20 s; the screens
   check the phase every 10 s, the console refreshes the room every 5 s), and its memory
   per open session;
-* the round trip of a tap (tap -> "Saved" on the screen) while `tappers` participants tap
-  at once: at a room's pace (one tap every 1-3 s each: people read the rubric) and back to
-  back (a stress no room makes), median and p95 over every tap;
+* the round trip of a tap while `tappers` participants tap, in two parts on one clock:
+  tap -> the score committed in the store (the history's changed_at), and tap -> "Saved"
+  shown on the screen, at a room's pace (one tap every 1-3 s each: people read the rubric)
+  and back to back (a stress no room makes), median and p95 over every tap;
 * in the same process, the room the console shows: recomputed from the store on every
   refresh (what each console did before) against the change counter plus the shared room.
 Targets (issue 9, this 2-core machine): 50 idle sessions under 0.3 cores; p95 tap under 1 s
-with 25 tapping. Chromium runs on the same two cores as the server, so the tap figures
-include the browser's own work.
-Run: ./scripts/bench workshop [--sizes 10,25,50] [--tappers 25] [--taps 6] [--think 2,0]
+with 25 tapping. Chromium runs on the same two cores as the server, at the lowest priority
+(in a room each page renders on its own phone), so the tap figures still include some of
+the browsers' work; "server CPU tapping" is the server's own share.
+Run: ./scripts/bench workshop [--sizes 10,25,50] [--tappers 25] [--taps 6] [--think 2] [--stress 25]
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +52,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 AUDIT = "Bench room"
 CRITERIA = ("relevance", "meaningfulness", "attractiveness")
 IDLE_SECONDS = 20
+OPENING_AT_ONCE = 5
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -62,6 +66,19 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def make_browsers_yield() -> None:
+    """Run Chromium at the lowest priority: in a room every page renders on its own phone, so here
+    the browsers get what the server leaves of the two cores, not an equal share against it."""
+    for pid in (int(p) for p in os.listdir("/proc") if p.isdigit()):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if command.startswith(CHROMIUM.encode()) or b"/chromium/chromium" in command.split(b"\0")[0]:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                os.setpriority(os.PRIO_PROCESS, int(task), 19)
 
 
 def prepare(url: str) -> None:
@@ -107,23 +124,34 @@ async def open_screen(browser, url: str, name: str):  # type: ignore[no-untyped-
     return page
 
 
-async def taps(page, index: int, count: int, think: float) -> list[float]:  # type: ignore[no-untyped-def]
-    """One participant taps `count` scores, `think` seconds apart on average (0: back to back);
-    the seconds each took to be confirmed."""
-    seconds = []
+async def taps(page, index: int, count: int, think: float) -> list[tuple[str, str, int, float, float]]:  # type: ignore[no-untyped-def]
+    """One participant taps `count` scores, `think` seconds apart on average (0: back to back).
+
+    Returns (name, criterion, value, wall clock at the tap, seconds until the card confirmed it).
+    """
+    done = []
     pace = random.Random(index)
     for k in range(count):
         await asyncio.sleep(pace.uniform(0.5, 1.5) * think)
         criterion, value = CRITERIA[k % 3], (k // 3 + index) % 5 + 1
-        start = time.perf_counter()
+        wall, start = time.time(), time.perf_counter()
         await page.get_by_role("radiogroup", name=criterion.capitalize()).get_by_role("radio", name=str(value)).tap()
         await page.get_by_text(f"Saved: {criterion} {value} (").wait_for()  # the card, not the toast
-        seconds.append(time.perf_counter() - start)
+        done.append((f"P{index:02d}", criterion, value, wall, time.perf_counter() - start))
         await settle(page)
-    return seconds
+    return done
 
 
-async def measure(sessions: int, tappers: int, count: int, think: float) -> tuple[float, float, float, float, int]:
+def commit_delays(url: str, tapped: list[tuple[str, str, int, float, float]]) -> list[float]:
+    """Seconds from each tap to its commit in the store (the history's changed_at; one clock, one machine)."""
+    history = Store.open(url, migrate=False).history(AUDIT)
+    commits = {(r.changed_by, r.criterion, r.new_value): r.changed_at.timestamp() for r in history.itertuples()}
+    return [commits[(name, criterion, value)] - wall for name, criterion, value, wall, _ in tapped]
+
+
+async def measure(
+    sessions: int, tappers: int, count: int, think: float
+) -> tuple[float, float, float, float, float, int]:
     from playwright.async_api import async_playwright
 
     url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
@@ -134,24 +162,54 @@ async def measure(sessions: int, tappers: int, count: int, think: float) -> tupl
     try:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            make_browsers_yield()
             console = await (await browser.new_context(viewport={"width": 1440, "height": 1000})).new_page()
             await console.goto(f"{base}/workshop?audit={AUDIT.replace(' ', '+')}")
             await console.get_by_text("The room").first.wait_for()
-            before = rss_mb(server.pid)
-            pages = [await open_screen(browser, f"{base}/score?p={t}", f"P{i:02d}") for i, t in enumerate(tokens)]
+            before, began = rss_mb(server.pid), time.perf_counter()
+            gate = asyncio.Semaphore(OPENING_AT_ONCE)
+
+            async def opened(i: int, token: str):  # type: ignore[no-untyped-def]
+                async with gate:
+                    return await open_screen(browser, f"{base}/score?p={token}", f"P{i:02d}")
+
+            pages = await asyncio.gather(*(opened(i, t) for i, t in enumerate(tokens)))
+            print(f"    {sessions} screens open in {time.perf_counter() - began:.0f} s", file=sys.stderr)
             await asyncio.sleep(5)
             memory = (rss_mb(server.pid) - before) / sessions
             start_cpu, start = cpu_seconds(server.pid), time.perf_counter()
             await asyncio.sleep(IDLE_SECONDS)
             idle = (cpu_seconds(server.pid) - start_cpu) / (time.perf_counter() - start)
+            began, cpu_before = time.perf_counter(), cpu_seconds(server.pid)
             timed = await asyncio.gather(*(taps(p, i, count, think) for i, p in enumerate(pages[:tappers])))
+            busy = (cpu_seconds(server.pid) - cpu_before) / (time.perf_counter() - began)
+            print(f"    {tappers} x {count} taps in {time.perf_counter() - began:.0f} s", file=sys.stderr)
             await browser.close()
     finally:
         server.terminate()
         server.wait(timeout=20)
-    flat = sorted(s for run in timed for s in run)
-    p95 = flat[min(len(flat) - 1, int(round(0.95 * (len(flat) - 1))))]
-    return idle, memory, statistics.median(flat), p95, len(flat)
+    tapped = [tap for run in timed for tap in run]
+    shown = [tap[4] for tap in tapped]
+    saved = commit_delays(url, tapped)
+    return Measured(idle, memory, busy, statistics.median(saved), p95(saved), statistics.median(shown), p95(shown),
+                    len(tapped))  # fmt: skip
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+@dataclass
+class Measured:
+    idle: float
+    memory: float
+    busy: float
+    saved_median: float
+    saved_p95: float
+    shown_median: float
+    shown_p95: float
+    taps: int
 
 
 def room_costs() -> tuple[float, float]:
@@ -178,18 +236,23 @@ def main() -> None:
     parser.add_argument("--sizes", default="10,25,50", help="numbers of open participants' screens")
     parser.add_argument("--tappers", type=int, default=25, help="how many of them tap (at most)")
     parser.add_argument("--taps", type=int, default=6, help="taps per tapping participant")
-    parser.add_argument("--think", default="2,0", help="seconds between one person's taps: a room's pace, then 0")
+    parser.add_argument("--think", type=float, default=2.0, help="seconds between one person's taps (a room's pace)")
+    parser.add_argument("--stress", type=int, default=25, help="also tap back to back at this size (0: no)")
     args = parser.parse_args()
+    runs = [(int(s), args.think) for s in args.sizes.split(",")] + ([(args.stress, 0.0)] if args.stress else [])
     rows = []
-    for sessions in (int(s) for s in args.sizes.split(",")):
-        for think in (float(t) for t in args.think.split(",")):
-            tappers = min(sessions, args.tappers)
-            idle, memory, median, p95, count = asyncio.run(measure(sessions, tappers, args.taps, think))
-            rows.append((sessions, idle, idle / sessions, memory, tappers, f"{think:g} s", count, median, p95))
-            print(f"  measured {sessions} sessions, {think:g} s between taps", file=sys.stderr)
+    for sessions, think in runs:
+        tappers = min(sessions, args.tappers)
+        m = asyncio.run(measure(sessions, tappers, args.taps, think))
+        saved, shown = f"{m.saved_median:.3f} / {m.saved_p95:.3f}", f"{m.shown_median:.3f} / {m.shown_p95:.3f}"
+        rows.append(
+            (sessions, m.idle, m.idle / sessions, m.memory, tappers, f"{think:g} s", m.taps, m.busy, saved, shown)
+        )
+        print(f"  measured {sessions} sessions, {think:g} s between taps", file=sys.stderr)
     print("One app process, participants' screens open in Chromium (390x844) and a facilitator console")
     print_table(["sessions", "idle CPU (cores)", "cores per session", "MB per session", "tapping",
-                 "between taps", "taps", "tap median (s)", "tap p95 (s)"], rows)  # fmt: skip
+                 "between taps", "taps", "server CPU tapping", "tap->saved median/p95 (s)",
+                 "tap->shown median/p95 (s)"], rows)  # fmt: skip
     recompute, counter = room_costs()
     print("\nThe console's room per refresh (48 touchpoints x 4 assessors), median seconds in this process")
     print_table(["recomputed from the store", "change counter + shared room", "ratio"],

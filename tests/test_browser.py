@@ -139,17 +139,28 @@ def _issue_code(console) -> str:  # type: ignore[no-untyped-def]
     return str(console.locator(".join-code").inner_text()).strip()
 
 
-def _join(browser, url: str, name: str, code: str | None = None, typed: str | None = None):  # type: ignore[no-untyped-def]
+def _join(browser, url: str, name: str, code: str | None = None, typed: str | None = None,  # type: ignore[no-untyped-def]
+          shot: str | None = None):  # fmt: skip
     """A phone joins by the invitation link (code) or by typing the code on /join (typed)."""
     phone = _open(browser, f"{url}/join?code={code}" if code else f"{url}/join", PHONE)
     if typed:
         phone.get_by_label("Join code").fill(typed)
     phone.get_by_label("Your name").fill(name)
+    if shot:
+        _shot(phone, shot)
     phone.get_by_role("button", name="Join").click()
     phone.get_by_text(f"Scoring as {name}").wait_for()
     _settle(phone)
     assert "/score?p=" in phone.url and "code=" not in phone.url
     return phone
+
+
+def _no_sideways_scroll(page) -> bool:  # type: ignore[no-untyped-def]
+    """Nothing on the page is wider than the screen: no horizontal scrolling."""
+    return bool(page.evaluate(
+        "() => [document.documentElement, ...document.querySelectorAll('[data-testid=\"stMain\"], "
+        "[data-testid=\"stMainBlockContainer\"]')].every(e => e.scrollWidth <= e.clientWidth + 1)"
+    ))  # fmt: skip
 
 
 def _tap(phone, criterion: str, value: int) -> None:  # type: ignore[no-untyped-def]
@@ -237,8 +248,9 @@ def test_a_workshop_room_on_phones(server: tuple[str, str], browser) -> None:  #
     console = _open(browser, f"{url}/workshop?audit=Room")
     code = _issue_code(console)
     _shot(console, "workshop_console")
-    ana = _join(browser, url, "Ana", code=code)
+    ana = _join(browser, url, "Ana", code=code, shot="join_phone")
     _shot(ana, "participant_phone")
+    assert _no_sideways_scroll(ana)
     ben = _join(browser, url, "Ben", code=code)
     cleo = _join(browser, url, "Cleo", typed=code.lower().replace("-", " "))  # typed, as people type
 

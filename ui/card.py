@@ -119,7 +119,6 @@ def _tap(who: Participant, key: str, criterion: str, stored: int | None) -> None
         return
     st.session_state[SYNCED][widget] = value
     st.session_state[FLASH] = (key, criterion, "success", f"Saved: {criterion} {value} ({SCALE_WORDS[value]}).")
-    st.toast(f"Saved: {criterion} {value}", icon=":material/check:")
 
 
 def _note(who: Participant, key: str, mine: pd.DataFrame) -> None:
