@@ -267,7 +267,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(alembic_config(connection), revision)
 
 
-def _now() -> datetime:
+def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
@@ -296,7 +296,7 @@ class Store:
         self.engine.dispose()
 
     @contextmanager
-    def _write(self, what: str) -> Iterator[Connection]:
+    def write(self, what: str) -> Iterator[Connection]:
         """A write transaction; any database failure becomes a StoreError that says nothing was saved."""
         try:
             with write_transaction(self.engine) as connection:
@@ -322,7 +322,7 @@ class Store:
         name = name.strip()
         if not name:
             raise StoreError("An audit needs a name.")
-        now = _now()
+        now = utc_now()
         values = {
             "name": name,
             "client": client,
@@ -333,7 +333,7 @@ class Store:
             "settings": {},
         }
         try:
-            with self._write(f"the audit '{name}'") as connection:
+            with self.write(f"the audit '{name}'") as connection:
                 connection.execute(audits.insert().values(**values))
         except IntegrityError:
             raise StoreError(f"An audit called '{name}' exists already; choose another name.") from None
@@ -370,7 +370,7 @@ class Store:
 
     def delete_audit(self, name: str) -> None:
         audit = self.audit(name)
-        with self._write(f"the deletion of '{name}'") as connection:
+        with self.write(f"the deletion of '{name}'") as connection:
             for table in (score_history, scores, participants, join_codes, assessors, touchpoints):
                 connection.execute(table.delete().where(table.c.audit_id == audit.id))
             connection.execute(audits.delete().where(audits.c.id == audit.id))
@@ -383,8 +383,8 @@ class Store:
 
     def _update_audit(self, name: str, **values: object) -> None:
         audit = self.audit(name)
-        with self._write(f"the settings of '{name}'") as connection:
-            connection.execute(audits.update().where(audits.c.id == audit.id).values(updated_at=_now(), **values))
+        with self.write(f"the settings of '{name}'") as connection:
+            connection.execute(audits.update().where(audits.c.id == audit.id).values(updated_at=utc_now(), **values))
 
     # --- touchpoints --------------------------------------------------------------------
 
@@ -428,13 +428,13 @@ class Store:
         if name not in self.audit_names():
             self.create_audit(name, client=client, stage_order=audit_stages(inventory))
         audit = self.audit(name)
-        with self._write(f"the import into '{name}'") as connection:
+        with self.write(f"the import into '{name}'") as connection:
             existing = _existing_touchpoints(connection, audit.id)
             plan, rows = _plan(existing, inventory)
             _apply_touchpoints(connection, audit.id, existing, rows, plan)
             order = list(dict.fromkeys(audit.stage_order + audit_stages(inventory)))
             connection.execute(
-                audits.update().where(audits.c.id == audit.id).values(stage_order=order, updated_at=_now())
+                audits.update().where(audits.c.id == audit.id).values(stage_order=order, updated_at=utc_now())
             )
             if score_frame is not None and not score_frame.empty:
                 keys = {tp.id: row["key"] for tp, row in zip(inventory.touchpoints, rows, strict=True)}
@@ -449,8 +449,8 @@ class Store:
     def add_touchpoint(self, name: str, values: Mapping[str, object]) -> str:
         """A new touchpoint typed in the app; returns its key."""
         audit = self.audit(name)
-        key = str(values.get("id") or "").strip() or f"tp-new-{int(_now().timestamp() * 1000)}"
-        with self._write(f"the touchpoint '{values.get('name')}'") as connection:
+        key = str(values.get("id") or "").strip() or f"tp-new-{int(utc_now().timestamp() * 1000)}"
+        with self.write(f"the touchpoint '{values.get('name')}'") as connection:
             position = connection.execute(
                 sa.select(sa.func.coalesce(sa.func.max(touchpoints.c.position), 0)).where(
                     touchpoints.c.audit_id == audit.id
@@ -466,7 +466,7 @@ class Store:
     def update_touchpoint(self, name: str, key: str, values: Mapping[str, object]) -> None:
         audit = self.audit(name)
         changes = {c: values[c] for c in FIELD_COLUMNS if c in values}
-        with self._write(f"the touchpoint '{key}'") as connection:
+        with self.write(f"the touchpoint '{key}'") as connection:
             connection.execute(
                 touchpoints.update()
                 .where(touchpoints.c.audit_id == audit.id, touchpoints.c.key == key)
@@ -476,11 +476,11 @@ class Store:
     def archive_touchpoint(self, name: str, key: str, *, archived: bool = True) -> None:
         """Archive (or bring back) a touchpoint; its scores stay."""
         audit = self.audit(name)
-        with self._write(f"the archiving of '{key}'") as connection:
+        with self.write(f"the archiving of '{key}'") as connection:
             connection.execute(
                 touchpoints.update()
                 .where(touchpoints.c.audit_id == audit.id, touchpoints.c.key == key)
-                .values(archived_at=_now() if archived else None)
+                .values(archived_at=utc_now() if archived else None)
             )
 
     # --- scores -------------------------------------------------------------------------
@@ -506,7 +506,7 @@ class Store:
         if not assessor:
             raise StoreError("A score needs the name of its assessor.")
         audit_id = audit_id if audit_id is not None else self.audit(name).id
-        with self._write(f"{assessor}'s {criterion} score of {key}") as connection:
+        with self.write(f"{assessor}'s {criterion} score of {key}") as connection:
             tp_id = connection.execute(
                 sa.select(touchpoints.c.id).where(touchpoints.c.audit_id == audit_id, touchpoints.c.key == key)
             ).scalar()
@@ -514,7 +514,7 @@ class Store:
                 raise StoreError(f"No touchpoint '{key}' in the audit '{name}'.")
             assessor_id = _assessor_id(connection, audit_id, assessor)
             state = workshop_state(connection, audit_id)
-            return _upsert_score(
+            return upsert_score(
                 connection,
                 audit_id,
                 tp_id,
@@ -782,7 +782,7 @@ def _apply_touchpoints(
         connection.execute(
             touchpoints.update()
             .where(touchpoints.c.audit_id == audit_id, touchpoints.c.key.in_(plan.archived))
-            .values(archived_at=_now())
+            .values(archived_at=utc_now())
         )
 
 
@@ -812,7 +812,7 @@ def _insert(connection: Connection, table: sa.Table) -> Any:
     return sqlite_insert(table)
 
 
-def _upsert_score(
+def upsert_score(
     connection: Connection,
     audit_id: int,
     tp_id: int,
@@ -825,7 +825,7 @@ def _upsert_score(
     assessor: str,
     round_: int = 1,
 ) -> SavedScore:
-    now = _now()
+    now = utc_now()
     connection.execute(
         _insert(connection, scores)
         .values(audit_id=audit_id, touchpoint_id=tp_id, assessor_id=assessor_id, criterion=criterion, updated_at=now)
@@ -861,7 +861,7 @@ def _upsert_score(
 def bump_revision(connection: Connection, audit_id: int) -> None:
     """Tell every reader of the audit that its scores or phase changed (the room's change counter)."""
     connection.execute(
-        audits.update().where(audits.c.id == audit_id).values(revision=audits.c.revision + 1, updated_at=_now())
+        audits.update().where(audits.c.id == audit_id).values(revision=audits.c.revision + 1, updated_at=utc_now())
     )
 
 
@@ -920,7 +920,7 @@ def _write_scores(
     as_ids = dict(
         connection.execute(sa.select(assessors.c.name, assessors.c.id).where(assessors.c.audit_id == audit_id)).all()
     )
-    now = _now()
+    now = utc_now()
     inserts, updates = [], []
     for tp, assessor, criterion, value, note in frame[
         ["touchpoint_id", "assessor", "criterion", "score", "note"]
@@ -932,7 +932,7 @@ def _write_scores(
         if old is None:
             inserts.append(record)
         elif old != (int(value), note):
-            updates.append(record)  # _upsert_score reads the old value again, under its lock
+            updates.append(record)  # upsert_score reads the old value again, under its lock
     if inserts:
         connection.execute(
             scores.insert(),
@@ -944,7 +944,7 @@ def _write_scores(
         )  # fmt: skip
     state = workshop_state(connection, audit_id)
     for r in updates:
-        _upsert_score(
+        upsert_score(
             connection,
             audit_id,
             r["tp"],

@@ -30,8 +30,6 @@ from audit.store import (
     SavedScore,
     Store,
     StoreError,
-    _now,
-    _upsert_score,
     assessors,
     audits,
     bump_revision,
@@ -39,6 +37,8 @@ from audit.store import (
     participants,
     scores,
     touchpoints,
+    upsert_score,
+    utc_now,
     workshop_state,
 )
 from audit.vocabulary import CRITERIA
@@ -97,7 +97,7 @@ class Workshops:
     def set_phase(self, audit: str, phase: Phase, *, flagged: Collection[str] = ()) -> WorkshopState:
         """Move the workshop to `phase`; round 2 opens the `flagged` touchpoints only."""
         audit_id = self.store.audit(audit).id
-        with self.store._write(f"the phase of '{audit}'") as connection:
+        with self.store.write(f"the phase of '{audit}'") as connection:
             state = workshop_state(connection, audit_id, for_update=True)
             problem = transition_error(state, phase, flagged)
             if problem:
@@ -111,7 +111,7 @@ class Workshops:
 
     def set_locked(self, audit: str, locked: bool) -> WorkshopState:
         audit_id = self.store.audit(audit).id
-        with self.store._write(f"the lock of '{audit}'") as connection:
+        with self.store.write(f"the lock of '{audit}'") as connection:
             connection.execute(audits.update().where(audits.c.id == audit_id).values(locked=locked))
             bump_revision(connection, audit_id)
             return workshop_state(connection, audit_id)
@@ -122,10 +122,10 @@ class Workshops:
         """A new join code for the audit; only its digest is stored, so show it now."""
         audit_id = self.store.audit(audit).id
         code = new_code()
-        with self.store._write(f"a join code for '{audit}'") as connection:
+        with self.store.write(f"a join code for '{audit}'") as connection:
             connection.execute(
                 join_codes.insert().values(
-                    audit_id=audit_id, code_hash=code_digest(code), created_at=_now(), created_by=created_by
+                    audit_id=audit_id, code_hash=code_digest(code), created_at=utc_now(), created_by=created_by
                 )
             )
         return code
@@ -133,11 +133,11 @@ class Workshops:
     def revoke_codes(self, audit: str) -> int:
         """Stop every join code of the audit; people who joined keep their tokens. Returns how many."""
         audit_id = self.store.audit(audit).id
-        with self.store._write(f"the join codes of '{audit}'") as connection:
+        with self.store.write(f"the join codes of '{audit}'") as connection:
             result = connection.execute(
                 join_codes.update()
                 .where(join_codes.c.audit_id == audit_id, join_codes.c.revoked_at.is_(None))
-                .values(revoked_at=_now())
+                .values(revoked_at=utc_now())
             )
         return int(result.rowcount)
 
@@ -192,7 +192,7 @@ class Workshops:
         audit_id = self.store.audit(audit).id
         token = new_token()
         try:
-            with self.store._write(f"{name}'s place in the workshop") as connection:
+            with self.store.write(f"{name}'s place in the workshop") as connection:
                 taken = connection.execute(
                     sa.select(assessors.c.name).where(assessors.c.audit_id == audit_id)
                 ).scalars()
@@ -211,7 +211,7 @@ class Workshops:
                         assessor_id=assessor_id,
                         name_key=name_key(name),
                         token_hash=digest(token),
-                        joined_at=_now(),
+                        joined_at=utc_now(),
                     )
                     .returning(participants.c.id)
                 ).scalar_one()
@@ -258,7 +258,7 @@ class Workshops:
         """
         audit_id = self.store.audit(audit).id
         token = new_token()
-        with self.store._write(f"a new link for {name}") as connection:
+        with self.store.write(f"a new link for {name}") as connection:
             assessor_id = connection.execute(
                 sa.select(assessors.c.id).where(assessors.c.audit_id == audit_id, assessors.c.name == name)
             ).scalar()
@@ -276,7 +276,7 @@ class Workshops:
                         assessor_id=assessor_id,
                         name_key=name_key(name),
                         token_hash=digest(token),
-                        joined_at=_now(),
+                        joined_at=utc_now(),
                     )
                 )
             bump_revision(connection, audit_id)
@@ -285,14 +285,14 @@ class Workshops:
     def remove(self, audit: str, name: str) -> None:
         """End a participant's token; their scores stay in the audit."""
         audit_id = self.store.audit(audit).id
-        with self.store._write(f"the removal of {name}") as connection:
+        with self.store.write(f"the removal of {name}") as connection:
             assessor_id = connection.execute(
                 sa.select(assessors.c.id).where(assessors.c.audit_id == audit_id, assessors.c.name == name)
             ).scalar()
             connection.execute(
                 participants.update()
                 .where(participants.c.assessor_id == assessor_id)
-                .values(removed_at=_now(), token_hash=None)
+                .values(removed_at=utc_now(), token_hash=None)
             )
             bump_revision(connection, audit_id)
 
@@ -302,7 +302,7 @@ class Workshops:
         """Save a participant's score if the workshop takes it now; ScoringRefused says why not."""
         if criterion not in CRITERIA:
             raise StoreError(f"'{criterion}' is not a criterion; use {', '.join(CRITERIA)}.")
-        with self.store._write(f"{who.name}'s {criterion} score of {key}") as connection:
+        with self.store.write(f"{who.name}'s {criterion} score of {key}") as connection:
             state, tp_id = self._open_for(connection, who, key)
             old_note = connection.execute(
                 sa.select(scores.c.note).where(
@@ -311,7 +311,7 @@ class Workshops:
                     scores.c.criterion == criterion,
                 )
             ).scalar()
-            return _upsert_score(
+            return upsert_score(
                 connection, who.audit_id, tp_id, who.assessor_id, criterion, value, old_note, who.name, key, who.name,
                 state.round,
             )  # fmt: skip
@@ -320,7 +320,7 @@ class Workshops:
         """Save a participant's note on a touchpoint (kept with each criterion); True when it changed."""
         note = (note or "").strip() or None
         changed = False
-        with self.store._write(f"{who.name}'s note on {key}") as connection:
+        with self.store.write(f"{who.name}'s note on {key}") as connection:
             state, tp_id = self._open_for(connection, who, key)
             current = dict(
                 connection.execute(
@@ -330,7 +330,7 @@ class Workshops:
                 ).all()
             )
             for criterion in CRITERIA:
-                saved = _upsert_score(
+                saved = upsert_score(
                     connection, who.audit_id, tp_id, who.assessor_id, criterion, current.get(criterion), note,
                     who.name, key, who.name, state.round,
                 )  # fmt: skip

@@ -114,8 +114,8 @@ def people(audit: str) -> None:
         name = st.text_input("Add a participant (you, too, if you score)", key="add_name")
         if st.form_submit_button("Add and show their link"):
             try:
-                _, token = state.workshops().add_participant(audit, name)
-                st.session_state["console_link"] = (name.strip(), token)
+                participant, token = state.workshops().add_participant(audit, name)
+                st.session_state["console_link"] = (participant.name, token)
             except StoreError as error:
                 st.error(str(error))
     names = state.store().assessor_names(audit)
