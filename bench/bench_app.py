@@ -41,16 +41,7 @@ def measure(size: int, runs: int) -> tuple[float, float, float]:
     from audit.workshops import Workshops
     from ui import state
 
-    for cached in (
-        state.store,
-        state.workshops,
-        state.room,
-        state.joined,
-        state.phase,
-        state._participant,
-        state.touchpoints,
-    ):
-        cached.clear()
+    state.forget_caches()
     token = Workshops(Store.open(url)).add_participant(AUDIT, "Bench participant")[1]
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     app.query_params.update({"p": token})

@@ -31,16 +31,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 def forget() -> None:
     """Empty the app's per-process caches (store, room, phase), as a restarted server would have them."""
-    for cached in (
-        state.store,
-        state.workshops,
-        state.room,
-        state.joined,
-        state.phase,
-        state._participant,
-        state.touchpoints,
-    ):
-        cached.clear()
+    state.forget_caches()
 
 
 def app(page: str | None = None, **query: str) -> AppTest:

@@ -74,6 +74,12 @@ def _participant(token: str | None) -> Participant | None:
     return workshops().participant(token)
 
 
+def forget_caches() -> None:
+    """Empty every per-process cache, as a restarted server has them (tests and benchmarks)."""
+    for cached in (store, workshops, room, joined, phase, _participant, touchpoints):
+        cached.clear()
+
+
 def participant() -> Participant | None:
     """Whose token is in the URL. Read at most every few seconds per process; every write checks
     the token again in its own transaction, so a removed participant's scores are refused at once."""
