@@ -61,6 +61,7 @@ class Participant:
     audit_id: int
     name: str
     assessor_id: int
+    token_digest: str  # what the store keeps of the token this identity came from
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,7 @@ class Workshops:
                 bump_revision(connection, audit_id)
         except IntegrityError:  # two people typed the same name at the same moment
             raise JoinRefused(f"Someone just joined as '{name}'. Add an initial or your surname.") from None
-        return Participant(participant_id, audit, audit_id, name, assessor_id), token
+        return Participant(participant_id, audit, audit_id, name, assessor_id, digest(token)), token
 
     def participant(self, token: str | None) -> Participant | None:
         """Whose token this is, or None for an unknown, replaced or removed token."""
@@ -238,7 +239,9 @@ class Workshops:
         )
         with self.engine.connect() as connection:
             row = connection.execute(query).first()
-        return None if row is None else Participant(row.id, row.audit, row.audit_id, row.name, row.assessor_id)
+        if row is None:
+            return None
+        return Participant(row.id, row.audit, row.audit_id, row.name, row.assessor_id, digest(token))
 
     def participants(self, audit: str) -> list[ParticipantInfo]:
         audit_id = self.store.audit(audit).id
@@ -340,10 +343,17 @@ class Workshops:
     def _open_for(self, connection: Connection, who: Participant, key: str) -> tuple[WorkshopState, int]:
         """The workshop's state and the touchpoint's row id, or ScoringRefused."""
         active = connection.execute(
-            sa.select(participants.c.id).where(participants.c.id == who.id, participants.c.removed_at.is_(None))
+            sa.select(participants.c.id).where(
+                participants.c.id == who.id,
+                participants.c.token_hash == who.token_digest,
+                participants.c.removed_at.is_(None),
+            )
         ).scalar()
         if active is None:
-            raise ScoringRefused("The facilitator has removed you from this workshop; nothing was saved.")
+            raise ScoringRefused(
+                "This link has been replaced or removed by the facilitator; nothing was saved. "
+                "Ask the facilitator for your link."
+            )
         state = workshop_state(connection, who.audit_id, for_update=True)
         problem = refusal(state, key)
         if problem:

@@ -11,7 +11,16 @@ from conftest import SAMPLE_INVENTORY
 from openpyxl import load_workbook
 
 from audit.inventory import read_inventory
-from audit.invites import CODE_ALPHABET, InviteError, clean_name, code_digest, format_code, name_key, new_code
+from audit.invites import (
+    CODE_ALPHABET,
+    InviteError,
+    clean_name,
+    code_digest,
+    digest,
+    format_code,
+    name_key,
+    new_code,
+)
 from audit.metrics import compute_audit
 from audit.phases import Phase, WorkshopState, refusal, transition_error
 from audit.scoring import SCORE_COLUMNS, band, empty_scores
@@ -219,7 +228,7 @@ def test_joining_by_code_gives_a_token_that_finds_the_participant(workshop: tupl
     code = workshops.issue_code(audit, created_by="facilitator")
     ana, token = workshops.join(code.lower(), "  Ana  ")
     assert (ana.audit, ana.name) == ("W", "Ana") and len(token) >= 32
-    assert workshops.participant(token) == ana
+    assert workshops.participant(token) == ana and ana.token_digest == digest(token)
     assert workshops.participant("not-a-token") is None and workshops.participant(None) is None
     assert [p.name for p in workshops.participants(audit)] == ["Ana"]
     with workshops.engine.connect() as connection:  # only digests are stored
@@ -319,11 +328,16 @@ def test_a_removed_participant_cannot_score_and_a_new_link_replaces_the_old(work
     workshops, audit = workshop
     ana, token = workshops.join(workshops.issue_code(audit, created_by="f"), "Ana")
     fresh = workshops.new_link(audit, "Ana")
-    assert workshops.participant(token) is None and workshops.participant(fresh) == ana
+    assert workshops.participant(token) is None
+    with pytest.raises(ScoringRefused, match="replaced or removed"):  # a screen still open on the old link
+        workshops.score_as(ana, "AW-01", "relevance", 3)
+    renewed = workshops.participant(fresh)
+    assert renewed is not None and (renewed.id, renewed.name) == (ana.id, "Ana")
+    assert workshops.score_as(renewed, "AW-01", "relevance", 3).changed
     workshops.remove(audit, "Ana")
     assert workshops.participant(fresh) is None
-    with pytest.raises(ScoringRefused, match="removed you"):
-        workshops.score_as(ana, "AW-01", "relevance", 3)
+    with pytest.raises(ScoringRefused, match="replaced or removed"):
+        workshops.score_as(renewed, "AW-01", "relevance", 4)
     with pytest.raises(StoreError, match="Nobody called 'Zed'"):
         workshops.new_link(audit, "Zed")
 
