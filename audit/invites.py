@@ -46,7 +46,12 @@ def normalize_code(typed: str) -> str:
     if not raw:
         raise InviteError("Type the join code shown by the facilitator, for example K7QM-42XD.")
     wrong = sorted({c for c in raw if c not in CODE_ALPHABET})
-    if wrong or len(raw) != CODE_LENGTH:
+    if wrong:
+        raise InviteError(
+            f"'{typed.strip()}' is not a join code: codes never use {', '.join(wrong)} (no look-alike "
+            "characters). Check the code with the facilitator."
+        )
+    if len(raw) != CODE_LENGTH:
         raise InviteError(
             f"'{typed.strip()}' is not a join code: a code has {CODE_LENGTH} letters and digits, like K7QM-42XD."
         )

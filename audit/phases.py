@@ -78,6 +78,12 @@ def refusal(state: WorkshopState, key: str) -> str | None:
     return None
 
 
+def note_refusal(state: WorkshopState) -> str | None:
+    """Why a participant's note cannot be saved now: only a lock stops notes, since the discussion
+    after the reveal is when people write their evidence down."""
+    return f"{LOCKED_SENTENCE} Your note was not saved." if state.locked else None
+
+
 def transition_error(state: WorkshopState, target: Phase, flagged: Collection[str] = ()) -> str | None:
     """Why the facilitator cannot move the workshop to `target` now, or None."""
     if state.phase is target:

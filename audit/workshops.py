@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from audit.invites import InviteError, clean_name, code_digest, digest, name_key, new_code, new_token
-from audit.phases import Phase, WorkshopState, refusal, transition_error
+from audit.phases import Phase, WorkshopState, note_refusal, refusal, transition_error
 from audit.store import (
     AuditNotFound,
     SavedScore,
@@ -200,7 +200,7 @@ class Workshops:
                 if name_key(name) in {name_key(n) for n in taken}:
                     raise JoinRefused(
                         f"Someone in this audit is already called '{name}'. Add an initial or your surname; "
-                        "if it is you on another device, open the link you got when you joined."
+                        "if it is you, open the link you got when you joined, or ask the facilitator for it."
                     )
                 assessor_id = connection.execute(
                     assessors.insert().values(audit_id=audit_id, name=name).returning(assessors.c.id)
@@ -324,7 +324,7 @@ class Workshops:
         note = (note or "").strip() or None
         changed = False
         with self.store.write(f"{who.name}'s note on {key}") as connection:
-            state, tp_id = self._open_for(connection, who, key)
+            state, tp_id = self._open_for(connection, who, key, note=True)
             current = dict(
                 connection.execute(
                     sa.select(scores.c.criterion, scores.c.value).where(
@@ -340,8 +340,10 @@ class Workshops:
                 changed = changed or saved.changed
         return changed
 
-    def _open_for(self, connection: Connection, who: Participant, key: str) -> tuple[WorkshopState, int]:
-        """The workshop's state and the touchpoint's row id, or ScoringRefused."""
+    def _open_for(
+        self, connection: Connection, who: Participant, key: str, *, note: bool = False
+    ) -> tuple[WorkshopState, int]:
+        """The workshop's state and the touchpoint's row id, or ScoringRefused (for a score, or a note)."""
         active = connection.execute(
             sa.select(participants.c.id).where(
                 participants.c.id == who.id,
@@ -355,7 +357,7 @@ class Workshops:
                 "Ask the facilitator for your link."
             )
         state = workshop_state(connection, who.audit_id, for_update=True)
-        problem = refusal(state, key)
+        problem = note_refusal(state) if note else refusal(state, key)
         if problem:
             raise ScoringRefused(problem)
         tp_id = connection.execute(

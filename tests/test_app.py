@@ -174,6 +174,17 @@ def test_a_locked_workshop_refuses_a_tap_with_a_message_and_keeps_the_saved_valu
     assert saved(db) == [["AW-01", "relevance", 2.0]]
 
 
+def test_a_note_refused_on_the_way_to_the_next_card_is_still_said(db: str) -> None:
+    test = app(p=participant(db))
+    Workshops(Store.open(db)).set_locked(SAMPLE, True)
+    test.text_area(key="note|AW-01").set_value("Seen at the bus stop")
+    test.button(key="card_next").click().run()  # the note is saved on the way out, and refused
+    assert "TV spot 'Home in a weekend': Scoring is locked by the facilitator. Your note was not saved." in [
+        e.value for e in test.error
+    ]
+    assert test.session_state["card_current"] == "AW-02"
+
+
 def test_a_removed_participants_link_opens_nothing(db: str) -> None:
     token = participant(db)
     Workshops(Store.open(db)).remove(SAMPLE, "Zoe")
@@ -189,18 +200,18 @@ def grid_edit(test: AppTest, rows: dict[int, dict[str, str]]) -> AppTest:
 
 def test_the_grid_saves_what_was_typed_and_refuses_a_7_without_clamping(db: str) -> None:
     test = app(p=participant(db))
-    test.segmented_control(key="view_mode").set_value("Grid").run()
+    test.segmented_control(key="view_mode").set_value("Grid (laptop)").run()
     grid_edit(test, {0: {"relevance": "4"}, 1: {"relevance": "7", "note": "Too loud"}})
     assert not test.exception
     assert saved(db) == [["AW-01", "relevance", 4.0]]
     refusal = test.error[0].value
     assert "Search ads, relevance: 7 is outside 1-5. Not saved." in refusal
+    assert [s.value for s in test.success] == ["Saved: the note on Search ads."]  # one confirmation for the note
     assert Store.open(db).score_frame(SAMPLE).query("assessor == 'Zoe'")["score"].tolist() == [4.0]
     grid_edit(test, {0: {"relevance": "4"}, 1: {"relevance": "3", "note": "Too loud"}})  # corrected
     assert not test.error and saved(db) == [["AW-01", "relevance", 4.0], ["AW-02", "relevance", 3.0]]
     notes = Workshops(Store.open(db)).own_scores(Workshops(Store.open(db)).participant(test.query_params["p"]))
     assert set(notes.loc[notes["touchpoint_id"] == "AW-02", "note"]) == {"Too loud"}
-    assert [t.value for t in test.toast].count("Saved: the note on Search ads") <= 1
 
 
 def test_the_console_steers_the_phases_and_shows_the_room(db: str) -> None:

@@ -349,7 +349,7 @@ def test_the_laptop_grid_keeps_double_click_edits_while_the_room_refreshes(serve
     laptop.get_by_label("Your name").fill("Gridder")
     laptop.get_by_role("button", name="Join").click()
     laptop.get_by_text("Scoring as Gridder").wait_for()
-    laptop.get_by_role("radiogroup", name="View").get_by_role("radio", name="Grid").click()
+    laptop.get_by_role("radiogroup", name="View").get_by_role("radio", name="Grid (laptop)").click()
     _settle(laptop)
     grid = laptop.locator('[data-testid="stDataFrame"]').first
     grid.scroll_into_view_if_needed()

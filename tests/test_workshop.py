@@ -69,7 +69,8 @@ def test_a_typed_code_is_read_whatever_its_case_and_separators(typed: str) -> No
     [
         ("", "Type the join code"),
         ("K7QM-42X", "'K7QM-42X' is not a join code"),
-        ("K7QM-42X0", "'K7QM-42X0' is not a join code"),  # 0 is not in the alphabet: no guessing
+        ("K7QM-42X0", "'K7QM-42X0' is not a join code: codes never use 0"),  # no guessing at look-alikes
+        ("ABCD-EFGH", "'ABCD-EFGH' is not a join code: codes never use B"),
     ],
 )
 def test_a_wrong_code_is_refused_with_a_sentence(typed: str, message: str) -> None:
@@ -267,6 +268,7 @@ def test_a_participant_scores_only_as_themselves_and_as_the_phase_allows(worksho
     workshops.set_phase(audit, Phase.REVEALED)
     with pytest.raises(ScoringRefused, match="paused"):
         workshops.score_as(ana, "AW-01", "relevance", 2)
+    assert workshops.note_as(ana, "AW-02", "Said in the room: the ads ran at 3 am")  # evidence during the talk
     view = room(store.touchpoint_frame(audit), store.score_frame(audit), WEIGHTS)
     flagged = discuss_queue(view)["id"].tolist()
     assert flagged == ["AW-01"]
@@ -277,6 +279,8 @@ def test_a_participant_scores_only_as_themselves_and_as_the_phase_allows(worksho
     workshops.set_locked(audit, True)
     with pytest.raises(ScoringRefused, match="locked"):
         workshops.score_as(ben, "AW-01", "relevance", 4)
+    with pytest.raises(ScoringRefused, match="Your note was not saved"):
+        workshops.note_as(ben, "AW-01", "too late")
     workshops.set_locked(audit, False)
     assert workshops.state(audit).phase is Phase.ROUND2  # reopening returns to the phase
 

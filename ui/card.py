@@ -33,6 +33,7 @@ def show(who: Participant, workshop: WorkshopState, touchpoints: pd.DataFrame, m
     current = _current(keys, done, workshop)
     _navigation(keys, touchpoints, done, workshop)
     row = touchpoints.iloc[keys.index(current)]
+    _flash_elsewhere(current, dict(zip(keys, touchpoints["name"].astype(str), strict=True)))
     with st.container(border=True, key="card"):
         st.subheader(str(row["name"]))
         st.caption(" · ".join(str(v) for v in (row["stage"], row["channel"], row["owner"]) if _present(v)))
@@ -62,7 +63,9 @@ def _current(keys: list[str], done: set[str], workshop: WorkshopState) -> str:
 
 def _go(key: str) -> None:
     st.session_state[CURRENT] = key
-    st.session_state.pop(FLASH, None)
+    flash = st.session_state.get(FLASH)
+    if flash and flash[2] != "error":  # a refusal stays in sight until the next save
+        st.session_state.pop(FLASH, None)
 
 
 def _navigation(keys: list[str], touchpoints: pd.DataFrame, done: set[str], workshop: WorkshopState) -> None:
@@ -150,6 +153,13 @@ def _flash(key: str, what: str) -> None:
     flash = st.session_state.get(FLASH)
     if flash and flash[:2] == (key, what):
         (st.success if flash[2] == "success" else st.error)(flash[3])
+
+
+def _flash_elsewhere(current: str, names: dict[str, str]) -> None:
+    """A refusal on a card the person has already left (a note saved on the way out) still shows."""
+    flash = st.session_state.get(FLASH)
+    if flash and flash[0] != current and flash[2] == "error":
+        st.error(f"{names.get(flash[0], flash[0])}: {flash[3]}")
 
 
 def _sync(widget: str, stored: object) -> None:

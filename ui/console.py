@@ -31,7 +31,7 @@ def invitation(audit: str) -> None:
     if code:
         link = join_link(state.base_url(), code)
         st.markdown(f"<div class='join-code'>{code}</div>", unsafe_allow_html=True)
-        st.image(qr_png(link), width=320, caption="Scan to join")
+        st.image(qr_png(link), width="stretch", caption="Scan to join")
         st.markdown(f"Or open **{state.base_url()}/join** and type the code. Link: `{link}`")
     else:
         active = workshops.active_codes(audit)
@@ -128,6 +128,8 @@ def people(audit: str) -> None:
         and chosen
     ):
         state.workshops().remove(audit, chosen)
+        if st.session_state.get("console_link", ("",))[0] == chosen:
+            del st.session_state["console_link"]
         st.toast(f"{chosen}'s link no longer works; their scores stay in the audit.")
     if "console_link" in st.session_state:
         who, token = st.session_state["console_link"]
@@ -145,7 +147,7 @@ def live(audit: str) -> None:
     joined = {p.name: p for p in state.joined(audit, revision)}
     names = list(dict.fromkeys([*joined, *snapshot.progress]))
     st.caption(
-        f"{len(joined)} joined by link; {snapshot.assessors} assessor(s) have scored; "
+        f"{sum(p.active for p in joined.values())} joined by link; {snapshot.assessors} assessor(s) have scored; "
         f"{int(snapshot.view['discuss'].sum())} touchpoint(s) flagged 'discuss' (scores 2 or more points apart)."
     )
     if names:
@@ -160,11 +162,13 @@ def live(audit: str) -> None:
                     else "from a file"
                     for n in names
                 ],  # fmt: skip
-                "Scored": [snapshot.progress.get(n, 0) for n in names],
+                "Fully scored": [snapshot.progress.get(n, 0) for n in names],
             }
         )
         st.dataframe(progress, hide_index=True, key="progress_table", width="stretch", column_config={
-            "Scored": st.column_config.ProgressColumn(format="%d", min_value=0, max_value=max(snapshot.touchpoints, 1)),
+            "Fully scored": st.column_config.ProgressColumn(
+                format="%d", min_value=0, max_value=max(snapshot.touchpoints, 1),
+                help="Touchpoints this person has scored on all three criteria"),
         })  # fmt: skip
     else:
         st.info("Nobody has joined or scored yet. Show the join code to the room.")

@@ -23,6 +23,7 @@ RELOADS = "grid_reloads"  # bumped by "Show my saved scores": a new table from t
 FIXED_WIDTHS = {"id": 80, "name": 240, "stage": 120, "channel": 110, "owner": 110}
 SCORE_WIDTH = 120
 REFUSED = "grid_refused"  # (touchpoint key, criterion or "note") -> why the workshop refused a valid value
+LAST_SAVED = "grid_last_saved"  # the sentence confirming the last save
 
 
 def show(who: Participant, touchpoints: pd.DataFrame, mine: pd.DataFrame) -> None:
@@ -45,7 +46,11 @@ def show(who: Participant, touchpoints: pd.DataFrame, mine: pd.DataFrame) -> Non
     )
     _save(who, st.session_state.get(f"{editor}_seen", base), edited)
     st.session_state[f"{editor}_seen"] = edited.copy()
-    _refusals(base, edited)  # below the table, so that a message never moves the cells being edited
+    # Below the table, so that a message never moves the cells being edited; no toasts: closing
+    # one while typing across a row lost the next value in the walk-through.
+    if LAST_SAVED in st.session_state:
+        st.success(st.session_state[LAST_SAVED])
+    _refusals(base, edited)
     st.caption("Type 1-5 in a cell (or paste several); clear a cell to clear the score. Each edit is saved at once.")
     if st.button("Show my saved scores", key="grid_reload", help="Rebuild the table from what is saved"):
         st.session_state[RELOADS] = st.session_state.get(RELOADS, 0) + 1
@@ -66,7 +71,7 @@ def _save(who: Participant, seen: pd.DataFrame, edited: pd.DataFrame) -> None:
             refused[(edit.key, edit.criterion)] = f"{edit.name}, {edit.criterion} = {edit.typed}: {error}"
             continue
         if saved.changed:
-            st.toast(f"Saved: {edit.name}, {edit.criterion} = {edit.value or 'empty'}", icon=":material/check:")
+            st.session_state[LAST_SAVED] = f"Saved: {edit.name}, {edit.criterion} = {edit.value or 'empty'}."
     for note in notes:
         refused.pop((note.key, "note"), None)
         try:
@@ -74,7 +79,7 @@ def _save(who: Participant, seen: pd.DataFrame, edited: pd.DataFrame) -> None:
         except StoreError as error:
             refused[(note.key, "note")] = f"{note.name}, note: {error}"
             continue
-        st.toast(f"Saved: the note on {note.name}", icon=":material/check:")
+        st.session_state[LAST_SAVED] = f"Saved: the note on {note.name}."
 
 
 def _refusals(base: pd.DataFrame, edited: pd.DataFrame) -> None:

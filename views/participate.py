@@ -17,7 +17,7 @@ SEEN = "seen_phase"
 
 who = state.participant()
 if who is None:
-    st.switch_page("views/join.py")
+    st.switch_page("views/join.py", query_params=st.query_params.to_dict())  # keeps ?p= to say why
     st.stop()
 workshop = state.phase(who.audit)
 if st.session_state.get(SEEN, (workshop.phase,))[0] != workshop.phase:
@@ -35,10 +35,11 @@ if touchpoints.empty:
 done, total = progress(mine, touchpoints["id"].tolist())
 st.progress(done / total, text=f"{done} of {total} scored")
 
-room = state.room(who.audit, workshop.revision).scores if workshop.room_visible else None
-view = st.segmented_control("View", ["One at a time", "Grid"], default="One at a time", required=True,
+# The room at the audit's live revision (one small read), so a participant's own new score is in it.
+room = state.room(who.audit, workshops.revision(who.audit)).scores if workshop.room_visible else None
+view = st.segmented_control("View", ["One at a time", "Grid (laptop)"], default="One at a time", required=True,
                             key="view_mode", label_visibility="collapsed")  # fmt: skip
-if view == "Grid":
+if view == "Grid (laptop)":
     grid.show(who, touchpoints, mine)
 else:
     card.show(who, workshop, touchpoints, mine, room)

@@ -6,8 +6,8 @@ import streamlit as st
 
 from ui import console, state
 
-st.markdown("<style>.join-code{font-size:3.6rem;font-weight:700;letter-spacing:.12em;line-height:1.1}</style>",
-            unsafe_allow_html=True)  # fmt: skip
+st.markdown("<style>.join-code{font-size:clamp(1.6rem,3.6vw,3.6rem);font-weight:700;letter-spacing:.1em;"
+            "line-height:1.1;white-space:nowrap}</style>", unsafe_allow_html=True)  # fmt: skip
 audit = state.current_audit()
 workshops = state.workshops()
 workshop = workshops.state(audit)
