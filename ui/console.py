@@ -43,16 +43,11 @@ def invitation(audit: str) -> None:
         )
         if active:
             st.text_input("Show a code you have", key="show_code", on_change=_show_typed, args=(audit,))
-    left, right = st.columns(2)
-    left.button(
-        "Issue a new code",
-        key="issue_code",
-        on_click=_issue,
-        args=(audit,),
-        type="primary" if not code else "secondary",
-    )
-    right.button("Stop joining", key="revoke_codes", on_click=_revoke, args=(audit,),
-                 help="Every join code stops working; people who joined keep scoring")  # fmt: skip
+    with st.container(horizontal=True):  # wraps on a narrow screen instead of cutting the labels
+        st.button("Issue a new code", key="issue_code", on_click=_issue, args=(audit,),
+                  type="primary" if not code else "secondary")  # fmt: skip
+        st.button("Stop joining", key="revoke_codes", on_click=_revoke, args=(audit,),
+                  help="Every join code stops working; people who joined keep scoring")  # fmt: skip
 
 
 def _issue(audit: str) -> None:

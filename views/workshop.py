@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui import console, state
 
-st.markdown("<style>.join-code{font-size:clamp(1.6rem,3.6vw,3.6rem);font-weight:700;letter-spacing:.1em;"
+st.markdown("<style>.join-code{font-size:clamp(1.3rem,2.7vw,3.6rem);font-weight:700;letter-spacing:.1em;"
             "line-height:1.1;white-space:nowrap}</style>", unsafe_allow_html=True)  # fmt: skip
 audit = state.current_audit()
 workshops = state.workshops()
@@ -15,7 +15,7 @@ snapshot = state.room(audit, workshop.revision)
 st.title(f"Workshop: {audit}")
 console.error()
 
-invite, steer = st.columns([2, 3])
+invite, steer = st.columns(2)
 with invite:
     st.subheader("Invite")
     console.invitation(audit)
