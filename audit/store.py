@@ -824,7 +824,11 @@ def upsert_score(
     key: str,
     assessor: str,
     round_: int = 1,
+    *,
+    bump: bool = True,
 ) -> SavedScore:
+    """Write one score (and its history row) under a row lock; `bump=False` leaves the revision to a
+    caller that writes many scores and bumps once."""
     now = utc_now()
     connection.execute(
         _insert(connection, scores)
@@ -854,7 +858,8 @@ def upsert_score(
                 round=round_,
             )
         )
-        bump_revision(connection, audit_id)
+        if bump:
+            bump_revision(connection, audit_id)
     return SavedScore(key, assessor, criterion, old_value, value, note, changed)
 
 
@@ -956,6 +961,7 @@ def _write_scores(
             "",
             "",
             state.round,
+            bump=False,  # once below, for the whole import
         )
     if inserts or updates:
         bump_revision(connection, audit_id)

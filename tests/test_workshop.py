@@ -356,3 +356,15 @@ def test_an_imported_assessor_can_be_given_a_link(workshop: tuple[Workshops, str
     ivy = workshops.participant(workshops.new_link(audit, "Imported Ivy"))
     assert ivy is not None and ivy.name == "Imported Ivy"
     assert workshops.own_scores(ivy)["score"].tolist() == [2.0]
+
+
+def test_an_import_that_changes_many_scores_moves_the_revision_once(workshop: tuple[Workshops, str]) -> None:
+    workshops, audit = workshop
+    inventory = read_inventory(SAMPLE_INVENTORY)
+    first = scores([(f"AW-0{i}", "Ivy", "relevance", 2) for i in range(1, 6)])
+    workshops.store.import_inventory(audit, inventory, first)
+    before = workshops.revision(audit)
+    changed = scores([(f"AW-0{i}", "Ivy", "relevance", 4) for i in range(1, 6)])
+    assert workshops.store.import_inventory(audit, inventory, changed).scores_changed == 5
+    assert workshops.revision(audit) == before + 1
+    assert len(workshops.store.history(audit)) == 5  # each change is still in the history
