@@ -5,30 +5,25 @@ Run with ./scripts/run. On a first start the bundled sample audit is loaded and 
 Who sees which pages:
 * a participant (an identity token in the URL) sees their scoring screen and nothing else;
 * someone following an invitation (`/join`, `?code=...`) sees the join page and nothing else;
-* anyone else is the facilitator (local mode): every page, with the sidebar.
+* a facilitator sees the pages their role on the open audit allows (docs/access.md): signed in
+  with OpenID Connect or the facilitator password, or the local user in local mode;
+* anyone else sees the sign-in page and nothing else, whatever the URL.
 """
 
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
+from audit.access import Action, allowed
 from audit.store import StoreError
-from ui import sidebar, state
+from ui import auth, sidebar, state
 
 st.set_page_config(page_title="Touchpoint Audit", page_icon=":material/fact_check:", layout="wide")
 
-FACILITATOR_PAGES = [
-    st.Page("views/dashboard.py", title="Dashboard", icon=":material/dashboard:", default=True),
-    st.Page("views/workshop.py", title="Workshop", icon=":material/groups:"),
-    st.Page("views/inventory.py", title="Inventory", icon=":material/list_alt:"),
-    st.Page("views/import_inventory.py", title="Import", icon=":material/upload_file:"),
-    st.Page("views/export.py", title="Export", icon=":material/download:"),
-    st.Page("views/audits.py", title="Audits", icon=":material/folder_open:"),
-]
-
-
 JOIN = st.Page("views/join.py", title="Join", icon=":material/login:", url_path="join")
 SCORE = st.Page("views/participate.py", title="Score", icon=":material/touch_app:", url_path="score")
+SIGN_IN = st.Page("views/sign_in.py", title="Sign in", icon=":material/lock:", url_path="sign-in", default=True)
 
 
 def route() -> None:
@@ -36,13 +31,43 @@ def route() -> None:
     st.switch_page(SCORE if state.participant() is not None else JOIN, query_params=st.query_params.to_dict())
 
 
+def facilitator_pages() -> list[StreamlitPage]:
+    """The pages for the actor's role on the open audit; with no audit open, the Audits page first."""
+    role, opened = state.role(), state.role() is not None
+    pages = [
+        ("views/dashboard.py", "Dashboard", "dashboard", opened),
+        ("views/workshop.py", "Workshop", "groups", allowed(role, Action.RUN_WORKSHOP)),
+        ("views/inventory.py", "Inventory", "list_alt", opened),
+        ("views/import_inventory.py", "Import", "upload_file", True),  # into a new audit, at least
+        ("views/export.py", "Export", "download", opened),
+        ("views/audits.py", "Audits", "folder_open", True),
+    ]
+    shown = [(path, title, icon) for path, title, icon, show in pages if show]
+    return [
+        st.Page(path, title=title, icon=f":material/{icon}:", default=index == 0)
+        for index, (path, title, icon) in enumerate(shown)
+    ]
+
+
+def facilitator_navigation() -> StreamlitPage:
+    if auth.mode() is auth.Mode.LOCAL and (refusal := auth.local_mode_refusal()):
+        st.error(refusal)
+        st.stop()
+    who = auth.facilitator()
+    if who is None:
+        auth.write_cookie()  # clears it after a sign-out
+        return st.navigation([SIGN_IN], position="hidden")
+    state.init(who)
+    auth.write_cookie()
+    sidebar.show()
+    return st.navigation(facilitator_pages())
+
+
 try:
     if state.has_token() or state.wants_to_join():
         page = st.navigation([st.Page(route, title="Touchpoint Audit", default=True), JOIN, SCORE], position="hidden")
     else:
-        page = st.navigation(FACILITATOR_PAGES)
-        state.init()
-        sidebar.show()
+        page = facilitator_navigation()
 except StoreError as error:
     st.error(f"The audit database cannot be reached: {error} Check TOUCHPOINT_AUDIT_DATABASE_URL and reload.")
     st.stop()

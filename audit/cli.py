@@ -3,6 +3,9 @@
 Exit status: 0 when the work is done (warnings allowed), 1 when the input cannot be
 imported as it is, 2 when a file cannot be read or the arguments are wrong. No traceback
 reaches the user; `--debug` shows one for developers.
+
+The command line acts as the operator (audit.access.OPERATOR): whoever can run it can read the
+database anyway. It is also where ownership moves and password accounts are made.
 """
 
 from __future__ import annotations
@@ -15,13 +18,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from audit.access import LOCAL_IDENTITY, OPERATOR, SHARED_ROLES, Role
 from audit.inventory import Inventory, read_inventory
 from audit.invites import BASE_URL_VARIABLE, DEFAULT_BASE_URL
 from audit.metrics import AuditResult, as_float, audit_from_inventory, audit_stages, inventory_frame
 from audit.problems import Problem, ReadError
 from audit.reader import MB, Limits
 from audit.scoring import ScoreSet, combine, parse_weights, read_scores, scores_from_inventory
-from audit.store import Store, StoreError
+from audit.store import AuditNotFound, Store, StoreError
 from audit.vocabulary import FIELDS
 from audit.workbook import AuditMeta, audit_workbook, template_workbook
 
@@ -77,9 +81,27 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path, help="the inventory")
     load.add_argument("--audit", required=True, help="the audit's name; created when new, updated when it exists")
     load.add_argument("--client", help="the client, for a new audit")
+    load.add_argument("--owner", default=LOCAL_IDENTITY, help="who owns a new audit: a facilitator's e-mail or "
+                      "account (default: the local user)")  # fmt: skip
     load.add_argument("--scores", action="append", type=Path, default=[], help="a workshop score file (repeatable)")
     _add_reading_options(load)
-    commands.add_parser("audits", help="list the stored audits")
+    commands.add_parser("audits", help="list the stored audits, with their owners")
+    owner = commands.add_parser("owner", help="hand a stored audit to another facilitator (the old owner stays editor)")
+    owner.add_argument("audit")
+    owner.add_argument("email", help="the new owner's e-mail (OpenID Connect) or account name (passwords)")
+    share = commands.add_parser("share", help="share a stored audit with a facilitator, or take access back")
+    share.add_argument("audit")
+    share.add_argument("email")
+    share.add_argument("--role", choices=[*SHARED_ROLES, "none"], default=Role.VIEWER.value,
+                       help="editor, viewer (default), or none to take access back")  # fmt: skip
+    account = commands.add_parser("facilitator", help="password mode: add or remove a facilitator's own account")
+    account.add_argument("action", choices=["add", "remove", "list"])
+    account.add_argument("email", nargs="?", help="the account: an e-mail address, say")
+    account.add_argument("--password-stdin", action="store_true",
+                         help="read the password from standard input instead of asking twice")  # fmt: skip
+    hashed = commands.add_parser("hash-password", help="print the argon2 hash of a password, for "
+                                 "TOUCHPOINT_AUDIT_FACILITATOR_PASSWORD_HASH")  # fmt: skip
+    hashed.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     report = commands.add_parser("report", help="write the scored Excel audit")
     report.add_argument("file", type=Path, nargs="?", help="the inventory (or --audit NAME for a stored audit)")
     report.add_argument("--audit", help="report a stored audit instead of files")
@@ -108,6 +130,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
         return int(stop.code or 0) and EXIT_UNREADABLE
     try:
         return _COMMANDS[args.command](args, out)
+    except AuditNotFound as error:  # the operator may see every audit's name
+        names = ", ".join(Store.open().audit_names()) or "none"
+        print(f"error: {error} Known audits: {names}.", file=err)
+        return EXIT_UNREADABLE
     except (ReadError, StoreError, _ArgumentError) as error:
         print(f"error: {error}", file=err)
         return EXIT_UNREADABLE
@@ -174,7 +200,7 @@ def _stored_metrics(args: argparse.Namespace, out: TextIO) -> int:
     store = Store.open()
     try:
         if args.weights:
-            store.set_weights(args.audit, parse_weights(args.weights))
+            store.set_weights(args.audit, parse_weights(args.weights), actor=OPERATOR)
         result = store.result(args.audit)
     finally:
         store.close()
@@ -194,7 +220,9 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
     inventory, scores = loaded
     store = Store.open()
     try:
-        plan = store.import_inventory(args.audit, inventory, scores.frame, client=args.client)
+        plan = store.import_inventory(
+            args.audit, inventory, scores.frame, actor=OPERATOR, owner=args.owner, client=args.client
+        )
     finally:
         store.close()
     out.write(f"Imported {inventory.file} into the audit '{args.audit}' ({store.backend}).\n{plan.summary}\n")
@@ -207,17 +235,18 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
 def _audits(_args: argparse.Namespace, out: TextIO) -> int:
     store = Store.open()
     try:
-        infos = store.list_audits()
+        infos = store.list_audits(OPERATOR)
     finally:
         store.close()
     if not infos:
         out.write("No audits yet. Import one: python -m audit import INVENTORY --audit NAME\n")
         return EXIT_OK
-    rows = [("audit", "client", "touchpoints", "assessors", "scores", "updated")]
+    rows = [("audit", "client", "owner", "touchpoints", "assessors", "scores", "updated")]
     rows += [
-        (a.name, a.client or "-", str(a.touchpoints), str(a.assessors), str(a.scores), f"{a.updated_at:%Y-%m-%d %H:%M}")
+        (a.name, a.client or "-", a.owner, str(a.touchpoints), str(a.assessors), str(a.scores),
+         f"{a.updated_at:%Y-%m-%d %H:%M}")
         for a in infos
-    ]
+    ]  # fmt: skip
     out.write("\n".join(_aligned(rows)) + "\n")
     return EXIT_OK
 
@@ -228,7 +257,7 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
         store = Store.open()
         try:
             if args.weights:
-                store.set_weights(args.audit, weights)
+                store.set_weights(args.audit, weights, actor=OPERATOR)
             info = store.audit(args.audit)
             touchpoints, scores = store.touchpoint_frame(args.audit), store.score_frame(args.audit)
             result = store.result(args.audit)
@@ -371,7 +400,7 @@ def _invite(args: argparse.Namespace, out: TextIO) -> int:
     base = args.base_url or os.environ.get(BASE_URL_VARIABLE) or DEFAULT_BASE_URL
     if not base.startswith(("http://", "https://")):
         raise _ArgumentError(f"--base-url {base}: write the whole address, like https://audit.example.com")
-    code = Workshops(Store.open()).issue_code(args.audit, created_by="command line")
+    code = Workshops(Store.open()).issue_code(args.audit, actor=OPERATOR)
     url = join_link(base, code)
     if args.qr:
         args.qr.write_bytes(qr_png(url))
@@ -385,6 +414,71 @@ def _invite(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _owner(args: argparse.Namespace, out: TextIO) -> int:
+    store = Store.open()
+    try:
+        old = store.audit(args.audit).owner
+        store.set_owner(args.audit, args.email, actor=OPERATOR)
+        new = store.audit(args.audit).owner
+    finally:
+        store.close()
+    out.write(f"'{args.audit}' now belongs to {new}" + (f"; {old} stays as its editor.\n" if old != new else ".\n"))
+    return EXIT_OK
+
+
+def _share(args: argparse.Namespace, out: TextIO) -> int:
+    store = Store.open()
+    try:
+        if args.role == "none":
+            had = store.unshare(args.audit, args.email, actor=OPERATOR)
+            out.write(f"{args.email} {'no longer has' if had else 'had no'} access to '{args.audit}'.\n")
+        else:
+            store.share(args.audit, args.email, Role(args.role), actor=OPERATOR)
+            out.write(f"'{args.audit}' is shared with {args.email} as {args.role}.\n")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Same password again: ") != first:
+        raise _ArgumentError("the two passwords differ; nothing was changed.")
+    return first
+
+
+def _facilitator(args: argparse.Namespace, out: TextIO) -> int:
+    from audit.accounts import Accounts
+
+    accounts = Accounts(Store.open())
+    try:
+        if args.action == "list":
+            out.write("".join(f"{name}\n" for name in accounts.accounts()) or "No password accounts.\n")
+            return EXIT_OK
+        if not args.email:
+            raise _ArgumentError(f"facilitator {args.action}: name the account, e.g. alice@example.com")
+        if args.action == "remove":
+            gone = accounts.remove(args.email)
+            out.write(f"{'Removed' if gone else 'There was no'} account {args.email}; its sessions are ended.\n")
+            return EXIT_OK
+        name = accounts.add(args.email, _read_password(args))
+        out.write(f"{name} can sign in with their password (password mode is on while any account exists).\n")
+    finally:
+        accounts.store.close()
+    return EXIT_OK
+
+
+def _hash_password(args: argparse.Namespace, out: TextIO) -> int:
+    from audit.accounts import hash_password
+
+    out.write(hash_password(_read_password(args)) + "\n")
+    return EXIT_OK
+
+
 _COMMANDS = {
     "check": _check,
     "metrics": _metrics,
@@ -393,4 +487,8 @@ _COMMANDS = {
     "report": _report,
     "invite": _invite,
     "template": _template,
+    "owner": _owner,
+    "share": _share,
+    "facilitator": _facilitator,
+    "hash-password": _hash_password,
 }

@@ -18,6 +18,7 @@ Nothing typed in a workshop is lost:
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,6 +34,18 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from audit.access import (
+    LOCAL_IDENTITY,
+    SHARED_ROLES,
+    Action,
+    Facilitator,
+    IdentityError,
+    Role,
+    identity,
+    not_found,
+    refusal,
+    role_of,
+)
 from audit.inventory import Inventory
 from audit.metrics import TOUCHPOINT_COLUMNS, AuditResult, audit_stages, compute_audit
 from audit.phases import Phase, WorkshopState
@@ -61,6 +74,17 @@ audits = sa.Table(
     sa.Column("locked", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("round2_keys", sa.JSON),
     sa.Column("revision", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("owner", sa.String(320), nullable=False, server_default=LOCAL_IDENTITY),
+)
+audit_access = sa.Table(
+    "audit_access",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("audit_id", sa.Integer, sa.ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("identity", sa.String(320), nullable=False),
+    sa.Column("role", sa.String(10), nullable=False),
+    sa.Column("granted_by", sa.String(320), nullable=False),
+    sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
 )
 touchpoints = sa.Table(
     "touchpoints",
@@ -139,6 +163,33 @@ participants = sa.Table(
     sa.Column("removed_at", sa.DateTime(timezone=True)),
 )
 
+facilitator_accounts = sa.Table(
+    "facilitator_accounts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("identity", sa.String(320), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+sign_in_sessions = sa.Table(
+    "sign_in_sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("identity", sa.String(320), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+)
+failed_attempts = sa.Table(
+    "failed_attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("scope", sa.String(20), nullable=False),
+    sa.Column("key_hash", sa.String(64), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+
 FIELD_COLUMNS = [c for c in TOUCHPOINT_COLUMNS if c != "id"] + ["type_inferred", "notes", "extra"]
 
 
@@ -147,7 +198,11 @@ class StoreError(Exception):
 
 
 class AuditNotFound(StoreError):
-    """No audit by that name."""
+    """No audit by that name (or none by that name that the actor may open: the message is the same)."""
+
+
+class AccessDenied(StoreError):
+    """The actor may not do this to the audit; the message says why and whom to ask. Nothing was saved."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +214,8 @@ class AuditInfo:
     updated_at: datetime
     stage_order: list[str]
     weights: dict[str, float]
+    owner: str = LOCAL_IDENTITY
+    role: Role | None = None  # the asking actor's role, where the actor is known
     touchpoints: int = 0
     assessors: int = 0
     scores: int = 0
@@ -315,13 +372,18 @@ class Store:
         self,
         name: str,
         *,
+        actor: Facilitator,
+        owner: str | None = None,
         client: str | None = None,
         stage_order: Sequence[str] = (),
         weights: Mapping[str, float] | None = None,
     ) -> AuditInfo:
+        """A new, empty audit owned by the actor (the command line may name another owner)."""
         name = name.strip()
         if not name:
             raise StoreError("An audit needs a name.")
+        if owner is not None and not actor.operator and identity(owner) != actor.identity:
+            raise AccessDenied("An audit belongs to whoever creates it; share it once it exists.")
         now = utc_now()
         values = {
             "name": name,
@@ -331,27 +393,33 @@ class Store:
             "stage_order": list(stage_order),
             "weights": dict(weights or dict.fromkeys(CRITERIA, 1.0)),
             "settings": {},
+            "owner": identity(owner) if owner is not None else actor.identity,
         }
         try:
             with self.write(f"the audit '{name}'") as connection:
                 connection.execute(audits.insert().values(**values))
         except IntegrityError:
+            if self.role(actor, name) is None:  # not confirmed to someone who cannot open it
+                raise StoreError(f"The name '{name}' is taken; choose another.") from None
             raise StoreError(f"An audit called '{name}' exists already; choose another name.") from None
         return self.audit(name)
 
     def audit(self, name: str) -> AuditInfo:
+        """An audit by name, whoever may open it: for code that has checked access already."""
         with self.engine.connect() as connection:
             row = connection.execute(sa.select(audits).where(audits.c.name == name)).mappings().first()
         if row is None:
-            raise AuditNotFound(f"No audit called '{name}'. Known audits: {', '.join(self.audit_names()) or 'none'}.")
+            raise AuditNotFound(f"No audit called '{name}'.")
         return _audit_info(row)
 
     def audit_names(self) -> list[str]:
+        """Every audit's name, whoever may open it: for the command line and for checks."""
         with self.engine.connect() as connection:
             return list(connection.execute(sa.select(audits.c.name).order_by(audits.c.name)).scalars())
 
-    def list_audits(self) -> list[AuditInfo]:
-        """Every audit with its counts of active touchpoints, assessors and scores."""
+    def list_audits(self, actor: Facilitator) -> list[AuditInfo]:
+        """The audits the actor owns or that are shared with them, with their counts of active
+        touchpoints, assessors and scores and the actor's role, most recently changed first."""
         tp_count = (
             sa.select(sa.func.count())
             .where(touchpoints.c.audit_id == audits.c.id, touchpoints.c.archived_at.is_(None))
@@ -364,27 +432,107 @@ class Store:
             .scalar_subquery()
         )
         query = sa.select(audits, tp_count.label("n_tp"), as_count.label("n_as"), sc_count.label("n_sc"))
+        shared = sa.select(audit_access.c.audit_id).where(audit_access.c.identity == actor.identity)
+        if not actor.operator:
+            query = query.where(sa.or_(audits.c.owner == actor.identity, audits.c.id.in_(shared)))
         with self.engine.connect() as connection:
             rows = connection.execute(query.order_by(audits.c.updated_at.desc())).mappings().all()
-        return [_audit_info(r, r["n_tp"], r["n_as"], r["n_sc"]) for r in rows]
+            shares = _shares_of(connection, actor.identity)
+        return [
+            _audit_info(r, r["n_tp"], r["n_as"], r["n_sc"], role_of(actor, owner=r["owner"], shares=shares[r["id"]]))
+            for r in rows
+        ]
 
-    def delete_audit(self, name: str) -> None:
-        audit = self.audit(name)
-        with self.write(f"the deletion of '{name}'") as connection:
-            for table in (score_history, scores, participants, join_codes, assessors, touchpoints):
-                connection.execute(table.delete().where(table.c.audit_id == audit.id))
-            connection.execute(audits.delete().where(audits.c.id == audit.id))
+    # --- access -------------------------------------------------------------------------
 
-    def set_stage_order(self, name: str, stages: Sequence[str]) -> None:
-        self._update_audit(name, stage_order=list(stages))
+    @contextmanager
+    def acting(self, actor: Facilitator, name: str, action: Action, what: str) -> Iterator[tuple[Connection, int]]:
+        """A write transaction on the audit if the actor may do `action` to it, checked inside the
+        transaction; yields the connection and the audit's id. AccessDenied says why not, and an
+        audit the actor may not open is AuditNotFound, as if it did not exist."""
+        with self.write(what) as connection:
+            yield connection, _authorize(connection, actor, name, action)
 
-    def set_weights(self, name: str, weights: Mapping[str, float]) -> None:
-        self._update_audit(name, weights={c: float(weights[c]) for c in CRITERIA})
+    def check(self, actor: Facilitator, name: str, action: Action = Action.READ) -> AuditInfo:
+        """The audit, if the actor may do `action` to it (read it, by default); AuditNotFound or AccessDenied."""
+        with self.engine.connect() as connection:
+            _authorize(connection, actor, name, action)
+            role = _role(connection, actor, name)
+        info = self.audit(name)
+        return AuditInfo(**{**info.__dict__, "role": role})
 
-    def _update_audit(self, name: str, **values: object) -> None:
-        audit = self.audit(name)
-        with self.write(f"the settings of '{name}'") as connection:
-            connection.execute(audits.update().where(audits.c.id == audit.id).values(updated_at=utc_now(), **values))
+    def role(self, actor: Facilitator, name: str) -> Role | None:
+        """The actor's role on the audit; None when they may not open it (or it does not exist)."""
+        with self.engine.connect() as connection:
+            return _role(connection, actor, name)
+
+    def share(self, name: str, who: str, role: Role, *, actor: Facilitator) -> None:
+        """Give another facilitator (by e-mail or account name) editor's or viewer's access; owner only."""
+        target = _identity_or_error(who)
+        if role not in SHARED_ROLES:
+            raise StoreError(f"An audit is shared as {' or '.join(SHARED_ROLES)}; its owner is its owner.")
+        with self.acting(actor, name, Action.SHARE, f"access to '{name}' for {target}") as (connection, audit_id):
+            owner = connection.execute(sa.select(audits.c.owner).where(audits.c.id == audit_id)).scalar_one()
+            if target == owner:
+                raise StoreError(f"{target} owns '{name}'; there is nothing to share with them.")
+            mine = (audit_access.c.audit_id == audit_id, audit_access.c.identity == target)
+            connection.execute(audit_access.delete().where(*mine))
+            connection.execute(
+                audit_access.insert().values(
+                    audit_id=audit_id, identity=target, role=role.value, granted_by=actor.label, granted_at=utc_now()
+                )
+            )
+
+    def unshare(self, name: str, who: str, *, actor: Facilitator) -> bool:
+        """Take back someone's access to the audit; True when they had any. Owner only."""
+        target = _identity_or_error(who)
+        with self.acting(actor, name, Action.SHARE, f"access to '{name}' for {target}") as (connection, audit_id):
+            result = connection.execute(
+                audit_access.delete().where(audit_access.c.audit_id == audit_id, audit_access.c.identity == target)
+            )
+        return bool(result.rowcount)
+
+    def shares(self, name: str) -> dict[str, Role]:
+        """Who the audit is shared with (not its owner), by identity."""
+        audit_id = self.audit(name).id
+        query = sa.select(audit_access.c.identity, audit_access.c.role).where(audit_access.c.audit_id == audit_id)
+        with self.engine.connect() as connection:
+            return {who: Role(role) for who, role in connection.execute(query.order_by(audit_access.c.identity))}
+
+    def set_owner(self, name: str, who: str, *, actor: Facilitator) -> None:
+        """Hand the audit to another facilitator (the command line only); the old owner stays as editor."""
+        if not actor.operator:
+            raise AccessDenied("An audit changes owner only from the command line (python -m audit owner).")
+        target = _identity_or_error(who)
+        with self.acting(actor, name, Action.SHARE, f"the owner of '{name}'") as (connection, audit_id):
+            old = connection.execute(sa.select(audits.c.owner).where(audits.c.id == audit_id)).scalar_one()
+            connection.execute(audits.update().where(audits.c.id == audit_id).values(owner=target))
+            connection.execute(
+                audit_access.delete().where(audit_access.c.audit_id == audit_id, audit_access.c.identity == target)
+            )
+            if old != target:
+                connection.execute(
+                    audit_access.insert().values(
+                        audit_id=audit_id, identity=old, role=Role.EDITOR.value, granted_by=actor.label,
+                        granted_at=utc_now(),
+                    )
+                )  # fmt: skip
+
+    def delete_audit(self, name: str, *, actor: Facilitator) -> None:
+        with self.acting(actor, name, Action.DELETE, f"the deletion of '{name}'") as (connection, audit_id):
+            for table in (score_history, scores, participants, join_codes, assessors, touchpoints, audit_access):
+                connection.execute(table.delete().where(table.c.audit_id == audit_id))
+            connection.execute(audits.delete().where(audits.c.id == audit_id))
+
+    def set_stage_order(self, name: str, stages: Sequence[str], *, actor: Facilitator) -> None:
+        self._update_audit(name, actor, stage_order=list(stages))
+
+    def set_weights(self, name: str, weights: Mapping[str, float], *, actor: Facilitator) -> None:
+        self._update_audit(name, actor, weights={c: float(weights[c]) for c in CRITERIA})
+
+    def _update_audit(self, name: str, actor: Facilitator, **values: object) -> None:
+        with self.acting(actor, name, Action.EDIT, f"the settings of '{name}'") as (connection, audit_id):
+            connection.execute(audits.update().where(audits.c.id == audit_id).values(updated_at=utc_now(), **values))
 
     # --- touchpoints --------------------------------------------------------------------
 
@@ -421,65 +569,64 @@ class Store:
         inventory: Inventory,
         score_frame: pd.DataFrame | None = None,
         *,
+        actor: Facilitator,
+        owner: str | None = None,
         client: str | None = None,
-        changed_by: str = "import",
     ) -> ImportPlan:
-        """Create or update an audit from an inventory (and scores): match, add, update, archive."""
+        """Create (owned by the actor) or update (the actor must be its editor) an audit from an
+        inventory and scores: match, add, update, archive. The history records the actor."""
         if name not in self.audit_names():
-            self.create_audit(name, client=client, stage_order=audit_stages(inventory))
-        audit = self.audit(name)
-        with self.write(f"the import into '{name}'") as connection:
-            existing = _existing_touchpoints(connection, audit.id)
+            self.create_audit(name, actor=actor, owner=owner, client=client, stage_order=audit_stages(inventory))
+        with self.acting(actor, name, Action.EDIT, f"the import into '{name}'") as (connection, audit_id):
+            existing = _existing_touchpoints(connection, audit_id)
             plan, rows = _plan(existing, inventory)
-            _apply_touchpoints(connection, audit.id, existing, rows, plan)
-            order = list(dict.fromkeys(audit.stage_order + audit_stages(inventory)))
+            _apply_touchpoints(connection, audit_id, existing, rows, plan)
+            stages = connection.execute(sa.select(audits.c.stage_order).where(audits.c.id == audit_id)).scalar_one()
+            order = list(dict.fromkeys(list(stages) + audit_stages(inventory)))
             connection.execute(
-                audits.update().where(audits.c.id == audit.id).values(stage_order=order, updated_at=utc_now())
+                audits.update().where(audits.c.id == audit_id).values(stage_order=order, updated_at=utc_now())
             )
             if score_frame is not None and not score_frame.empty:
                 keys = {tp.id: row["key"] for tp, row in zip(inventory.touchpoints, rows, strict=True)}
                 plan.scores_added, plan.scores_changed = _write_scores(
-                    connection, audit.id, score_frame, keys, changed_by
+                    connection, audit_id, score_frame, keys, f"import by {actor.label}"
                 )
             if connection.dialect.name == "postgresql":
                 # Fresh statistics, or the planner joins a big import's scores row by row until autovacuum runs.
                 connection.exec_driver_sql("ANALYZE touchpoints, assessors, scores")
         return plan
 
-    def add_touchpoint(self, name: str, values: Mapping[str, object]) -> str:
+    def add_touchpoint(self, name: str, values: Mapping[str, object], *, actor: Facilitator) -> str:
         """A new touchpoint typed in the app; returns its key."""
-        audit = self.audit(name)
         key = str(values.get("id") or "").strip() or f"tp-new-{int(utc_now().timestamp() * 1000)}"
-        with self.write(f"the touchpoint '{values.get('name')}'") as connection:
+        with self.acting(actor, name, Action.EDIT, f"the touchpoint '{values.get('name')}'") as (connection, audit_id):
             position = connection.execute(
                 sa.select(sa.func.coalesce(sa.func.max(touchpoints.c.position), 0)).where(
-                    touchpoints.c.audit_id == audit.id
+                    touchpoints.c.audit_id == audit_id
                 )
             ).scalar_one()
-            row = _touchpoint_row(values) | {"key": key, "position": position + 1, "audit_id": audit.id}
+            row = _touchpoint_row(values) | {"key": key, "position": position + 1, "audit_id": audit_id}
             try:
                 connection.execute(touchpoints.insert().values(**row))
             except IntegrityError:
                 raise StoreError(f"Id '{key}' is taken in this audit; give the touchpoint another id.") from None
         return key
 
-    def update_touchpoint(self, name: str, key: str, values: Mapping[str, object]) -> None:
-        audit = self.audit(name)
+    def update_touchpoint(self, name: str, key: str, values: Mapping[str, object], *, actor: Facilitator) -> None:
         changes = {c: values[c] for c in FIELD_COLUMNS if c in values}
-        with self.write(f"the touchpoint '{key}'") as connection:
+        with self.acting(actor, name, Action.EDIT, f"the touchpoint '{key}'") as (connection, audit_id):
             connection.execute(
                 touchpoints.update()
-                .where(touchpoints.c.audit_id == audit.id, touchpoints.c.key == key)
+                .where(touchpoints.c.audit_id == audit_id, touchpoints.c.key == key)
                 .values(**changes)
             )
 
-    def archive_touchpoint(self, name: str, key: str, *, archived: bool = True) -> None:
+    def archive_touchpoint(self, name: str, key: str, *, actor: Facilitator, archived: bool = True) -> None:
         """Archive (or bring back) a touchpoint; its scores stay."""
-        audit = self.audit(name)
-        with self.write(f"the archiving of '{key}'") as connection:
+        with self.acting(actor, name, Action.EDIT, f"the archiving of '{key}'") as (connection, audit_id):
             connection.execute(
                 touchpoints.update()
-                .where(touchpoints.c.audit_id == audit.id, touchpoints.c.key == key)
+                .where(touchpoints.c.audit_id == audit_id, touchpoints.c.key == key)
                 .values(archived_at=utc_now() if archived else None)
             )
 
@@ -494,10 +641,10 @@ class Store:
         value: int | None,
         note: str | None = None,
         *,
-        changed_by: str | None = None,
-        audit_id: int | None = None,
+        actor: Facilitator,
     ) -> SavedScore:
-        """Write one score now; returns only after the commit. None clears the score (history keeps it)."""
+        """Write one score for a named assessor (a file's, or the facilitator typing one in) now; returns
+        only after the commit. None clears the score (history keeps it). The history records the actor."""
         if criterion not in CRITERIA:
             raise StoreError(f"'{criterion}' is not a criterion; use {', '.join(CRITERIA)}.")
         if value is not None and (isinstance(value, bool) or value not in (1, 2, 3, 4, 5)):
@@ -505,8 +652,10 @@ class Store:
         assessor = assessor.strip()
         if not assessor:
             raise StoreError("A score needs the name of its assessor.")
-        audit_id = audit_id if audit_id is not None else self.audit(name).id
-        with self.write(f"{assessor}'s {criterion} score of {key}") as connection:
+        with self.acting(actor, name, Action.EDIT, f"{assessor}'s {criterion} score of {key}") as (
+            connection,
+            audit_id,
+        ):
             tp_id = connection.execute(
                 sa.select(touchpoints.c.id).where(touchpoints.c.audit_id == audit_id, touchpoints.c.key == key)
             ).scalar()
@@ -522,7 +671,7 @@ class Store:
                 criterion,
                 value,
                 note,
-                changed_by or assessor,
+                actor.label,
                 key,
                 assessor,
                 state.round,
@@ -601,9 +750,9 @@ class Store:
         with self.engine.connect() as connection:
             return pd.DataFrame(connection.execute(query).mappings().all())
 
-    def restore(self, name: str, history_id: int, *, changed_by: str) -> SavedScore:
+    def restore(self, name: str, history_id: int, *, actor: Facilitator) -> SavedScore:
         """Put back the value a score had before the change `history_id`."""
-        audit = self.audit(name)
+        audit = self.check(actor, name, Action.EDIT)
         with self.engine.connect() as connection:
             row = (
                 connection.execute(
@@ -625,7 +774,7 @@ class Store:
         if row is None:
             raise StoreError(f"No change {history_id} in the audit '{name}'.")
         return self.save_score(
-            name, row["key"], row["name"], row["criterion"], row["old_value"], row["old_note"], changed_by=changed_by
+            name, row["key"], row["name"], row["criterion"], row["old_value"], row["old_note"], actor=actor
         )
 
     def round1_score_frame(self, name: str) -> pd.DataFrame | None:
@@ -680,7 +829,7 @@ class Store:
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _audit_info(row: sa.RowMapping, n_tp: int = 0, n_as: int = 0, n_sc: int = 0) -> AuditInfo:
+def _audit_info(row: sa.RowMapping, n_tp: int = 0, n_as: int = 0, n_sc: int = 0, role: Role | None = None) -> AuditInfo:
     return AuditInfo(
         id=row["id"],
         name=row["name"],
@@ -689,10 +838,49 @@ def _audit_info(row: sa.RowMapping, n_tp: int = 0, n_as: int = 0, n_sc: int = 0)
         updated_at=row["updated_at"],
         stage_order=list(row["stage_order"]),
         weights={c: float(w) for c, w in row["weights"].items()},
+        owner=row["owner"],
+        role=role,
         touchpoints=int(n_tp),
         assessors=int(n_as),
         scores=int(n_sc),
     )
+
+
+def _role(connection: Connection, actor: Facilitator, name: str) -> Role | None:
+    row = connection.execute(sa.select(audits.c.id, audits.c.owner).where(audits.c.name == name)).first()
+    if row is None:
+        return None
+    return role_of(actor, owner=row.owner, shares=_shares_of(connection, actor.identity, row.id)[row.id])
+
+
+def _authorize(connection: Connection, actor: Facilitator, name: str, action: Action) -> int:
+    """The audit's id if the actor may do `action` to it; AuditNotFound (no access) or AccessDenied."""
+    row = connection.execute(sa.select(audits.c.id, audits.c.owner).where(audits.c.name == name)).first()
+    if row is None:
+        raise AuditNotFound(not_found(name))
+    role = role_of(actor, owner=row.owner, shares=_shares_of(connection, actor.identity, row.id)[row.id])
+    problem = refusal(actor, role, action, audit=name, owner=row.owner)
+    if problem:
+        raise (AuditNotFound if role is None else AccessDenied)(problem)
+    return int(row.id)
+
+
+def _shares_of(connection: Connection, who: str, audit_id: int | None = None) -> defaultdict[int, dict[str, Role]]:
+    """The roles shared with `who`, by audit id (one audit's, or every audit's)."""
+    query = sa.select(audit_access.c.audit_id, audit_access.c.role).where(audit_access.c.identity == who)
+    if audit_id is not None:
+        query = query.where(audit_access.c.audit_id == audit_id)
+    found: defaultdict[int, dict[str, Role]] = defaultdict(dict)
+    for shared_id, role in connection.execute(query):
+        found[shared_id][who] = Role(role)
+    return found
+
+
+def _identity_or_error(text: str) -> str:
+    try:
+        return identity(text)
+    except IdentityError as error:
+        raise StoreError(str(error)) from None
 
 
 def _touchpoint_row(values: Mapping[str, object]) -> dict[str, object]:

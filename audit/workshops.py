@@ -2,19 +2,24 @@
 participants' scores checked against the phase inside the transaction that writes them.
 
     workshops = Workshops(store)
-    code = workshops.issue_code("Northwind", created_by="local")      # shown once, kept hashed
-    participant, token = workshops.join(code, "Alice")                # token goes in her URL
+    code = workshops.issue_code("Northwind", actor=facilitator)      # shown once, kept hashed
+    participant, token = workshops.join(code, "Alice")               # token goes in her URL
     workshops.score_as(workshops.participant(token), "AW-01", "relevance", 4)
-    workshops.set_phase("Northwind", Phase.REVEALED)
+    workshops.set_phase("Northwind", Phase.REVEALED, actor=facilitator)
+
+Every facilitator's write is checked, inside its transaction, against the actor's role on the
+audit (`Store.acting`, audit.access); a participant's against their token and the phase.
 
 Exceptions (all `StoreError`, so a page shows their message as it is):
     JoinRefused      a join code or name that cannot be used now
+      CodeRefused    the code opens nothing (the app counts these, to slow guessing)
     ScoringRefused   a participant's score refused by the workshop's phase or lock
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from audit.access import Action, Facilitator
 from audit.invites import InviteError, clean_name, code_digest, digest, name_key, new_code, new_token
 from audit.phases import Phase, WorkshopState, note_refusal, refusal, transition_error
 from audit.store import (
@@ -48,6 +54,10 @@ class JoinRefused(StoreError):
     """A join code or a name that cannot be used; the message is for the person joining."""
 
 
+class CodeRefused(JoinRefused):
+    """A join code that opens nothing (unknown, mistyped or replaced): what guessing looks like."""
+
+
 class ScoringRefused(StoreError):
     """A participant's score that the workshop does not accept now; nothing was saved."""
 
@@ -62,6 +72,11 @@ class Participant:
     name: str
     assessor_id: int
     token_digest: str  # what the store keeps of the token this identity came from
+
+    @property
+    def label(self) -> str:
+        """What the score history records: the identity the token proved, with the name it was given."""
+        return f"participant #{self.id} ({self.name})"
 
 
 @dataclass(frozen=True)
@@ -95,10 +110,11 @@ class Workshops:
             raise AuditNotFound(f"No audit called '{audit}'.")
         return int(found)
 
-    def set_phase(self, audit: str, phase: Phase, *, flagged: Collection[str] = ()) -> WorkshopState:
+    def set_phase(
+        self, audit: str, phase: Phase, *, actor: Facilitator, flagged: Collection[str] = ()
+    ) -> WorkshopState:
         """Move the workshop to `phase`; round 2 opens the `flagged` touchpoints only."""
-        audit_id = self.store.audit(audit).id
-        with self.store.write(f"the phase of '{audit}'") as connection:
+        with self._running(actor, audit, f"the phase of '{audit}'") as (connection, audit_id):
             state = workshop_state(connection, audit_id, for_update=True)
             problem = transition_error(state, phase, flagged)
             if problem:
@@ -110,31 +126,28 @@ class Workshops:
             bump_revision(connection, audit_id)
             return workshop_state(connection, audit_id)
 
-    def set_locked(self, audit: str, locked: bool) -> WorkshopState:
-        audit_id = self.store.audit(audit).id
-        with self.store.write(f"the lock of '{audit}'") as connection:
+    def set_locked(self, audit: str, locked: bool, *, actor: Facilitator) -> WorkshopState:
+        with self._running(actor, audit, f"the lock of '{audit}'") as (connection, audit_id):
             connection.execute(audits.update().where(audits.c.id == audit_id).values(locked=locked))
             bump_revision(connection, audit_id)
             return workshop_state(connection, audit_id)
 
     # --- join codes -------------------------------------------------------------------------
 
-    def issue_code(self, audit: str, *, created_by: str) -> str:
+    def issue_code(self, audit: str, *, actor: Facilitator) -> str:
         """A new join code for the audit; only its digest is stored, so show it now."""
-        audit_id = self.store.audit(audit).id
         code = new_code()
-        with self.store.write(f"a join code for '{audit}'") as connection:
+        with self._running(actor, audit, f"a join code for '{audit}'") as (connection, audit_id):
             connection.execute(
                 join_codes.insert().values(
-                    audit_id=audit_id, code_hash=code_digest(code), created_at=utc_now(), created_by=created_by
+                    audit_id=audit_id, code_hash=code_digest(code), created_at=utc_now(), created_by=actor.label
                 )
             )
         return code
 
-    def revoke_codes(self, audit: str) -> int:
+    def revoke_codes(self, audit: str, *, actor: Facilitator) -> int:
         """Stop every join code of the audit; people who joined keep their tokens. Returns how many."""
-        audit_id = self.store.audit(audit).id
-        with self.store.write(f"the join codes of '{audit}'") as connection:
+        with self._running(actor, audit, f"the join codes of '{audit}'") as (connection, audit_id):
             result = connection.execute(
                 join_codes.update()
                 .where(join_codes.c.audit_id == audit_id, join_codes.c.revoked_at.is_(None))
@@ -162,7 +175,7 @@ class Workshops:
         try:
             return self._audit_of_code(code)
         except InviteError as error:
-            raise JoinRefused(str(error)) from None
+            raise CodeRefused(str(error)) from None
 
     def _audit_of_code(self, code: str) -> str:
         query = (
@@ -173,52 +186,58 @@ class Workshops:
         with self.engine.connect() as connection:
             row = connection.execute(query).first()
         if row is None:
-            raise JoinRefused("That join code is not known. Check it with the facilitator and type it again.")
+            raise CodeRefused("That join code is not known. Check it with the facilitator and type it again.")
         if row.revoked_at is not None:
-            raise JoinRefused("That join code has been replaced by the facilitator. Ask for the new one.")
+            raise CodeRefused("That join code has been replaced by the facilitator. Ask for the new one.")
         return str(row.name)
 
     # --- participants -----------------------------------------------------------------------
 
     def join(self, code: str, typed_name: str) -> tuple[Participant, str]:
-        """A new participant of the code's audit under a name nobody in it has; returns the token."""
-        return self.add_participant(self.audit_of_code(code), typed_name)
-
-    def add_participant(self, audit: str, typed_name: str) -> tuple[Participant, str]:
-        """A new participant under a name nobody in the audit has (the facilitator scoring too, say)."""
-        try:
-            name = clean_name(typed_name)
-        except InviteError as error:
-            raise JoinRefused(str(error)) from None
+        """A new participant of the code's audit under a name nobody in it has; returns the token.
+        The code is the credential: whoever holds an active one may join its audit."""
+        audit = self.audit_of_code(code)
+        name = _clean(typed_name)
         audit_id = self.store.audit(audit).id
+        with _same_name_race(name), self.store.write(f"{name}'s place in the workshop") as connection:
+            return self._seat(connection, audit, audit_id, name)
+
+    def add_participant(self, audit: str, typed_name: str, *, actor: Facilitator) -> tuple[Participant, str]:
+        """A new participant added by the facilitator (the facilitator scoring too, say)."""
+        name = _clean(typed_name)
+        with (
+            _same_name_race(name),
+            self._running(actor, audit, f"{name}'s place in the workshop") as (
+                connection,
+                audit_id,
+            ),
+        ):
+            return self._seat(connection, audit, audit_id, name)
+
+    def _seat(self, connection: Connection, audit: str, audit_id: int, name: str) -> tuple[Participant, str]:
+        """Insert a participant under a name nobody in the audit has; returns them and their token."""
+        taken = connection.execute(sa.select(assessors.c.name).where(assessors.c.audit_id == audit_id)).scalars()
+        if name_key(name) in {name_key(n) for n in taken}:
+            raise JoinRefused(
+                f"Someone in this audit is already called '{name}'. Add an initial or your surname; "
+                "if it is you, open the link you got when you joined, or ask the facilitator for it."
+            )
         token = new_token()
-        try:
-            with self.store.write(f"{name}'s place in the workshop") as connection:
-                taken = connection.execute(
-                    sa.select(assessors.c.name).where(assessors.c.audit_id == audit_id)
-                ).scalars()
-                if name_key(name) in {name_key(n) for n in taken}:
-                    raise JoinRefused(
-                        f"Someone in this audit is already called '{name}'. Add an initial or your surname; "
-                        "if it is you, open the link you got when you joined, or ask the facilitator for it."
-                    )
-                assessor_id = connection.execute(
-                    assessors.insert().values(audit_id=audit_id, name=name).returning(assessors.c.id)
-                ).scalar_one()
-                participant_id = connection.execute(
-                    participants.insert()
-                    .values(
-                        audit_id=audit_id,
-                        assessor_id=assessor_id,
-                        name_key=name_key(name),
-                        token_hash=digest(token),
-                        joined_at=utc_now(),
-                    )
-                    .returning(participants.c.id)
-                ).scalar_one()
-                bump_revision(connection, audit_id)
-        except IntegrityError:  # two people typed the same name at the same moment
-            raise JoinRefused(f"Someone just joined as '{name}'. Add an initial or your surname.") from None
+        assessor_id = connection.execute(
+            assessors.insert().values(audit_id=audit_id, name=name).returning(assessors.c.id)
+        ).scalar_one()
+        participant_id = connection.execute(
+            participants.insert()
+            .values(
+                audit_id=audit_id,
+                assessor_id=assessor_id,
+                name_key=name_key(name),
+                token_hash=digest(token),
+                joined_at=utc_now(),
+            )
+            .returning(participants.c.id)
+        ).scalar_one()
+        bump_revision(connection, audit_id)
         return Participant(participant_id, audit, audit_id, name, assessor_id, digest(token)), token
 
     def participant(self, token: str | None) -> Participant | None:
@@ -254,14 +273,13 @@ class Workshops:
         with self.engine.connect() as connection:
             return [ParticipantInfo(r.name, r.joined_at, r.removed_at is None) for r in connection.execute(query)]
 
-    def new_link(self, audit: str, name: str) -> str:
+    def new_link(self, audit: str, name: str, *, actor: Facilitator) -> str:
         """A fresh token for a participant who lost their link, or for an assessor imported from a file.
 
         The old token stops working.
         """
-        audit_id = self.store.audit(audit).id
         token = new_token()
-        with self.store.write(f"a new link for {name}") as connection:
+        with self._running(actor, audit, f"a new link for {name}") as (connection, audit_id):
             assessor_id = connection.execute(
                 sa.select(assessors.c.id).where(assessors.c.audit_id == audit_id, assessors.c.name == name)
             ).scalar()
@@ -285,10 +303,9 @@ class Workshops:
             bump_revision(connection, audit_id)
         return token
 
-    def remove(self, audit: str, name: str) -> None:
+    def remove(self, audit: str, name: str, *, actor: Facilitator) -> None:
         """End a participant's token; their scores stay in the audit."""
-        audit_id = self.store.audit(audit).id
-        with self.store.write(f"the removal of {name}") as connection:
+        with self._running(actor, audit, f"the removal of {name}") as (connection, audit_id):
             assessor_id = connection.execute(
                 sa.select(assessors.c.id).where(assessors.c.audit_id == audit_id, assessors.c.name == name)
             ).scalar()
@@ -298,6 +315,10 @@ class Workshops:
                 .values(removed_at=utc_now(), token_hash=None)
             )
             bump_revision(connection, audit_id)
+
+    def _running(self, actor: Facilitator, audit: str, what: str) -> AbstractContextManager[tuple[Connection, int]]:
+        """A write transaction for someone who may run the audit's workshop (checked inside it)."""
+        return self.store.acting(actor, audit, Action.RUN_WORKSHOP, what)
 
     # --- a participant's scores -------------------------------------------------------------
 
@@ -315,7 +336,7 @@ class Workshops:
                 )
             ).scalar()
             return upsert_score(
-                connection, who.audit_id, tp_id, who.assessor_id, criterion, value, old_note, who.name, key, who.name,
+                connection, who.audit_id, tp_id, who.assessor_id, criterion, value, old_note, who.label, key, who.name,
                 state.round,
             )  # fmt: skip
 
@@ -335,7 +356,7 @@ class Workshops:
             for criterion in CRITERIA:
                 saved = upsert_score(
                     connection, who.audit_id, tp_id, who.assessor_id, criterion, current.get(criterion), note,
-                    who.name, key, who.name, state.round,
+                    who.label, key, who.name, state.round,
                 )  # fmt: skip
                 changed = changed or saved.changed
         return changed
@@ -381,3 +402,19 @@ class Workshops:
         frame = pd.DataFrame([tuple(r) for r in rows], columns=["touchpoint_id", "criterion", "score", "note"])
         frame["score"] = frame["score"].astype("Float64")
         return frame
+
+
+def _clean(typed_name: str) -> str:
+    try:
+        return clean_name(typed_name)
+    except InviteError as error:
+        raise JoinRefused(str(error)) from None
+
+
+@contextmanager
+def _same_name_race(name: str) -> Iterator[None]:
+    """Two people who type the same name at the same moment: the second is told, not failed."""
+    try:
+        yield
+    except IntegrityError:
+        raise JoinRefused(f"Someone just joined as '{name}'. Add an initial or your surname.") from None

@@ -26,6 +26,7 @@ from bench_store import inventory_of  # noqa: E402
 from common import print_table  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from audit.access import LOCAL  # noqa: E402
 from audit.store import Store  # noqa: E402
 
 AUDIT = "Bench"
@@ -36,13 +37,13 @@ def measure(size: int, runs: int) -> tuple[float, float, float]:
     url = f"sqlite:///{folder}/app.db"
     touchpoints, scores = make_audit(size)
     scores = scores[scores["assessor"].isin([f"Assessor {a}" for a in range(4)])]
-    Store.open(url).import_inventory(AUDIT, inventory_of(touchpoints), scores)
+    Store.open(url).import_inventory(AUDIT, inventory_of(touchpoints), scores, actor=LOCAL)
     os.environ["TOUCHPOINT_AUDIT_DATABASE_URL"] = url
     from audit.workshops import Workshops
     from ui import state
 
     state.forget_caches()
-    token = Workshops(Store.open(url)).add_participant(AUDIT, "Bench participant")[1]
+    token = Workshops(Store.open(url)).add_participant(AUDIT, "Bench participant", actor=LOCAL)[1]
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     app.query_params.update({"p": token})
     app.run()

@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_metrics import STAGES, make_audit  # noqa: E402
 from common import median_seconds, print_table  # noqa: E402
 
+from audit.access import LOCAL
 from audit.inventory import Inventory, Touchpoint  # noqa: E402
 from audit.metrics import compute_audit  # noqa: E402
 from audit.store import Store  # noqa: E402
@@ -48,14 +49,13 @@ def inventory_of(frame) -> Inventory:  # type: ignore[no-untyped-def]
 
 
 def writes_per_second(store: Store, writers: int) -> float:
-    audit = store.audit("Bench")
     per_writer = WRITES // writers
     cells = [(f"TP-{i // 3:06d}", ("relevance", "meaningfulness", "attractiveness")[i % 3]) for i in range(per_writer)]
     run = uuid.uuid4().hex[:6]
 
     def write(index: int) -> None:
         for key, criterion in cells:
-            store.save_score("Bench", key, f"W{index}-{run}", criterion, 3, audit_id=audit.id)
+            store.save_score("Bench", key, f"W{index}-{run}", criterion, 3, actor=LOCAL)
 
     threads = [threading.Thread(target=write, args=(i,)) for i in range(writers)]
     start = time.perf_counter()
@@ -80,7 +80,7 @@ def bare_inserts_per_second(store: Store) -> float:
 def measure(label: str, url: str, rows: list[tuple[object, ...]], load_rows: list[tuple[object, ...]]) -> None:
     store = Store.open(url)
     touchpoints, scores = make_audit(10_000)
-    store.import_inventory("Bench", inventory_of(touchpoints), scores)
+    store.import_inventory("Bench", inventory_of(touchpoints), scores, actor=LOCAL)
     for writers in (1, 20):
         rates = [writes_per_second(store, writers) for _ in range(3)]
         bare = statistics.median(bare_inserts_per_second(store) for _ in range(3))

@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from common import median_seconds, print_table  # noqa: E402
 
+from audit.access import LOCAL  # noqa: E402
 from audit.inventory import read_inventory  # noqa: E402
 from audit.scoring import combine, read_scores, scores_from_inventory  # noqa: E402
 from audit.store import Store  # noqa: E402
@@ -84,7 +85,9 @@ def make_browsers_yield() -> None:
 def prepare(url: str) -> None:
     inventory = read_inventory(ROOT / "sample_data" / "northwind_inventory.xlsx")
     sample = read_scores(ROOT / "sample_data" / "northwind_scores.csv", inventory.touchpoints)
-    Store.open(url).import_inventory(AUDIT, inventory, combine([scores_from_inventory(inventory), sample]).frame)
+    Store.open(url).import_inventory(
+        AUDIT, inventory, combine([scores_from_inventory(inventory), sample]).frame, actor=LOCAL
+    )
 
 
 def start_server(url: str) -> tuple[subprocess.Popen[bytes], str]:
@@ -157,7 +160,7 @@ async def measure(
     url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     prepare(url)
     workshops = Workshops(Store.open(url))
-    tokens = [workshops.add_participant(AUDIT, f"P{i:02d}")[1] for i in range(sessions)]
+    tokens = [workshops.add_participant(AUDIT, f"P{i:02d}", actor=LOCAL)[1] for i in range(sessions)]
     server, base = start_server(url)
     try:
         async with async_playwright() as playwright:

@@ -9,6 +9,7 @@ import pytest
 from conftest import DATA, INVENTORIES, REALWORLD, ROOT
 from streamlit.testing.v1 import AppTest
 
+from audit.access import LOCAL
 from audit.phases import Phase
 from audit.store import Store, StoreError
 from audit.workshops import Workshops
@@ -86,7 +87,7 @@ def participant(db: str, name: str = "Zoe", audit: str = SAMPLE) -> str:
     if audit == SAMPLE:
         app()  # the first start loads the sample
     workshops = Workshops(Store.open(db))
-    return workshops.join(workshops.issue_code(audit, created_by="test"), name)[1]
+    return workshops.join(workshops.issue_code(audit, actor=LOCAL), name)[1]
 
 
 def tap(test: AppTest, key: str, criterion: str, value: int) -> AppTest:
@@ -103,7 +104,7 @@ def saved(db: str, name: str = "Zoe") -> list[list[object]]:
 def test_the_join_page_asks_a_name_once_and_opens_the_scoring_screen(db: str) -> None:
     app()  # the first start loads the sample
     workshops = Workshops(Store.open(db))
-    code = workshops.issue_code(SAMPLE, created_by="test")
+    code = workshops.issue_code(SAMPLE, actor=LOCAL)
     test = app(code=code.lower())
     assert f"You are invited to score **{SAMPLE}**." in text_of(test)
     assert not test.sidebar.children  # no navigation, no audit list
@@ -117,7 +118,7 @@ def test_the_join_page_asks_a_name_once_and_opens_the_scoring_screen(db: str) ->
 
 def test_a_taken_name_and_a_wrong_code_are_refused_on_the_join_page(db: str) -> None:
     participant(db, "Zoe")
-    code = Workshops(Store.open(db)).issue_code(SAMPLE, created_by="test")
+    code = Workshops(Store.open(db)).issue_code(SAMPLE, actor=LOCAL)
     test = app(code=code)
     test.text_input(key="join_name").set_value("zoe")
     test.button(key="FormSubmitter:join-Join").click().run()
@@ -143,7 +144,7 @@ def test_a_participant_sees_only_their_own_scores_until_the_reveal(db: str) -> N
     test = app(p=participant(db))
     page = text_of(test)
     assert "The room:" not in page and "Ana (CX lead)" not in page  # the sample's assessors stay hidden
-    Workshops(Store.open(db)).set_phase(SAMPLE, Phase.REVEALED)
+    Workshops(Store.open(db)).set_phase(SAMPLE, Phase.REVEALED, actor=LOCAL)
     forget()
     test = app(p=test.query_params["p"])
     assert "Scoring is paused" in text_of(test)
@@ -154,7 +155,7 @@ def test_after_the_reveal_a_participant_sees_the_rooms_spread_where_they_scored(
     test = app(p=token)
     for criterion in ("relevance", "meaningfulness", "attractiveness"):
         tap(test, "AW-01", criterion, 5)
-    Workshops(Store.open(db)).set_phase(SAMPLE, Phase.REVEALED)
+    Workshops(Store.open(db)).set_phase(SAMPLE, Phase.REVEALED, actor=LOCAL)
     forget()
     test = app(p=token)
     spread = [c.value for c in test.caption if str(c.value).startswith("The room:")]
@@ -165,7 +166,7 @@ def test_after_the_reveal_a_participant_sees_the_rooms_spread_where_they_scored(
 def test_a_locked_workshop_refuses_a_tap_with_a_message_and_keeps_the_saved_value(db: str) -> None:
     test = app(p=participant(db))
     tap(test, "AW-01", "relevance", 2)
-    Workshops(Store.open(db)).set_locked(SAMPLE, True)  # while the participant's screen is open
+    Workshops(Store.open(db)).set_locked(SAMPLE, True, actor=LOCAL)  # while the participant's screen is open
     tap(test, "AW-01", "relevance", 5)
     assert [e.value for e in test.error] == [
         "Relevance not saved: Scoring is locked by the facilitator. This was not saved."
@@ -176,7 +177,7 @@ def test_a_locked_workshop_refuses_a_tap_with_a_message_and_keeps_the_saved_valu
 
 def test_a_note_refused_on_the_way_to_the_next_card_is_still_said(db: str) -> None:
     test = app(p=participant(db))
-    Workshops(Store.open(db)).set_locked(SAMPLE, True)
+    Workshops(Store.open(db)).set_locked(SAMPLE, True, actor=LOCAL)
     test.text_area(key="note|AW-01").set_value("Seen at the bus stop")
     test.button(key="card_next").click().run()  # the note is saved on the way out, and refused
     assert "TV spot 'Home in a weekend': Scoring is locked by the facilitator. Your note was not saved." in [
@@ -187,7 +188,7 @@ def test_a_note_refused_on_the_way_to_the_next_card_is_still_said(db: str) -> No
 
 def test_a_removed_participants_link_opens_nothing(db: str) -> None:
     token = participant(db)
-    Workshops(Store.open(db)).remove(SAMPLE, "Zoe")
+    Workshops(Store.open(db)).remove(SAMPLE, "Zoe", actor=LOCAL)
     test = app(p=token)
     assert "This scoring link no longer works" in test.warning[0].value
     assert "Scoring as" not in text_of(test) and not test.sidebar.children
@@ -236,7 +237,7 @@ def test_the_console_refuses_round_two_before_the_reveal(db: str) -> None:
     test = app("views/workshop.py")
     assert not [b for b in test.button if b.key == "round2"]  # not offered in round 1
     with pytest.raises(StoreError, match="Reveal the room's scores first"):
-        Workshops(Store.open(db)).set_phase(SAMPLE, Phase.ROUND2, flagged=["AW-01"])
+        Workshops(Store.open(db)).set_phase(SAMPLE, Phase.ROUND2, flagged=["AW-01"], actor=LOCAL)
 
 
 def test_import_maps_columns_and_lists_problems(db: str) -> None:
@@ -318,7 +319,7 @@ def test_export_builds_the_workbook(db: str) -> None:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_a_new_empty_audit_renders_everywhere(db: str, page: str) -> None:
-    Store.open(db).create_audit("Empty", stage_order=["Awareness", "Purchase"])
+    Store.open(db).create_audit("Empty", stage_order=["Awareness", "Purchase"], actor=LOCAL)
     test = app(page, audit="Empty")
     assert not test.exception, test.exception
     if page == "views/export.py":

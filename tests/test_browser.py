@@ -23,6 +23,7 @@ import pytest
 from conftest import ROOT
 from openpyxl import load_workbook
 
+from audit.access import LOCAL
 from audit.store import Store
 from audit.workshops import Workshops
 
@@ -379,8 +380,8 @@ def test_the_laptop_grid_keeps_double_click_edits_while_the_room_refreshes(serve
 def test_a_fresh_audit_has_no_exception_on_any_page(server: tuple[str, str], browser) -> None:  # type: ignore[no-untyped-def]
     url, database = server
     store = Store.open(database, migrate=False)
-    store.create_audit("Fresh", stage_order=["Awareness", "Purchase"])
-    code = Workshops(store).issue_code("Fresh", created_by="test")
+    store.create_audit("Fresh", stage_order=["Awareness", "Purchase"], actor=LOCAL)
+    code = Workshops(store).issue_code("Fresh", actor=LOCAL)
     for device, suffix in ((LAPTOP, ""), (PHONE, "_phone")):
         page = _open(browser, f"{url}/?audit=Fresh", device)
         for title in ("Dashboard", "Workshop", "Inventory", "Import", "Export", "Audits"):

@@ -165,7 +165,7 @@ def test_import_audits_and_stored_metrics(tmp_path, monkeypatch: pytest.MonkeyPa
     assert status == 0
     assert "Touchpoints: 48 new, 0 changed" in out and "Scores: 519 new, 0 changed." in out
     status, out, _ = run("audits")
-    assert out.splitlines()[1].split()[:6] == ["NW", "Northwind", "Home", "48", "4", "519"]
+    assert out.splitlines()[1].split()[:7] == ["NW", "Northwind", "Home", "local", "48", "4", "519"]
     stored = json.loads(run("metrics", "--audit", "NW", "--json")[1])
     from_files = json.loads(run("metrics", str(SAMPLE_INVENTORY), "--scores", str(SAMPLE_SCORES), "--json")[1])
     assert stored["weak_spots"] == from_files["weak_spots"]

@@ -12,6 +12,7 @@ import pytest
 from conftest import SAMPLE_INVENTORY, SAMPLE_SCORES
 from openpyxl import load_workbook
 
+from audit.access import LOCAL
 from audit.cli import main
 from audit.inventory import read_inventory, read_inventory_bytes
 from audit.metrics import audit_from_inventory, audit_stages, compute_audit, inventory_frame
@@ -150,9 +151,9 @@ def test_round_trip_restores_the_same_audit(exported, tmp_path: Path) -> None:  
 
     assert key(score_set.frame) == key(scores)
     store = Store.open(f"sqlite:///{tmp_path / 'rt.db'}")
-    store.import_inventory(meta.name, inventory, score_set.frame)
-    store.set_stage_order(meta.name, meta.stage_order)
-    store.set_weights(meta.name, meta.weights)
+    store.import_inventory(meta.name, inventory, score_set.frame, actor=LOCAL)
+    store.set_stage_order(meta.name, meta.stage_order, actor=LOCAL)
+    store.set_weights(meta.name, meta.weights, actor=LOCAL)
     again, original = store.result(meta.name), compute_audit(touchpoints, scores, meta.stage_order, meta.weights)
     assert again.weak_spots == original.weak_spots
     assert again.mean_composite == pytest.approx(original.mean_composite)

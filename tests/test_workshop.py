@@ -10,6 +10,7 @@ import pytest
 from conftest import SAMPLE_INVENTORY
 from openpyxl import load_workbook
 
+from audit.access import LOCAL
 from audit.inventory import read_inventory
 from audit.invites import (
     CODE_ALPHABET,
@@ -220,13 +221,13 @@ def test_a_participant_sees_the_rooms_spread_in_words() -> None:
 @pytest.fixture
 def workshop(store: Store) -> tuple[Workshops, str]:
     inventory = read_inventory(SAMPLE_INVENTORY)
-    store.import_inventory("W", inventory)
+    store.import_inventory("W", inventory, actor=LOCAL)
     return Workshops(store), "W"
 
 
 def test_joining_by_code_gives_a_token_that_finds_the_participant(workshop: tuple[Workshops, str]) -> None:
     workshops, audit = workshop
-    code = workshops.issue_code(audit, created_by="facilitator")
+    code = workshops.issue_code(audit, actor=LOCAL)
     ana, token = workshops.join(code.lower(), "  Ana  ")
     assert (ana.audit, ana.name) == ("W", "Ana") and len(token) >= 32
     assert workshops.participant(token) == ana and ana.token_digest == digest(token)
@@ -240,23 +241,23 @@ def test_joining_by_code_gives_a_token_that_finds_the_participant(workshop: tupl
 
 def test_a_name_is_one_persons_and_a_replaced_code_opens_nothing(workshop: tuple[Workshops, str]) -> None:
     workshops, audit = workshop
-    code = workshops.issue_code(audit, created_by="facilitator")
+    code = workshops.issue_code(audit, actor=LOCAL)
     workshops.join(code, "Ana")
     with pytest.raises(JoinRefused, match="already called 'ANA'"):
         workshops.join(code, "ANA")
-    assert workshops.revoke_codes(audit) == 1
+    assert workshops.revoke_codes(audit, actor=LOCAL) == 1
     with pytest.raises(JoinRefused, match="replaced by the facilitator"):
         workshops.join(code, "Ben")
     with pytest.raises(JoinRefused, match="not known"):
         workshops.join("AAAA-AAAA", "Ben")
-    assert workshops.code_is_active(audit, workshops.issue_code(audit, created_by="f"))
+    assert workshops.code_is_active(audit, workshops.issue_code(audit, actor=LOCAL))
 
 
 def test_a_participant_scores_only_as_themselves_and_as_the_phase_allows(workshop: tuple[Workshops, str]) -> None:
     workshops, audit = workshop
     store = workshops.store
-    ana, _ = workshops.join(workshops.issue_code(audit, created_by="f"), "Ana")
-    ben, _ = workshops.join(workshops.issue_code(audit, created_by="f"), "Ben")
+    ana, _ = workshops.join(workshops.issue_code(audit, actor=LOCAL), "Ana")
+    ben, _ = workshops.join(workshops.issue_code(audit, actor=LOCAL), "Ben")
     before = workshops.revision(audit)
     assert workshops.score_as(ana, "AW-01", "relevance", 1).changed
     assert workshops.revision(audit) == before + 1  # the room's change counter moved
@@ -265,23 +266,23 @@ def test_a_participant_scores_only_as_themselves_and_as_the_phase_allows(worksho
     workshops.score_as(ben, "AW-02", "relevance", 3)
     assert workshops.note_as(ana, "AW-01", "Ad ran at 3 am")
 
-    workshops.set_phase(audit, Phase.REVEALED)
+    workshops.set_phase(audit, Phase.REVEALED, actor=LOCAL)
     with pytest.raises(ScoringRefused, match="paused"):
         workshops.score_as(ana, "AW-01", "relevance", 2)
     assert workshops.note_as(ana, "AW-02", "Said in the room: the ads ran at 3 am")  # evidence during the talk
     view = room(store.touchpoint_frame(audit), store.score_frame(audit), WEIGHTS)
     flagged = discuss_queue(view)["id"].tolist()
     assert flagged == ["AW-01"]
-    workshops.set_phase(audit, Phase.ROUND2, flagged=flagged)
+    workshops.set_phase(audit, Phase.ROUND2, flagged=flagged, actor=LOCAL)
     workshops.score_as(ana, "AW-01", "relevance", 4)  # changed her mind after the discussion
     with pytest.raises(ScoringRefused, match="Round 2 reopens only"):
         workshops.score_as(ana, "AW-02", "relevance", 4)
-    workshops.set_locked(audit, True)
+    workshops.set_locked(audit, True, actor=LOCAL)
     with pytest.raises(ScoringRefused, match="locked"):
         workshops.score_as(ben, "AW-01", "relevance", 4)
     with pytest.raises(ScoringRefused, match="Your note was not saved"):
         workshops.note_as(ben, "AW-01", "too late")
-    workshops.set_locked(audit, False)
+    workshops.set_locked(audit, False, actor=LOCAL)
     assert workshops.state(audit).phase is Phase.ROUND2  # reopening returns to the phase
 
     mine = workshops.own_scores(ana)
@@ -295,21 +296,21 @@ def test_a_participant_scores_only_as_themselves_and_as_the_phase_allows(worksho
     first = round1[(round1["assessor"] == "Ana") & (round1["touchpoint_id"] == "AW-01")]
     assert first["score"].tolist() == [1.0]  # the history keeps round 1
     history = store.history(audit, "AW-01")
-    assert "Ana" in history["changed_by"].tolist()
+    assert f"participant #{ana.id} (Ana)" in history["changed_by"].tolist()  # the token's identity
 
 
 def test_round_one_agreement_differs_from_after_discussion(workshop: tuple[Workshops, str]) -> None:
     workshops, audit = workshop
     store = workshops.store
-    code = workshops.issue_code(audit, created_by="f")
+    code = workshops.issue_code(audit, actor=LOCAL)
     ana, _ = workshops.join(code, "Ana")
     ben, _ = workshops.join(code, "Ben")
     for key, a, b in (("AW-01", 1, 5), ("AW-02", 2, 2), ("AW-03", 4, 4), ("AW-04", 3, 5)):
         workshops.score_as(ana, key, "relevance", a)
         workshops.score_as(ben, key, "relevance", b)
     assert store.round1_score_frame(audit) is None  # no round 2 yet
-    workshops.set_phase(audit, Phase.REVEALED)
-    workshops.set_phase(audit, Phase.ROUND2, flagged=["AW-01", "AW-04"])
+    workshops.set_phase(audit, Phase.REVEALED, actor=LOCAL)
+    workshops.set_phase(audit, Phase.ROUND2, flagged=["AW-01", "AW-04"], actor=LOCAL)
     workshops.score_as(ana, "AW-01", "relevance", 4)
     workshops.score_as(ben, "AW-01", "relevance", 4)
     round1, now = store.round1_score_frame(audit), store.score_frame(audit)
@@ -330,30 +331,30 @@ def test_round_one_agreement_differs_from_after_discussion(workshop: tuple[Works
 
 def test_a_removed_participant_cannot_score_and_a_new_link_replaces_the_old(workshop: tuple[Workshops, str]) -> None:
     workshops, audit = workshop
-    ana, token = workshops.join(workshops.issue_code(audit, created_by="f"), "Ana")
-    fresh = workshops.new_link(audit, "Ana")
+    ana, token = workshops.join(workshops.issue_code(audit, actor=LOCAL), "Ana")
+    fresh = workshops.new_link(audit, "Ana", actor=LOCAL)
     assert workshops.participant(token) is None
     with pytest.raises(ScoringRefused, match="replaced or removed"):  # a screen still open on the old link
         workshops.score_as(ana, "AW-01", "relevance", 3)
     renewed = workshops.participant(fresh)
     assert renewed is not None and (renewed.id, renewed.name) == (ana.id, "Ana")
     assert workshops.score_as(renewed, "AW-01", "relevance", 3).changed
-    workshops.remove(audit, "Ana")
+    workshops.remove(audit, "Ana", actor=LOCAL)
     assert workshops.participant(fresh) is None
     with pytest.raises(ScoringRefused, match="replaced or removed"):
         workshops.score_as(renewed, "AW-01", "relevance", 4)
     with pytest.raises(StoreError, match="Nobody called 'Zed'"):
-        workshops.new_link(audit, "Zed")
+        workshops.new_link(audit, "Zed", actor=LOCAL)
 
 
 def test_an_imported_assessor_can_be_given_a_link(workshop: tuple[Workshops, str], store: Store) -> None:
     inventory = read_inventory(SAMPLE_INVENTORY)
     frame = scores([("AW-01", "Imported Ivy", "relevance", 2)])
-    store.import_inventory("W", inventory, frame)
+    store.import_inventory("W", inventory, frame, actor=LOCAL)
     workshops, audit = workshop
     with pytest.raises(JoinRefused, match="already called"):
-        workshops.join(workshops.issue_code(audit, created_by="f"), "imported ivy")
-    ivy = workshops.participant(workshops.new_link(audit, "Imported Ivy"))
+        workshops.join(workshops.issue_code(audit, actor=LOCAL), "imported ivy")
+    ivy = workshops.participant(workshops.new_link(audit, "Imported Ivy", actor=LOCAL))
     assert ivy is not None and ivy.name == "Imported Ivy"
     assert workshops.own_scores(ivy)["score"].tolist() == [2.0]
 
@@ -362,9 +363,9 @@ def test_an_import_that_changes_many_scores_moves_the_revision_once(workshop: tu
     workshops, audit = workshop
     inventory = read_inventory(SAMPLE_INVENTORY)
     first = scores([(f"AW-0{i}", "Ivy", "relevance", 2) for i in range(1, 6)])
-    workshops.store.import_inventory(audit, inventory, first)
+    workshops.store.import_inventory(audit, inventory, first, actor=LOCAL)
     before = workshops.revision(audit)
     changed = scores([(f"AW-0{i}", "Ivy", "relevance", 4) for i in range(1, 6)])
-    assert workshops.store.import_inventory(audit, inventory, changed).scores_changed == 5
+    assert workshops.store.import_inventory(audit, inventory, changed, actor=LOCAL).scores_changed == 5
     assert workshops.revision(audit) == before + 1
     assert len(workshops.store.history(audit)) == 5  # each change is still in the history

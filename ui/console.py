@@ -51,11 +51,11 @@ def invitation(audit: str) -> None:
 
 
 def _issue(audit: str) -> None:
-    st.session_state[f"join_code|{audit}"] = state.workshops().issue_code(audit, created_by="facilitator")
+    st.session_state[f"join_code|{audit}"] = state.workshops().issue_code(audit, actor=state.actor())
 
 
 def _revoke(audit: str) -> None:
-    count = state.workshops().revoke_codes(audit)
+    count = state.workshops().revoke_codes(audit, actor=state.actor())
     st.session_state.pop(f"join_code|{audit}", None)
     st.toast(f"{count} join code(s) stopped. Nobody new can join until you issue a code.")
 
@@ -94,13 +94,13 @@ def phases(audit: str, workshop: WorkshopState, snapshot: RoomSnapshot) -> None:
 
 def _phase(audit: str, phase: Phase, flagged: list[str]) -> None:
     try:
-        state.workshops().set_phase(audit, phase, flagged=flagged)
+        state.workshops().set_phase(audit, phase, actor=state.actor(), flagged=flagged)
     except StoreError as error:
         st.session_state["console_error"] = str(error)
 
 
 def _lock(audit: str, locked: bool) -> None:
-    state.workshops().set_locked(audit, locked)
+    state.workshops().set_locked(audit, locked, actor=state.actor())
 
 
 def people(audit: str) -> None:
@@ -109,7 +109,7 @@ def people(audit: str) -> None:
         name = st.text_input("Add a participant (you, too, if you score)", key="add_name")
         if st.form_submit_button("Add and show their link"):
             try:
-                participant, token = state.workshops().add_participant(audit, name)
+                participant, token = state.workshops().add_participant(audit, name, actor=state.actor())
                 st.session_state["console_link"] = (participant.name, token)
             except StoreError as error:
                 st.error(str(error))
@@ -117,12 +117,12 @@ def people(audit: str) -> None:
     chosen = st.selectbox("Someone who lost their link, or scored from a file", names, index=None, key="link_for")
     left, right = st.columns(2)
     if left.button("New link", key="new_link", disabled=not chosen) and chosen:
-        st.session_state["console_link"] = (chosen, state.workshops().new_link(audit, chosen))
+        st.session_state["console_link"] = (chosen, state.workshops().new_link(audit, chosen, actor=state.actor()))
     if (
         right.button("Remove", key="remove_participant", disabled=not chosen, help="Their link stops; scores stay")
         and chosen
     ):
-        state.workshops().remove(audit, chosen)
+        state.workshops().remove(audit, chosen, actor=state.actor())
         if st.session_state.get("console_link", ("",))[0] == chosen:
             del st.session_state["console_link"]
         st.toast(f"{chosen}'s link no longer works; their scores stay in the audit.")

@@ -1,18 +1,32 @@
-"""The facilitator's sidebar: the open audit and where it is stored."""
+"""The facilitator's sidebar: who is signed in and how, the open audit and their role on it."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui import state
+from audit.access import ROLE_SENTENCES
+from ui import auth, state
+
+MODE_SENTENCES = {
+    auth.Mode.LOCAL: "Local mode: you are the facilitator, on this computer only.",
+    auth.Mode.PASSWORD: "Signed in with the facilitator password as **{who}**.",
+    auth.Mode.OIDC: "Signed in with OpenID Connect as **{who}**.",
+}
 
 
 def show() -> None:
     with st.sidebar:
-        audit = state.current_audit()
-        info = state.store().audit(audit)
-        st.markdown(f"**Open audit:** {audit}")
-        if info.client:
-            st.caption(f"Client: {info.client}")
-        st.caption("Local mode: you are the facilitator. Participants join from the Workshop page.")
+        audit, role = st.session_state.get(state.AUDIT), state.role()
+        if audit and role:
+            info = state.store().audit(audit)
+            st.markdown(f"**Open audit:** {audit}")
+            if info.client:
+                st.caption(f"Client: {info.client}")
+            st.caption(f"You are its {ROLE_SENTENCES[role]}.")
+        else:
+            st.markdown("**No audit open.**")
+        mode = auth.mode()
+        st.caption(MODE_SENTENCES[mode].format(who=state.actor().identity))
+        if mode is not auth.Mode.LOCAL:
+            st.button("Sign out", key="sign_out", on_click=auth.sign_out)
         st.caption(f"Stored in {state.store().backend}; every score is saved the moment it changes.")

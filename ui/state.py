@@ -17,11 +17,12 @@ from urllib.parse import urlparse
 import pandas as pd
 import streamlit as st
 
+from audit.access import LOCAL, Action, Facilitator, Role, allowed
 from audit.inventory import read_inventory
 from audit.invites import BASE_URL_VARIABLE
 from audit.phases import WorkshopState
 from audit.scoring import combine, read_scores, scores_from_inventory
-from audit.store import Store
+from audit.store import AccessDenied, Store
 from audit.workshop import RoomSnapshot, room_snapshot
 from audit.workshops import Participant, ParticipantInfo, Workshops
 
@@ -32,6 +33,7 @@ SAMPLE_AUDIT = "Northwind Home (sample)"
 DEFAULT_STAGES = ("Awareness", "Consideration", "Purchase", "Service", "Loyalty")
 
 AUDIT = "audit"  # the open audit's name (facilitator)
+ACTOR, ROLE = "actor", "role"  # the facilitator acting in this session, and their role on the open audit
 TOKEN = "p"  # a participant's identity token, in the URL
 CODE = "code"  # a join code in an invitation link
 
@@ -76,7 +78,9 @@ def _participant(token: str | None) -> Participant | None:
 
 def forget_caches() -> None:
     """Empty every per-process cache, as a restarted server has them (tests and benchmarks)."""
-    for cached in (store, workshops, room, joined, phase, _participant, touchpoints):
+    from ui import auth  # auth needs this module's store
+
+    for cached in (store, workshops, room, joined, phase, _participant, touchpoints, *auth.CACHES):
         cached.clear()
 
 
@@ -111,37 +115,79 @@ def base_url() -> str:
     return f"{url.scheme}://{url.netloc}"
 
 
-def init() -> None:
-    """Restore the facilitator's open audit from the URL; open the sample on a first start."""
+def init(actor: Facilitator) -> None:
+    """Who is acting, and their open audit: from the URL, else the last one; the sample on a first
+    local start. An audit the actor may not open is never opened, whatever the URL says."""
+    st.session_state[ACTOR] = actor
     if AUDIT not in st.session_state:
         st.session_state[AUDIT] = st.query_params.get(AUDIT)
-    names = store().audit_names()
-    if not names:
-        load_sample()
-        names = store().audit_names()
-    if st.session_state[AUDIT] not in names:
-        st.session_state[AUDIT] = SAMPLE_AUDIT if SAMPLE_AUDIT in names else names[0]
+    infos = store().list_audits(actor)
+    if not infos and actor == LOCAL:
+        load_sample(actor)
+        infos = store().list_audits(actor)
+    roles = {info.name: info.role for info in infos}
+    if st.session_state[AUDIT] not in roles:
+        sample = sample_name(actor)
+        st.session_state[AUDIT] = sample if sample in roles else next(iter(roles), None)
+    st.session_state[ROLE] = roles.get(st.session_state[AUDIT])
     remember()
+
+
+def actor() -> Facilitator:
+    """The facilitator acting in this session, checked again now: a callback runs before app.py, so a
+    session signed out elsewhere (or an account removed) must not write with who it was a moment ago."""
+    from ui import auth  # auth needs this module's store
+
+    who = auth.facilitator()
+    if who is None or who != st.session_state.get(ACTOR):
+        raise AccessDenied("You are signed out, so nothing was saved. Sign in again.")
+    return who
+
+
+def role() -> Role | None:
+    """The actor's role on the open audit; None when no audit is open."""
+    found = st.session_state.get(ROLE)
+    return Role(found) if found else None
+
+
+def may(action: Action) -> bool:
+    """Whether the actor may do this to the open audit: for what a page shows. The store decides writes."""
+    return allowed(role(), action)
 
 
 def remember() -> None:
     """Write the open audit into the URL."""
-    st.query_params[AUDIT] = st.session_state[AUDIT]
+    if st.session_state[AUDIT]:
+        st.query_params[AUDIT] = st.session_state[AUDIT]
+    else:
+        st.query_params.pop(AUDIT, None)
 
 
 def open_audit(name: str) -> None:
     st.session_state[AUDIT] = name
+    st.session_state[ROLE] = store().role(actor(), name)
     remember()
 
 
 def current_audit() -> str:
-    return str(st.session_state[AUDIT])
+    """The open audit; a page that needs one is only in the navigation when one is open."""
+    name = st.session_state.get(AUDIT)
+    if not name:
+        st.info("No audit is open. Create one or load the sample on the Audits page.")
+        st.stop()
+    return str(name)
 
 
-def load_sample() -> str:
-    """Import the bundled sample audit (once) and return its name."""
-    if SAMPLE_AUDIT not in store().audit_names():
+def sample_name(actor: Facilitator) -> str:
+    """The sample's name for this facilitator: each signed-in facilitator gets a copy of their own."""
+    return SAMPLE_AUDIT if actor == LOCAL else f"Northwind Home (sample, {actor.identity})"
+
+
+def load_sample(actor: Facilitator) -> str:
+    """Import the bundled sample audit for this facilitator (once) and return its name."""
+    name = sample_name(actor)
+    if name not in store().audit_names():
         inventory = read_inventory(SAMPLE_INVENTORY)
         scores = combine([scores_from_inventory(inventory), read_scores(SAMPLE_SCORES, inventory.touchpoints)])
-        store().import_inventory(SAMPLE_AUDIT, inventory, scores.frame, client="Northwind Home (fictional)")
-    return SAMPLE_AUDIT
+        store().import_inventory(name, inventory, scores.frame, actor=actor, client="Northwind Home (fictional)")
+    return name

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from audit.access import Role
 from audit.inventory import parse_inventory
 from audit.problems import ReadError
 from audit.reader import SUPPORTED_EXTENSIONS, open_bytes
@@ -104,16 +105,20 @@ if not inventory.can_import:
     st.stop()
 
 st.subheader("Import")
-names = store.audit_names()
-target = st.radio("Into", ["a new audit", "an existing audit"], horizontal=True, key="import_target")
+actor = state.actor()
+editable = [a.name for a in store.list_audits(actor) if a.role in (Role.OWNER, Role.EDITOR)]
+targets = ["a new audit", "an existing audit"] if editable else ["a new audit"]
+target = st.radio("Into", targets, horizontal=True, key="import_target")
 if target == "a new audit":
     suggested = meta.name if meta else inventory.file.rsplit(".", 1)[0]
     name = st.text_input("Audit name", value=suggested, key="import_name").strip()
-    if name in names:
+    if name in editable:
         st.warning(f"An audit called '{name}' exists; importing will update it.")
 else:
-    name = st.selectbox("Audit", names, index=names.index(state.current_audit()), key="import_audit")
-if name in names:
+    current = st.session_state.get(state.AUDIT)
+    name = st.selectbox("Audit", editable, index=editable.index(current) if current in editable else 0,
+                        key="import_audit")  # fmt: skip
+if name in editable:
     plan = store.plan_import(name, inventory, scores.frame)
     st.info("What will change: " + plan.summary)
     with st.expander("Details"):
@@ -122,10 +127,10 @@ if st.button("Import", type="primary", key="import_button", disabled=not name):
     with st.status(f"Importing {inventory.file} into '{name}'...", expanded=True) as status:
         st.write(f"Writing {len(inventory.touchpoints)} touchpoints and {len(scores.frame)} scores...")
         try:
-            done = store.import_inventory(name, inventory, scores.frame)
+            done = store.import_inventory(name, inventory, scores.frame, actor=actor)
             if meta:
-                store.set_stage_order(name, meta.stage_order)
-                store.set_weights(name, meta.weights)
+                store.set_stage_order(name, meta.stage_order, actor=actor)
+                store.set_weights(name, meta.weights, actor=actor)
         except StoreError as error:
             status.update(label="Import failed: nothing was changed", state="error")
             st.error(str(error))
@@ -133,4 +138,4 @@ if st.button("Import", type="primary", key="import_button", disabled=not name):
         status.update(label=f"Imported into '{name}'", state="complete")
     state.open_audit(name)
     st.session_state["mapping_overrides"] = {}
-    st.success(done.summary + " The audit is open.")
+    st.success(done.summary + " The audit is open: see it on the Dashboard.")

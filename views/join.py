@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from audit.invites import InviteError, format_code
-from audit.workshops import JoinRefused
-from ui import state
+from audit.workshops import CodeRefused, JoinRefused
+from ui import auth, state
 
 workshops = state.workshops()
 st.title("Join the workshop")
@@ -18,11 +18,15 @@ if state.has_token() and state.participant() is None:
     )
 
 offered = st.query_params.get(state.CODE, "")
-try:
-    audit = workshops.audit_of_code(offered) if offered else None
-except JoinRefused as error:
-    audit = None
-    st.error(str(error))
+audit, slowed = None, auth.join_refusal()
+if slowed:
+    st.error(slowed)
+elif offered:
+    try:
+        audit = workshops.audit_of_code(offered)
+    except CodeRefused as error:
+        auth.join_failed()
+        st.error(str(error))
 if audit:
     st.markdown(f"You are invited to score **{audit}**.")
 else:
@@ -34,10 +38,14 @@ with st.form("join"):
     st.caption("You give your name once. Your scores are yours alone until the facilitator reveals the room's.")
     joined = st.form_submit_button("Join", type="primary", width="stretch")
 
-if joined:
+if joined and auth.join_refusal():
+    st.error(auth.join_refusal())
+elif joined:
     try:
         participant, token = workshops.join(typed_code, name)
     except (JoinRefused, InviteError) as error:
+        if isinstance(error, CodeRefused):
+            auth.join_failed()
         st.error(str(error))
     else:
         st.switch_page("views/participate.py", query_params={state.TOKEN: token})

@@ -1,0 +1,31 @@
+"""Sign in: the only page anyone sees before signing in (participants join by link instead)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import auth
+
+st.title("Touchpoint Audit")
+current = auth.mode()
+if current is auth.Mode.OIDC:
+    if st.user.is_logged_in:  # signed in with the provider, but not let in here
+        st.error(auth.oidc_refusal() or "This account cannot sign in here.")
+        st.button("Sign out", key="sign_out", on_click=st.logout)
+    else:
+        st.markdown("Facilitators sign in with their organisation's account.")
+        st.button("Sign in", key="sign_in", type="primary", on_click=st.login)
+else:
+    st.markdown("Facilitators sign in with their e-mail and the facilitator password.")
+    with st.form("sign_in_form"):
+        who = st.text_input("E-mail or account name", key="sign_in_who", autocomplete="username")
+        password = st.text_input("Facilitator password", type="password", key="sign_in_password",
+                                 autocomplete="current-password")  # fmt: skip
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        problem = auth.sign_in_with_password(who, password)
+        if problem:
+            st.error(problem)
+        else:
+            st.rerun()
+st.caption("Joining a workshop? Open the link or QR code the facilitator shows, or type the code at /join.")
