@@ -12,6 +12,8 @@ Who sees which pages:
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
@@ -24,6 +26,9 @@ st.set_page_config(page_title="Touchpoint Audit", page_icon=":material/fact_chec
 JOIN = st.Page("views/join.py", title="Join", icon=":material/login:", url_path="join")
 SCORE = st.Page("views/participate.py", title="Score", icon=":material/touch_app:", url_path="score")
 SIGN_IN = st.Page("views/sign_in.py", title="Sign in", icon=":material/lock:", url_path="sign-in", default=True)
+# The facilitator pages' addresses: signed out, or on a participant's link, they lead to the sign-in
+# page or the scoring screen (a bookmark of /dashboard must not end in "Page not found").
+FACILITATOR_PATHS = ("dashboard", "workshop", "inventory", "import_inventory", "export", "audits")
 
 
 def route() -> None:
@@ -33,16 +38,18 @@ def route() -> None:
 
 def facilitator_pages() -> list[StreamlitPage]:
     """The pages for the actor's role on the open audit; with no audit open, the Audits page first."""
-    role, opened = state.role(), state.role() is not None
+    role = state.role()
     pages = [
-        ("views/dashboard.py", "Dashboard", "dashboard", opened),
+        ("views/dashboard.py", "Dashboard", "dashboard", role is not None),
         ("views/workshop.py", "Workshop", "groups", allowed(role, Action.RUN_WORKSHOP)),
-        ("views/inventory.py", "Inventory", "list_alt", opened),
+        ("views/inventory.py", "Inventory", "list_alt", role is not None),
         ("views/import_inventory.py", "Import", "upload_file", True),  # into a new audit, at least
-        ("views/export.py", "Export", "download", opened),
+        ("views/export.py", "Export", "download", role is not None),
         ("views/audits.py", "Audits", "folder_open", True),
     ]
     shown = [(path, title, icon) for path, title, icon, show in pages if show]
+    if role is None:
+        shown.reverse()  # Audits, then Import
     return [
         st.Page(path, title=title, icon=f":material/{icon}:", default=index == 0)
         for index, (path, title, icon) in enumerate(shown)
@@ -51,12 +58,14 @@ def facilitator_pages() -> list[StreamlitPage]:
 
 def facilitator_navigation() -> StreamlitPage:
     if auth.mode() is auth.Mode.LOCAL and (refusal := auth.local_mode_refusal()):
+        logging.getLogger("touchpoint_audit").error(refusal)
         st.error(refusal)
         st.stop()
     who = auth.facilitator()
     if who is None:
         auth.write_cookie()  # clears it after a sign-out
-        return st.navigation([SIGN_IN], position="hidden")
+        aliases = [st.Page("views/sign_in.py", title="Sign in", url_path=path) for path in FACILITATOR_PATHS]
+        return st.navigation([SIGN_IN, *aliases], position="hidden")
     state.init(who)
     auth.write_cookie()
     sidebar.show()
@@ -65,7 +74,9 @@ def facilitator_navigation() -> StreamlitPage:
 
 try:
     if state.has_token() or state.wants_to_join():
-        page = st.navigation([st.Page(route, title="Touchpoint Audit", default=True), JOIN, SCORE], position="hidden")
+        aliases = [st.Page(route, title="Touchpoint Audit", url_path=path) for path in FACILITATOR_PATHS]
+        front = st.Page(route, title="Touchpoint Audit", default=True)
+        page = st.navigation([front, JOIN, SCORE, *aliases], position="hidden")
     else:
         page = facilitator_navigation()
 except StoreError as error:

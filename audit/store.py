@@ -857,7 +857,7 @@ def _authorize(connection: Connection, actor: Facilitator, name: str, action: Ac
     """The audit's id if the actor may do `action` to it; AuditNotFound (no access) or AccessDenied."""
     row = connection.execute(sa.select(audits.c.id, audits.c.owner).where(audits.c.name == name)).first()
     if row is None:
-        raise AuditNotFound(not_found(name))
+        raise AuditNotFound(f"No audit called '{name}'." if actor.operator else not_found(name))
     role = role_of(actor, owner=row.owner, shares=_shares_of(connection, actor.identity, row.id)[row.id])
     problem = refusal(actor, role, action, audit=name, owner=row.owner)
     if problem:

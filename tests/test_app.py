@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, INVENTORIES, REALWORLD, ROOT
+from streamlit.proto.TextInput_pb2 import TextInput as TextInputProto
 from streamlit.testing.v1 import AppTest
 
-from audit.access import LOCAL
+from audit.access import LOCAL, Facilitator
 from audit.phases import Phase
 from audit.store import Store, StoreError
 from audit.workshops import Workshops
@@ -337,3 +338,72 @@ def test_a_new_upload_starts_from_its_own_mapping(db: str) -> None:
     test.file_uploader(key="inventory_upload").set_value(("acme.xlsx", other, "application/octet-stream")).run()
     assert test.session_state["mapping_overrides"] == {}
     assert test.success[0].value.startswith("acme.xlsx: 5 touchpoints")
+
+
+# --- access ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def password_mode(db: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Password mode, with the sample imported for the lead (as the command line would)."""
+    monkeypatch.setenv("TOUCHPOINT_AUDIT_FACILITATOR", "lead@example.com")
+    monkeypatch.setenv("TOUCHPOINT_AUDIT_FACILITATOR_PASSWORD", "lead's long password")
+    state.load_sample(Facilitator("lead@example.com"))
+    forget()
+    return db
+
+
+def sign_in(test: AppTest, who: str, password: str) -> AppTest:
+    test.text_input(key="sign_in_who").set_value(who)
+    test.text_input(key="sign_in_password").set_value(password)
+    return test.button(key="FormSubmitter:sign_in_form-Sign in").click().run()
+
+
+def test_signed_out_the_only_page_is_the_sign_in_form(password_mode: str) -> None:
+    """Every facilitator address leads here too (tests/test_access_browser.py types them)."""
+    test = app(audit="Northwind Home (sample, lead@example.com)")
+    assert not test.exception
+    assert [t.value for t in test.title] == ["Touchpoint Audit"]
+    assert "Northwind" not in text_of(test) and not test.sidebar.children
+    assert test.text_input(key="sign_in_password").proto.type == TextInputProto.PASSWORD
+
+
+def test_a_facilitator_signs_in_and_sees_their_audit(password_mode: str) -> None:
+    test = sign_in(app(), "Lead@Example.com", "lead's long password")
+    assert not test.exception
+    assert test.title[0].value == "Northwind Home (sample, lead@example.com)"  # the dashboard of their audit
+    assert "Signed in with the facilitator password as **lead@example.com**." in sidebar_text(test)
+
+
+def test_twenty_wrong_passwords_in_a_row_are_refused(password_mode: str) -> None:
+    test = app()
+    messages = [sign_in(test, "lead@example.com", f"guess {n}").error[0].value for n in range(20)]
+    assert (
+        messages[:5] == ["Wrong e-mail or password. Check both and try again; after a few misses, sign-in pauses."] * 5
+    )
+    assert set(messages[5:]) == {
+        "Too many wrong attempts from this browser. Nothing was checked; try again in 15 minutes."
+    }
+    sign_in(test, "lead@example.com", "lead's long password")  # right, but this browser must wait
+    assert test.title[0].value == "Touchpoint Audit" and "Too many wrong attempts" in test.error[0].value
+
+
+def test_twenty_wrong_join_codes_in_a_row_are_refused(db: str) -> None:
+    app()  # the sample
+    real = Workshops(Store.open(db)).issue_code(SAMPLE, actor=LOCAL)
+    test = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    test.query_params["code"] = "AAAA-AAAA"
+    test.run()
+    messages = [test.error[0].value]
+    for _ in range(19):
+        test.text_input(key="join_name").set_value("Mallory")
+        test.text_input(key="join_code").set_value("CCCC-CCCC")
+        test.button(key="FormSubmitter:join-Join").click().run()
+        messages.append(test.error[-1].value)
+    assert messages[:10] == ["That join code is not known. Check it with the facilitator and type it again."] * 10
+    assert set(messages[10:]) == {
+        "Too many wrong attempts from this browser. Nothing was checked; try again in 15 minutes."
+    }
+    test.text_input(key="join_code").set_value(real)  # the right code waits too
+    test.button(key="FormSubmitter:join-Join").click().run()
+    assert "p" not in test.query_params and "Too many wrong attempts" in test.error[-1].value

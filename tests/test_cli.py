@@ -194,3 +194,37 @@ def test_invite_issues_a_working_code_with_its_link_and_qr(tmp_path, monkeypatch
     assert qr.read_bytes().startswith(b"\x89PNG")
     assert run("invite", "--audit", "Nowhere")[0:1] == (2,)
     assert run("invite", "--audit", "Northwind", "--base-url", "audit.example.com")[2].startswith("error: --base-url")
+
+
+def test_ownership_sharing_and_password_accounts(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("TOUCHPOINT_AUDIT_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    assert run("import", str(SAMPLE_INVENTORY), "--audit", "NW", "--owner", "Lead@Example.com")[0] == 0
+    assert run("audits")[1].splitlines()[1].split()[:4] == ["NW", "-", "lead@example.com", "48"]
+    assert run("share", "NW", "ana@example.com", "--role", "editor")[1] == (
+        "'NW' is shared with ana@example.com as editor.\n"
+    )
+    assert run("owner", "NW", "ana@example.com")[1] == (
+        "'NW' now belongs to ana@example.com; lead@example.com stays as its editor.\n"
+    )
+    assert (
+        run("share", "NW", "lead@example.com", "--role", "none")[1]
+        == "lead@example.com no longer has access to 'NW'.\n"
+    )
+    assert run("share", "Nope", "x@example.com")[2] == "error: No audit called 'Nope'. Known audits: NW.\n"
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("too short\n"))
+    assert run("facilitator", "add", "ana@example.com", "--password-stdin")[2] == (
+        "error: A password needs at least 12 characters; this one has 9.\n"
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    status, out, _ = run("facilitator", "add", "Ana@Example.com", "--password-stdin")
+    assert status == 0 and out.startswith("ana@example.com can sign in")
+    assert run("facilitator", "list")[1] == "ana@example.com\n"
+    from audit.accounts import Accounts
+    from audit.store import Store
+
+    assert Accounts(Store.open()).verify("ana@example.com", "a long enough password") == "ana@example.com"
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    status, out, _ = run("hash-password", "--password-stdin")
+    assert status == 0 and out.startswith("$argon2id$") and "long enough" not in out
+    assert run("facilitator", "remove", "ana@example.com")[1].startswith("Removed account ana@example.com")

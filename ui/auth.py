@@ -106,13 +106,18 @@ def oidc_refusal() -> str | None:
 
 def _password_facilitator() -> Facilitator | None:
     signed = st.session_state.get(SIGNED_IN)
-    token = signed[1] if signed else st.context.cookies.get(COOKIE)
+    token = signed[1] if signed else _cookie()
     who = accounts().session(token)  # every run: a signed-out or removed account stops at once
     if who is None:
         st.session_state.pop(SIGNED_IN, None)
         return None
     st.session_state[SIGNED_IN] = (who, token)
     return Facilitator(who)
+
+
+def _cookie() -> str | None:
+    found = st.context.cookies.get(COOKIE)
+    return found if isinstance(found, str) else None
 
 
 # --- the password form -----------------------------------------------------------------------------
@@ -148,7 +153,7 @@ def sign_out() -> None:
         st.logout()
         return
     signed = st.session_state.pop(SIGNED_IN, None)
-    accounts().end_session(signed[1] if signed else st.context.cookies.get(COOKIE))
+    accounts().end_session(signed[1] if signed else _cookie())
     st.session_state[CLEAR_COOKIE] = True
 
 

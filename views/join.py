@@ -18,22 +18,26 @@ if state.has_token() and state.participant() is None:
     )
 
 offered = st.query_params.get(state.CODE, "")
-audit, slowed = None, auth.join_refusal()
-if slowed:
-    st.error(slowed)
-elif offered:
-    try:
-        audit = workshops.audit_of_code(offered)
-    except CodeRefused as error:
-        auth.join_failed()
-        st.error(str(error))
+if offered and st.session_state.get("offered", ("",))[0] != offered:  # a link's code is tried once, not every run
+    if slowed := auth.join_refusal():
+        st.session_state["offered"] = (offered, None, slowed)
+    else:
+        try:
+            st.session_state["offered"] = (offered, workshops.audit_of_code(offered), None)
+        except CodeRefused as error:
+            auth.join_failed()
+            st.session_state["offered"] = (offered, None, str(error))
+audit, problem = st.session_state["offered"][1:] if offered else (None, None)
+if problem:
+    st.error(problem)
 if audit:
     st.markdown(f"You are invited to score **{audit}**.")
 else:
     st.markdown("Type the join code the facilitator shows, then your name.")
 
 with st.form("join"):
-    typed_code = st.text_input("Join code", value=format_code(offered) if audit else "", placeholder="K7QM-42XD")
+    typed_code = st.text_input("Join code", value=format_code(offered) if audit else "", placeholder="K7QM-42XD",
+                               key="join_code")  # fmt: skip
     name = st.text_input("Your name", placeholder="As the room knows you", key="join_name")
     st.caption("You give your name once. Your scores are yours alone until the facilitator reveals the room's.")
     joined = st.form_submit_button("Join", type="primary", width="stretch")

@@ -22,7 +22,9 @@ if who is None:
 asked = st.query_params.get(state.AUDIT)
 if asked is not None and asked != who.audit:  # someone edited the URL: nothing of another audit, not even a "no"
     st.error(f"This link is for another audit: it opens only your scoring screen of '{who.audit}'.")
-    st.page_link("views/participate.py", label=f"Back to {who.audit}", query_params={state.TOKEN: st.query_params[state.TOKEN]})
+    st.page_link(
+        "views/participate.py", label=f"Back to {who.audit}", query_params={state.TOKEN: st.query_params[state.TOKEN]}
+    )
     st.stop()
 workshop = state.phase(who.audit)
 if st.session_state.get(SEEN, (workshop.phase,))[0] != workshop.phase:
