@@ -3,6 +3,8 @@ accounts and sessions, and the slowing of guesses."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -12,8 +14,10 @@ import sqlalchemy as sa
 from audit.access import LOCAL, OPERATOR, Action, Facilitator, Role, allowed, refusal, role_of
 from audit.accounts import SIGN_IN_LIMITS, Accounts, PasswordError, PasswordSettings, Throttle, hash_password
 from audit.inventory import read_inventory_bytes
+from audit.invites import digest
 from audit.phases import Phase
 from audit.store import AccessDenied, AuditNotFound, Store, StoreError, sign_in_sessions, utc_now
+from audit.workbook import AuditMeta, audit_workbook, csv_bytes
 from audit.workshops import Workshops
 
 OWNER, EDITOR, VIEWER, STRANGER = (Facilitator(f"{who}@example.com") for who in ("olga", "ed", "vic", "sam"))
@@ -142,6 +146,8 @@ def test_facilitators_see_only_their_audits_and_shared_ones(shared: Store) -> No
     assert [(a.name, a.role) for a in shared.list_audits(VIEWER)] == [("A", Role.VIEWER)]
     assert shared.list_audits(STRANGER) == []
     assert sorted(a.name for a in shared.list_audits(OPERATOR)) == ["A", "B"]
+    assert shared.roles(EDITOR) == {"A": Role.EDITOR, "B": Role.OWNER}
+    assert shared.roles(STRANGER) == {} and shared.roles(OPERATOR) == {"A": Role.OWNER, "B": Role.OWNER}
     assert shared.check(VIEWER, "A").role is Role.VIEWER
     with pytest.raises(AuditNotFound):
         shared.check(STRANGER, "A")
@@ -242,3 +248,21 @@ def test_twenty_wrong_passwords_in_a_row_are_refused_and_the_right_one_waits(sto
     assert "from this address" in (throttle.refusal({"browser": "session-9", "address": "10.0.0.7"}) or "")
     assert throttle.refusal({"browser": "session-9", "address": "10.0.0.8"}) is None
     throttle.succeeded({"browser": "session-9", "address": "10.0.0.8"})
+
+
+def test_no_secret_reaches_the_workbook_or_the_csv(shared: Store) -> None:
+    workshops = Workshops(shared)
+    code = workshops.issue_code("A", actor=OWNER)
+    zoe, token = workshops.join(code, "Zoe")
+    workshops.score_as(zoe, "T1", "relevance", 4)
+    info = shared.audit("A")
+    scores = shared.score_frame("A")
+    workbook = audit_workbook(
+        shared.result("A"), shared.touchpoint_frame("A"), scores, AuditMeta("A", None, info.stage_order, info.weights)
+    )
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        text = "".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    text += csv_bytes(scores).decode("utf-8-sig")
+    assert "Zoe" in text  # the workbook is the audit's, names and all
+    for secret in (code, code.replace("-", ""), token, digest(token), digest(code.replace("-", ""))):
+        assert secret not in text

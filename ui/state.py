@@ -121,11 +121,10 @@ def init(actor: Facilitator) -> None:
     st.session_state[ACTOR] = actor
     if AUDIT not in st.session_state:
         st.session_state[AUDIT] = st.query_params.get(AUDIT)
-    infos = store().list_audits(actor)
-    if not infos and actor == LOCAL:
+    roles = store().roles(actor)
+    if not roles and actor == LOCAL:
         load_sample(actor)
-        infos = store().list_audits(actor)
-    roles = {info.name: info.role for info in infos}
+        roles = store().roles(actor)
     if st.session_state[AUDIT] not in roles:
         sample = sample_name(actor)
         st.session_state[AUDIT] = sample if sample in roles else next(iter(roles), None)
