@@ -589,6 +589,8 @@ class Store:
         inventory and scores: match, add, update, archive. The history records the actor."""
         if name not in self.audit_names():
             self.create_audit(name, actor=actor, owner=owner, client=client, stage_order=audit_stages(inventory))
+        elif self.role(actor, name) is None:  # another team's audit: said as creating it would say it
+            raise StoreError(f"The name '{name}' is taken; choose another.")
         with self.acting(actor, name, Action.EDIT, f"the import into '{name}'") as (connection, audit_id):
             existing = _existing_touchpoints(connection, audit_id)
             plan, rows = _plan(existing, inventory)

@@ -158,6 +158,8 @@ def test_a_taken_name_is_not_confirmed_to_someone_who_cannot_open_it(shared: Sto
         shared.create_audit("A", actor=STRANGER)
     with pytest.raises(StoreError, match="An audit called 'A' exists already"):
         shared.create_audit("A", actor=VIEWER)
+    with pytest.raises(StoreError, match=r"^The name 'A' is taken; choose another\.$"):
+        shared.import_inventory("A", read_inventory_bytes(b"id,name\nT1,Site\n", "a.csv"), actor=STRANGER)
     with pytest.raises(AccessDenied, match="belongs to whoever creates it"):
         shared.create_audit("C", actor=STRANGER, owner=OWNER.identity)
 
