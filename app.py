@@ -36,31 +36,31 @@ def route() -> None:
     st.switch_page(SCORE if state.participant() is not None else JOIN, query_params=st.query_params.to_dict())
 
 
-def facilitator_pages() -> list[StreamlitPage]:
-    """The pages for the actor's role on the open audit; with no audit open, the Audits page first."""
+FACILITATOR_PAGES = [  # (script, title, icon, shown to whom): every page is registered for every facilitator,
+    ("views/dashboard.py", "Dashboard", "dashboard", Action.READ),  # so no address ends in "Page not found";
+    ("views/workshop.py", "Workshop", "groups", Action.RUN_WORKSHOP),  # the sidebar links only to those the
+    ("views/inventory.py", "Inventory", "list_alt", Action.READ),  # role allows, and each page checks again
+    ("views/import_inventory.py", "Import", "upload_file", None),  # into a new audit, at least
+    ("views/export.py", "Export", "download", Action.READ),
+    ("views/audits.py", "Audits", "folder_open", None),
+]
+
+
+def facilitator_pages() -> tuple[list[StreamlitPage], list[StreamlitPage]]:
+    """Every facilitator page (the Dashboard first, the Audits page when no audit is open), and those
+    the actor's role on the open audit allows, for the sidebar."""
     role = state.role()
-    pages = [
-        ("views/dashboard.py", "Dashboard", "dashboard", role is not None),
-        ("views/workshop.py", "Workshop", "groups", allowed(role, Action.RUN_WORKSHOP)),
-        ("views/inventory.py", "Inventory", "list_alt", role is not None),
-        ("views/import_inventory.py", "Import", "upload_file", True),  # into a new audit, at least
-        ("views/export.py", "Export", "download", role is not None),
-        ("views/audits.py", "Audits", "folder_open", True),
-    ]
-    shown = [(path, title, icon) for path, title, icon, show in pages if show]
-    if role is None:
-        shown.reverse()  # Audits, then Import
-    return [
-        st.Page(path, title=title, icon=f":material/{icon}:", default=index == 0)
-        for index, (path, title, icon) in enumerate(shown)
-    ]
+    start = "views/dashboard.py" if role is not None else "views/audits.py"
+    pages = {
+        path: st.Page(path, title=title, icon=f":material/{icon}:", default=path == start)
+        for path, title, icon, _ in FACILITATOR_PAGES
+    }
+    shown = [pages[path] for path, _, _, action in FACILITATOR_PAGES if action is None or allowed(role, action)]
+    home = [st.Page(start, title="Touchpoint Audit", url_path=path) for path in ("sign-in", "score", "join")]
+    return [*pages.values(), *home], shown
 
 
 def facilitator_navigation() -> StreamlitPage:
-    if auth.mode() is auth.Mode.LOCAL and (refusal := auth.local_mode_refusal()):
-        logging.getLogger("touchpoint_audit").error(refusal)
-        st.error(refusal)
-        st.stop()
     who = auth.facilitator()
     if who is None:
         auth.write_cookie()  # clears it after a sign-out
@@ -68,11 +68,17 @@ def facilitator_navigation() -> StreamlitPage:
         return st.navigation([SIGN_IN, *aliases], position="hidden")
     state.init(who)
     auth.write_cookie()
-    sidebar.show()
-    return st.navigation(facilitator_pages())
+    pages, shown = facilitator_pages()
+    page = st.navigation(pages, position="hidden")
+    sidebar.show(shown)
+    return page
 
 
 try:
+    if auth.mode() is auth.Mode.LOCAL and (refusal := auth.local_mode_refusal()):  # participants' pages too
+        logging.getLogger("touchpoint_audit").error(refusal)
+        st.error(refusal)
+        st.stop()
     if state.has_token() or state.wants_to_join():
         aliases = [st.Page(route, title="Touchpoint Audit", url_path=path) for path in FACILITATOR_PATHS]
         front = st.Page(route, title="Touchpoint Audit", default=True)

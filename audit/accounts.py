@@ -123,6 +123,10 @@ class Accounts:
             query = sa.select(facilitator_accounts.c.identity).order_by(facilitator_accounts.c.identity)
             return list(connection.execute(query).scalars())
 
+    def exists(self, who: str) -> bool:
+        """Whether someone can sign in as `who` with a password here."""
+        return self._hash_of(_identity(who)) is not None
+
     def verify(self, who: str, password: str) -> str | None:
         """The identity whose password this is, or None. Unknown accounts cost the same as known ones."""
         try:
@@ -217,9 +221,14 @@ class Limit:
     seconds: int
 
 
-SIGN_IN_LIMITS = {"browser": Limit(5, 900), "address": Limit(20, 900)}
+# Per account too: a reload makes a new browser session, and behind a proxy every address is the
+# proxy's. Ten misses lock the account's password for at most 15 minutes: a nuisance, not a breach.
+SIGN_IN_LIMITS = {"browser": Limit(5, 900), "address": Limit(20, 900), "account": Limit(10, 900)}
 # A room behind one network address joins at once, and people mistype: looser per address.
 JOIN_LIMITS = {"browser": Limit(10, 900), "address": Limit(60, 900)}
+
+
+WHERE = {"browser": "from this browser", "address": "from this address", "account": "for this account"}
 
 
 class Throttle:
@@ -252,7 +261,7 @@ class Throttle:
                     wait = (oldest - since).total_seconds()
                     minutes = max(1, math.ceil(wait / 60))
                     return (
-                        f"Too many wrong attempts from this {kind}. Nothing was checked; try again in "
+                        f"Too many wrong attempts {WHERE[kind]}. Nothing was checked; try again in "
                         f"{minutes} minute{'s' if minutes > 1 else ''}."
                     )
         return None

@@ -166,7 +166,7 @@ def test_facilitators_see_their_own_and_shared_audits_only(password_server: tupl
     assert A in text and "Borealis" not in text
     assert "You are its viewer" in text
     assert _audits_offered(other) == [A]
-    links = [str(t).split()[-1] for t in other.locator('[data-testid="stSidebarNav"] a').all_inner_texts()]
+    links = [str(t).split()[-1] for t in other.locator('[data-testid="stSidebar"] a:not([href^="mailto"])').all_inner_texts()]
     assert links == ["Dashboard", "Inventory", "Import", "Export", "Audits"]  # no Workshop for a viewer
     other.get_by_role("link", name="Inventory").first.click()
     _settle(other)
@@ -174,6 +174,10 @@ def test_facilitators_see_their_own_and_shared_audits_only(password_server: tupl
     assert not other.locator('[data-testid="stDataFrameGlideDataEditor"][aria-readonly="false"]').count()
     _shot(other, "access-viewer-inventory")
     _no_exception(other)
+    other.goto(f"{url}/workshop")  # typed by hand: not in a viewer's sidebar, and no "Page not found" either
+    _settle(other)
+    text = _text(other)
+    assert "only its owner and editors run its workshop" in text and "Page not found" not in text
 
     other.get_by_role("button", name="Sign out").click()
     _settle(other)
@@ -237,5 +241,8 @@ def test_local_mode_refuses_to_serve_beyond_this_computer(tmp_path: Path, browse
         assert "Local mode makes whoever opens the app a facilitator" in text
         assert "TOUCHPOINT_AUDIT_FACILITATOR_PASSWORD" in text and "[auth]" in text
         assert "Acme" not in text and "Northwind" not in text
+        page.goto(f"{url}/join?code=AAAA-AAAA")  # the participants' side refuses too
+        page.get_by_text("Local mode makes whoever opens the app a facilitator").wait_for()
+        assert "Your name" not in _text(page)
     finally:
         _stop(process)

@@ -305,8 +305,12 @@ def test_audits_page_creates_and_deletes(db: str) -> None:
     test.button(key="FormSubmitter:create_audit-Create").click().run()
     assert "Pilot" in Store.open(db).audit_names()
     test.run()  # the page lists audits before the form creates one: the next run shows it
-    test.selectbox(key="delete_audit").set_value("Pilot").run()
-    test.checkbox(key="delete_confirm").check().run()
+    test.selectbox(key="delete_audit").set_value(SAMPLE).run()
+    test.checkbox(key=f"delete_confirm|{SAMPLE}").check().run()
+    test.selectbox(key="delete_audit").set_value("Pilot").run()  # another audit: its own, unticked, "yes"
+    assert not test.checkbox(key="delete_confirm|Pilot").value
+    assert test.button(key="delete_button").disabled
+    test.checkbox(key="delete_confirm|Pilot").check().run()
     test.button(key="delete_button").click().run()
     assert Store.open(db).audit_names() == [SAMPLE]
 

@@ -20,9 +20,11 @@ import streamlit as st
 
 from audit.access import LOCAL, Facilitator, IdentityError, identity
 from audit.accounts import HASH_VARIABLE, JOIN_LIMITS, PASSWORD_VARIABLE, SIGN_IN_LIMITS, Accounts, Throttle
+from audit.store import StoreError
 from ui import state
 
 ALLOWED_VARIABLE = "TOUCHPOINT_AUDIT_FACILITATORS"  # who may sign in with OpenID Connect: e-mails, @domains
+TRUSTED_PROXY_VARIABLE = "TOUCHPOINT_AUDIT_TRUSTED_PROXY"  # the reverse proxy's address(es), for X-Forwarded-For
 COOKIE = "touchpoint_audit_session"
 SIGNED_IN = "signed_in"  # (identity, session token) of a password sign-in, in session state
 SET_COOKIE, CLEAR_COOKIE = "set_cookie", "clear_cookie"
@@ -98,10 +100,30 @@ def oidc_refusal() -> str | None:
         who = identity(str(email))
     except IdentityError as error:
         return str(error)
-    allowed = [a.strip().lower() for a in os.environ.get(ALLOWED_VARIABLE, "").split(",") if a.strip()]
-    if allowed and not any(who == a or (a.startswith("@") and who.endswith(a)) for a in allowed):
+    if not _allowed(who):
         return f"{who} is not one of this server's facilitators. Ask whoever runs it to add you to {ALLOWED_VARIABLE}."
     return None
+
+
+def _allowed(who: str) -> bool:
+    allowed = [a.strip().lower() for a in os.environ.get(ALLOWED_VARIABLE, "").split(",") if a.strip()]
+    return not allowed or any(who == a or (a.startswith("@") and who.endswith(a)) for a in allowed)
+
+
+def check_shareable(typed: str) -> None:
+    """Refuse to share with someone who could never sign in here (a typo, most often); StoreError says so."""
+    try:
+        who = identity(typed)
+    except IdentityError as error:
+        raise StoreError(str(error)) from None
+    current = mode()
+    if current is Mode.PASSWORD and not accounts().exists(who):
+        raise StoreError(
+            f"Nobody signs in here as {who}: check the spelling, or ask whoever runs the server to add the "
+            f"account (python -m audit facilitator add {who})."
+        )
+    if current is Mode.OIDC and not _allowed(who):
+        raise StoreError(f"{who} may not sign in here ({ALLOWED_VARIABLE}); check the spelling.")
 
 
 def _password_facilitator() -> Facilitator | None:
@@ -124,16 +146,26 @@ def _cookie() -> str | None:
 
 
 def attempt_keys() -> dict[str, str]:
-    """Who is guessing: this browser session and its network address (see docs/access.md behind a proxy)."""
+    """Who is guessing: this browser session and its network address. Behind a reverse proxy the
+    address is the proxy's, unless TOUCHPOINT_AUDIT_TRUSTED_PROXY names it: then the client's,
+    from the proxy's X-Forwarded-For (docs/access.md)."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     context = get_script_run_ctx()
-    return {"browser": context.session_id if context else "unknown", "address": st.context.ip_address or "unknown"}
+    address = st.context.ip_address or "unknown"
+    trusted = {a.strip() for a in os.environ.get(TRUSTED_PROXY_VARIABLE, "").split(",") if a.strip()}
+    forwarded = st.context.headers.get("X-Forwarded-For")
+    if address in trusted and forwarded:
+        address = forwarded.split(",")[-1].strip()  # what the trusted proxy saw; the rest the client wrote
+    return {"browser": context.session_id if context else "unknown", "address": address}
 
 
 def sign_in_with_password(who: str, password: str) -> str | None:
     """Sign in; None when done, else the message to show. Refused attempts are not even checked."""
-    throttle, keys = throttles()["sign-in"], attempt_keys()
+    if not who.strip() or not password:
+        return "Type your e-mail (or account name) and the facilitator password."
+    throttle = throttles()["sign-in"]
+    keys = attempt_keys() | {"account": who.strip().lower()}  # a reload makes a new browser session
     refused = throttle.refusal(keys)
     if refused:
         return refused
@@ -155,6 +187,7 @@ def sign_out() -> None:
     signed = st.session_state.pop(SIGNED_IN, None)
     accounts().end_session(signed[1] if signed else _cookie())
     st.session_state[CLEAR_COOKIE] = True
+    st.query_params.clear()  # the open audit's name stays out of the signed-out address
 
 
 def write_cookie() -> None:

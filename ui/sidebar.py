@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from audit.access import ROLE_SENTENCES
 from ui import auth, state
@@ -14,8 +15,14 @@ MODE_SENTENCES = {
 }
 
 
-def show() -> None:
+def show(pages: list[StreamlitPage]) -> None:
     with st.sidebar:
+        for page in pages:  # the pages the role allows (app.py registers them all, hidden)
+            st.page_link(page, label=page.title, icon=page.icon)
+        st.divider()
+        lost = st.session_state.pop(state.LOST, None)
+        if lost:
+            st.warning(f"'{lost}' is no longer shared with you (or was deleted), so it was closed.")
         audit, role = st.session_state.get(state.AUDIT), state.role()
         if audit and role:
             info = state.store().audit(audit)

@@ -34,6 +34,7 @@ DEFAULT_STAGES = ("Awareness", "Consideration", "Purchase", "Service", "Loyalty"
 
 AUDIT = "audit"  # the open audit's name (facilitator)
 ACTOR, ROLE = "actor", "role"  # the facilitator acting in this session, and their role on the open audit
+LOST = "lost_audit"  # an audit that was open until its share was taken back
 TOKEN = "p"  # a participant's identity token, in the URL
 CODE = "code"  # a join code in an invitation link
 
@@ -126,6 +127,8 @@ def init(actor: Facilitator) -> None:
         load_sample(actor)
         roles = store().roles(actor)
     if st.session_state[AUDIT] not in roles:
+        if st.session_state.get(ROLE):  # it was open a moment ago: say so rather than switch silently
+            st.session_state[LOST] = st.session_state[AUDIT]
         sample = sample_name(actor)
         st.session_state[AUDIT] = sample if sample in roles else next(iter(roles), None)
     st.session_state[ROLE] = roles.get(st.session_state[AUDIT])

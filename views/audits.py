@@ -7,7 +7,7 @@ import streamlit as st
 
 from audit.access import ROLE_SENTENCES, SHARED_ROLES, Role
 from audit.store import StoreError
-from ui import state
+from ui import auth, state
 
 st.title("Audits")
 store, actor = state.store(), state.actor()
@@ -50,7 +50,7 @@ if "audits_message" in st.session_state:
     st.success(st.session_state.pop("audits_message"))
 
 owned = [a.name for a in infos if a.role is Role.OWNER]
-if current in owned:
+if current in owned and auth.mode() is not auth.Mode.LOCAL:  # local mode has nobody to share with
     with st.expander(f"Share '{current}'"):
         st.caption("Give another facilitator access by the e-mail they sign in with. " + "; ".join(
             ROLE_SENTENCES[r] for r in SHARED_ROLES) + ".")  # fmt: skip
@@ -59,6 +59,7 @@ if current in owned:
             role = st.radio("As", list(SHARED_ROLES), horizontal=True, key="share_role")
             if st.form_submit_button("Share"):
                 try:
+                    auth.check_shareable(email)
                     store.share(current, email, Role(role), actor=actor)
                     st.success(f"'{current}' is shared with {email.strip().lower()} as {role}.")
                 except StoreError as error:
@@ -70,6 +71,7 @@ if current in owned:
             row[1].caption(role.value)
             if row[2].button("Remove", key=f"unshare|{who}"):
                 store.unshare(current, who, actor=actor)
+                st.session_state["audits_message"] = f"{who} no longer has access to '{current}'."
                 st.rerun()
         if not shares:
             st.caption("Shared with nobody yet.")
@@ -77,7 +79,9 @@ if current in owned:
 if owned:
     with st.expander("Delete an audit"):
         doomed = st.selectbox("Audit to delete (yours only)", owned, key="delete_audit")
-        sure = st.checkbox(f"Yes, delete '{doomed}' with all its touchpoints and scores", key="delete_confirm")
+        # Keyed by the audit: ticking "yes" for one audit never carries over to another.
+        sure = st.checkbox(f"Yes, delete '{doomed}' with all its touchpoints and scores",
+                           key=f"delete_confirm|{doomed}")  # fmt: skip
         if st.button("Delete", key="delete_button", disabled=not sure) and doomed:
             try:
                 store.delete_audit(doomed, actor=actor)

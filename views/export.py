@@ -10,8 +10,9 @@ from audit.metrics import REPORT_COLUMNS
 from audit.workbook import AuditMeta, audit_workbook, csv_bytes, template_workbook
 from ui import state
 
-st.title("Export")
 store, audit = state.store(), state.current_audit()
+st.title("Export")
+st.caption(f"Of the audit '{audit}'.")
 info = store.audit(audit)
 slug = re.sub(r"[^\w-]+", "_", audit).strip("_") or "audit"
 

@@ -132,7 +132,7 @@ if st.button("Import", type="primary", key="import_button", disabled=not name):
                 store.set_stage_order(name, meta.stage_order, actor=actor)
                 store.set_weights(name, meta.weights, actor=actor)
         except StoreError as error:
-            status.update(label="Import failed: nothing was changed", state="error")
+            status.update(label="Import failed: nothing was changed", state="error", expanded=True)
             st.error(str(error))
             st.stop()
         status.update(label=f"Imported into '{name}'", state="complete")
