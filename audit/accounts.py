@@ -31,7 +31,15 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from audit.access import IdentityError, identity
 from audit.invites import digest
-from audit.store import Store, StoreError, facilitator_accounts, failed_attempts, sign_in_sessions, utc_now
+from audit.store import (
+    Store,
+    StoreError,
+    checked_identity,
+    facilitator_accounts,
+    failed_attempts,
+    sign_in_sessions,
+    utc_now,
+)
 
 PASSWORD_VARIABLE = "TOUCHPOINT_AUDIT_FACILITATOR_PASSWORD"
 HASH_VARIABLE = "TOUCHPOINT_AUDIT_FACILITATOR_PASSWORD_HASH"
@@ -100,7 +108,7 @@ class Accounts:
 
     def add(self, who: str, password: str) -> str:
         """A facilitator account (or a new password for it); returns its identity."""
-        account, password_hash = _identity(who), hash_password(password)
+        account, password_hash = checked_identity(who), hash_password(password)
         with self.store.write(f"the account {account}") as connection:
             connection.execute(facilitator_accounts.delete().where(facilitator_accounts.c.identity == account))
             connection.execute(
@@ -112,7 +120,7 @@ class Accounts:
         return account
 
     def remove(self, who: str) -> bool:
-        account = _identity(who)
+        account = checked_identity(who)
         with self.store.write(f"the account {account}") as connection:
             result = connection.execute(facilitator_accounts.delete().where(facilitator_accounts.c.identity == account))
             self._end_sessions(connection, account)
@@ -125,7 +133,7 @@ class Accounts:
 
     def exists(self, who: str) -> bool:
         """Whether someone can sign in as `who` with a password here."""
-        return self._hash_of(_identity(who)) is not None
+        return self._hash_of(checked_identity(who)) is not None
 
     def verify(self, who: str, password: str) -> str | None:
         """The identity whose password this is, or None. Unknown accounts cost the same as known ones."""
@@ -196,13 +204,6 @@ class Accounts:
             .where(sign_in_sessions.c.identity == account, sign_in_sessions.c.revoked_at.is_(None))
             .values(revoked_at=utc_now())
         )
-
-
-def _identity(who: str) -> str:
-    try:
-        return identity(who)
-    except IdentityError as error:
-        raise PasswordError(str(error)) from None
 
 
 def _aware(moment: datetime) -> datetime:

@@ -431,10 +431,9 @@ class Store:
             .where(scores.c.audit_id == audits.c.id, scores.c.value.is_not(None))
             .scalar_subquery()
         )
-        query = sa.select(audits, tp_count.label("n_tp"), as_count.label("n_as"), sc_count.label("n_sc"))
-        shared = sa.select(audit_access.c.audit_id).where(audit_access.c.identity == actor.identity)
-        if not actor.operator:
-            query = query.where(sa.or_(audits.c.owner == actor.identity, audits.c.id.in_(shared)))
+        query = _visible_to(
+            actor, sa.select(audits, tp_count.label("n_tp"), as_count.label("n_as"), sc_count.label("n_sc"))
+        )
         with self.engine.connect() as connection:
             rows = connection.execute(query.order_by(audits.c.updated_at.desc())).mappings().all()
             shares = _shares_of(connection, actor.identity)
@@ -445,10 +444,7 @@ class Store:
 
     def roles(self, actor: Facilitator) -> dict[str, Role]:
         """The actor's role on each audit they may open, by name: one small query, for every page run."""
-        query = sa.select(audits.c.id, audits.c.name, audits.c.owner).order_by(audits.c.name)
-        if not actor.operator:
-            shared = sa.select(audit_access.c.audit_id).where(audit_access.c.identity == actor.identity)
-            query = query.where(sa.or_(audits.c.owner == actor.identity, audits.c.id.in_(shared)))
+        query = _visible_to(actor, sa.select(audits.c.id, audits.c.name, audits.c.owner).order_by(audits.c.name))
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
             shares = _shares_of(connection, actor.identity)
@@ -463,15 +459,14 @@ class Store:
         transaction; yields the connection and the audit's id. AccessDenied says why not, and an
         audit the actor may not open is AuditNotFound, as if it did not exist."""
         with self.write(what) as connection:
-            yield connection, _authorize(connection, actor, name, action)
+            yield connection, _authorize(connection, actor, name, action)[0]
 
     def check(self, actor: Facilitator, name: str, action: Action = Action.READ) -> AuditInfo:
         """The audit, if the actor may do `action` to it (read it, by default); AuditNotFound or AccessDenied."""
         with self.engine.connect() as connection:
-            _authorize(connection, actor, name, action)
-            role = _role(connection, actor, name)
-        info = self.audit(name)
-        return AuditInfo(**{**info.__dict__, "role": role})
+            _, role = _authorize(connection, actor, name, action)
+            row = connection.execute(sa.select(audits).where(audits.c.name == name)).mappings().one()
+        return _audit_info(row, role=role)
 
     def role(self, actor: Facilitator, name: str) -> Role | None:
         """The actor's role on the audit; None when they may not open it (or it does not exist)."""
@@ -480,7 +475,7 @@ class Store:
 
     def share(self, name: str, who: str, role: Role, *, actor: Facilitator) -> None:
         """Give another facilitator (by e-mail or account name) editor's or viewer's access; owner only."""
-        target = _identity_or_error(who)
+        target = checked_identity(who)
         if role not in SHARED_ROLES:
             raise StoreError(f"An audit is shared as {' or '.join(SHARED_ROLES)}; its owner is its owner.")
         with self.acting(actor, name, Action.SHARE, f"access to '{name}' for {target}") as (connection, audit_id):
@@ -497,7 +492,7 @@ class Store:
 
     def unshare(self, name: str, who: str, *, actor: Facilitator) -> bool:
         """Take back someone's access to the audit; True when they had any. Owner only."""
-        target = _identity_or_error(who)
+        target = checked_identity(who)
         with self.acting(actor, name, Action.SHARE, f"access to '{name}' for {target}") as (connection, audit_id):
             result = connection.execute(
                 audit_access.delete().where(audit_access.c.audit_id == audit_id, audit_access.c.identity == target)
@@ -515,7 +510,7 @@ class Store:
         """Hand the audit to another facilitator (the command line only); the old owner stays as editor."""
         if not actor.operator:
             raise AccessDenied("An audit changes owner only from the command line (python -m audit owner).")
-        target = _identity_or_error(who)
+        target = checked_identity(who)
         with self.acting(actor, name, Action.SHARE, f"the owner of '{name}'") as (connection, audit_id):
             old = connection.execute(sa.select(audits.c.owner).where(audits.c.id == audit_id)).scalar_one()
             connection.execute(audits.update().where(audits.c.id == audit_id).values(owner=target))
@@ -860,23 +855,42 @@ def _audit_info(row: sa.RowMapping, n_tp: int = 0, n_as: int = 0, n_sc: int = 0,
     )
 
 
-def _role(connection: Connection, actor: Facilitator, name: str) -> Role | None:
+def _visible_to(actor: Facilitator, query: sa.Select[Any]) -> sa.Select[Any]:
+    """The query narrowed to the audits the actor owns or that are shared with them (all, for the operator)."""
+    if actor.operator:
+        return query
+    shared = sa.select(audit_access.c.audit_id).where(audit_access.c.identity == actor.identity)
+    return query.where(sa.or_(audits.c.owner == actor.identity, audits.c.id.in_(shared)))
+
+
+def _lookup(connection: Connection, actor: Facilitator, name: str) -> tuple[int, str, Role | None] | None:
+    """The audit's id, its owner and the actor's role on it; None when no audit has that name."""
     row = connection.execute(sa.select(audits.c.id, audits.c.owner).where(audits.c.name == name)).first()
     if row is None:
         return None
-    return role_of(actor, owner=row.owner, shares=_shares_of(connection, actor.identity, row.id)[row.id])
+    return (
+        row.id,
+        row.owner,
+        role_of(actor, owner=row.owner, shares=_shares_of(connection, actor.identity, row.id)[row.id]),
+    )
 
 
-def _authorize(connection: Connection, actor: Facilitator, name: str, action: Action) -> int:
-    """The audit's id if the actor may do `action` to it; AuditNotFound (no access) or AccessDenied."""
-    row = connection.execute(sa.select(audits.c.id, audits.c.owner).where(audits.c.name == name)).first()
-    if row is None:
+def _role(connection: Connection, actor: Facilitator, name: str) -> Role | None:
+    found = _lookup(connection, actor, name)
+    return None if found is None else found[2]
+
+
+def _authorize(connection: Connection, actor: Facilitator, name: str, action: Action) -> tuple[int, Role]:
+    """The audit's id and the actor's role if they may do `action` to it; AuditNotFound (no access) or
+    AccessDenied."""
+    found = _lookup(connection, actor, name)
+    if found is None:
         raise AuditNotFound(f"No audit called '{name}'." if actor.operator else not_found(name))
-    role = role_of(actor, owner=row.owner, shares=_shares_of(connection, actor.identity, row.id)[row.id])
-    problem = refusal(actor, role, action, audit=name, owner=row.owner)
-    if problem:
+    audit_id, owner, role = found
+    problem = refusal(actor, role, action, audit=name, owner=owner)
+    if problem or role is None:
         raise (AuditNotFound if role is None else AccessDenied)(problem)
-    return int(row.id)
+    return int(audit_id), role
 
 
 def _shares_of(connection: Connection, who: str, audit_id: int | None = None) -> defaultdict[int, dict[str, Role]]:
@@ -890,7 +904,8 @@ def _shares_of(connection: Connection, who: str, audit_id: int | None = None) ->
     return found
 
 
-def _identity_or_error(text: str) -> str:
+def checked_identity(text: str) -> str:
+    """An e-mail or account name as the store compares it; StoreError says what is wrong with it."""
     try:
         return identity(text)
     except IdentityError as error:

@@ -20,7 +20,7 @@ import streamlit as st
 
 from audit.access import LOCAL, Facilitator, IdentityError, identity
 from audit.accounts import HASH_VARIABLE, JOIN_LIMITS, PASSWORD_VARIABLE, SIGN_IN_LIMITS, Accounts, Throttle
-from audit.store import StoreError
+from audit.store import StoreError, checked_identity
 from ui import state
 
 ALLOWED_VARIABLE = "TOUCHPOINT_AUDIT_FACILITATORS"  # who may sign in with OpenID Connect: e-mails, @domains
@@ -112,10 +112,7 @@ def _allowed(who: str) -> bool:
 
 def check_shareable(typed: str) -> None:
     """Refuse to share with someone who could never sign in here (a typo, most often); StoreError says so."""
-    try:
-        who = identity(typed)
-    except IdentityError as error:
-        raise StoreError(str(error)) from None
+    who = checked_identity(typed)
     current = mode()
     if current is Mode.PASSWORD and not accounts().exists(who):
         raise StoreError(

@@ -42,8 +42,8 @@ with st.form("join"):
     st.caption("You give your name once. Your scores are yours alone until the facilitator reveals the room's.")
     joined = st.form_submit_button("Join", type="primary", width="stretch")
 
-if joined and auth.join_refusal():
-    st.error(auth.join_refusal())
+if joined and (slowed := auth.join_refusal()):
+    st.error(slowed)
 elif joined:
     try:
         participant, token = workshops.join(typed_code, name)
