@@ -47,27 +47,32 @@ FACILITATOR_PAGES = [  # (script, title, icon, shown to whom): every page is reg
 
 
 def facilitator_pages() -> tuple[list[StreamlitPage], list[StreamlitPage]]:
-    """Every facilitator page (the Dashboard first, the Audits page when no audit is open), and those
-    the actor's role on the open audit allows, for the sidebar."""
+    """Every facilitator page, and those the actor's role on the open audit allows, for the sidebar.
+
+    "/" (and the sign-in and participants' addresses) goes on to the Dashboard, or to the Audits
+    page when no audit is open, so every page keeps its own address: /dashboard is the
+    Dashboard, never "Page not found" (Streamlit serves a default page only at "/").
+    """
     role = state.role()
-    start = "views/dashboard.py" if role is not None else "views/audits.py"
-    pages = {
-        path: st.Page(path, title=title, icon=f":material/{icon}:", default=path == start)
-        for path, title, icon, _ in FACILITATOR_PAGES
-    }
+    pages = {path: st.Page(path, title=title, icon=f":material/{icon}:") for path, title, icon, _ in FACILITATOR_PAGES}
     shown = [pages[path] for path, _, _, action in FACILITATOR_PAGES if action is None or allowed(role, action)]
-    home = [st.Page(start, title="Touchpoint Audit", url_path=path) for path in ("sign-in", "score", "join")]
-    return [*pages.values(), *home], shown
+    start = pages["views/dashboard.py" if role is not None else "views/audits.py"]
+
+    def home() -> None:
+        st.switch_page(start, query_params=st.query_params.to_dict())
+
+    front = [st.Page(home, title="Touchpoint Audit", default=True)]
+    front += [st.Page(home, title="Touchpoint Audit", url_path=path) for path in ("sign-in", "score", "join")]
+    return [*pages.values(), *front], shown
 
 
 def facilitator_navigation() -> StreamlitPage:
     who = auth.facilitator()
     if who is None:
-        auth.write_cookie()  # clears it after a sign-out
+        auth.write_cookie()  # clears the cookie after a sign-out
         aliases = [st.Page("views/sign_in.py", title="Sign in", url_path=path) for path in FACILITATOR_PATHS]
         return st.navigation([SIGN_IN, *aliases], position="hidden")
     state.init(who)
-    auth.write_cookie()
     pages, shown = facilitator_pages()
     page = st.navigation(pages, position="hidden")
     sidebar.show(shown)

@@ -374,6 +374,8 @@ def test_signed_out_the_only_page_is_the_sign_in_form(password_mode: str) -> Non
 
 def test_a_facilitator_signs_in_and_sees_their_audit(password_mode: str) -> None:
     test = sign_in(app(), "Lead@Example.com", "lead's long password")
+    assert "Signed in. Opening the app..." in text_of(test)
+    test.run()  # the browser reloads after a sign-in, signed in by its cookie
     assert not test.exception
     assert test.title[0].value == "Northwind Home (sample, lead@example.com)"  # the dashboard of their audit
     assert "Signed in with the facilitator password as **lead@example.com**." in sidebar_text(test)

@@ -188,17 +188,18 @@ def sign_out() -> None:
 
 
 def write_cookie() -> None:
-    """Set or clear the session cookie in the browser, once, after a sign-in or sign-out."""
+    """Set the session cookie after a sign-in and reload the page, so that the page opens as a fresh
+    session signed in by its cookie (whatever page the address names); or clear it after a sign-out."""
     secure = "; Secure" if (st.context.url or "").startswith("https") else ""
     if st.session_state.pop(SET_COOKIE, None) is not None:
         token = st.session_state[SIGNED_IN][1]
-        value, age = token, 12 * 3600
+        value, age, then = token, 12 * 3600, "window.location.reload();"
     elif st.session_state.pop(CLEAR_COOKIE, None):
-        value, age = "", 0
+        value, age, then = "", 0, ""
     else:
         return
     st.html(
-        f"<script>document.cookie = '{COOKIE}={value}; path=/; max-age={age}; SameSite=Strict{secure}';</script>",
+        f"<script>document.cookie = '{COOKIE}={value}; path=/; max-age={age}; SameSite=Strict{secure}';{then}</script>",
         unsafe_allow_javascript=True,
         width="content",
     )

@@ -27,5 +27,6 @@ else:
         if problem:
             st.error(problem)
         else:
-            st.rerun()
+            st.success("Signed in. Opening the app...")
+            auth.write_cookie()  # sets the cookie and reloads the page, signed in
 st.caption("Joining a workshop? Open the link or QR code the facilitator shows, or type the code at /join.")

@@ -10,13 +10,13 @@ from ui import console, state
 st.markdown("<style>.join-code{font-size:clamp(1.3rem,2.7vw,3.6rem);font-weight:700;letter-spacing:.1em;"
             "line-height:1.1;white-space:nowrap}</style>", unsafe_allow_html=True)  # fmt: skip
 audit = state.current_audit()
+st.title(f"Workshop: {audit}")
 if not state.may(Action.RUN_WORKSHOP):  # not in a viewer's navigation; the store refuses its writes anyway
     st.info(f"'{audit}' is shared with you as a viewer: only its owner and editors run its workshop.")
     st.stop()
 workshops = state.workshops()
 workshop = workshops.state(audit)
 snapshot = state.room(audit, workshop.revision)
-st.title(f"Workshop: {audit}")
 console.error()
 
 invite, steer = st.columns(2)
