@@ -63,12 +63,20 @@ def cell_number(cell: Cell, *, thousands: bool = False) -> float | None:
 
 
 def is_blank(cell: Cell) -> bool:
-    """True for an empty cell; cheap, since every cell of every row passes here."""
-    if cell is None or cell == "":
-        return True
-    if isinstance(cell, str):
+    """The one missing-value rule: None, NaN, pandas' NA and NaT, and text of nothing but spaces.
+
+    Cheap, since every cell of every row passes here; pandas is not imported for it.
+    """
+    if type(cell) is str:
         return not cell.strip()
-    return isinstance(cell, float) and math.isnan(cell)
+    if cell is None:
+        return True
+    if isinstance(cell, float):
+        return math.isnan(cell)
+    return type(cell).__name__ in _PANDAS_MISSING
+
+
+_PANDAS_MISSING = frozenset({"NAType", "NaTType"})
 
 
 def row_has_data(row: Sequence[Cell]) -> bool:

@@ -201,7 +201,7 @@ def _stored_metrics(args: argparse.Namespace, out: TextIO) -> int:
     try:
         if args.weights:
             store.set_weights(args.audit, parse_weights(args.weights), actor=OPERATOR)
-        result = store.result(args.audit)
+        result = store.snapshot(args.audit).result
     finally:
         store.close()
     if args.json:
@@ -260,7 +260,7 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
                 store.set_weights(args.audit, weights, actor=OPERATOR)
             info = store.audit(args.audit)
             touchpoints, scores = store.touchpoint_frame(args.audit), store.score_frame(args.audit)
-            result = store.result(args.audit)
+            result = store.snapshot(args.audit).result
         finally:
             store.close()
         meta = AuditMeta(info.name, info.client, info.stage_order, info.weights)

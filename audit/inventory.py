@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from audit.cells import Cell, cell_number, cell_text, is_blank, row_has_data
 from audit.problems import FileTooLarge, Problem, has_errors
 from audit.reader import DEFAULT_LIMITS, Grid, Limits, Source, open_bytes, open_source
+from audit.rules import NUMBER_RULES, number_column, score_column
 from audit.vocabulary import (
     CRITERIA,
     DEFAULT_STAGES,
@@ -31,6 +32,9 @@ from audit.vocabulary import (
     touchpoint_type,
     type_from_channel,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 HEADER_SEARCH_ROWS = 30
 DEFAULT_IMPORTANCE = 3.0
@@ -88,6 +92,8 @@ class Inventory:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per touchpoint, inventory fields first, extra columns after."""
+        import pandas as pd  # not at the top: `audit check` never needs pandas
+
         records = []
         for tp in self.touchpoints:
             record: dict[str, object] = {f: getattr(tp, f, None) for f in FIELDS if f not in CRITERIA}
@@ -389,89 +395,171 @@ def _no_name_column(headers: list[str], header_row: int, overrides: Mapping[str,
 
 # --- rows -----------------------------------------------------------------------------------
 
+# The order a row's problems are told in: the order of the fields in a row, as the user reads it.
+_PROBLEM_ORDER = {
+    "missing_name": 0,
+    "missing_stage": 1,
+    "duplicate_id": 2,
+    "unknown_type": 3,
+    "unknown_control": 4,
+    **{f: 5 + i for i, f in enumerate(NUMBER_RULES)},
+    "conversions_exceed_reach": 5 + len(NUMBER_RULES),
+    **{c: 6 + len(NUMBER_RULES) + i for i, c in enumerate(CRITERIA)},
+}
+
 
 def _read_rows(
     body: Sequence[Sequence[Cell]], first_row: int, headers: list[str], mapping: dict[str, int]
 ) -> tuple[list[Touchpoint], list[Problem]]:
-    reader = _RowReader(headers, mapping)
-    for offset, row in enumerate(body):
-        if row_has_data(row):
-            reader.read(row, first_row + offset)
-    return reader.touchpoints, reader.problems + reader.summary()
+    """Validate the rows column by column: each rule runs over a whole column, and only the cells it
+    refuses cost a message. Problems are told row by row, in the order of the fields."""
+    numbers = [first_row + offset for offset, row in enumerate(body) if row_has_data(row)]
+    rows = [body[number - first_row] for number in numbers]
+    table = _Columns(rows, headers, mapping)
+    reader = _RowReader(table, numbers)
+    touchpoints = reader.read()
+    problems = sorted(reader.problems, key=lambda p: (p[0], p[1]))
+    return touchpoints, [p[2] for p in problems] + reader.summary()
+
+
+class _Columns:
+    """The rows with data, transposed: one sequence of cells per column of the header."""
+
+    def __init__(self, rows: list[Sequence[Cell]], headers: list[str], mapping: dict[str, int]) -> None:
+        self.headers, self.mapping, self.size = headers, mapping, len(rows)
+        self.cells: list[tuple[Cell, ...]] = list(zip_longest(*rows)) if rows else []
+        self.extra = [i for i in range(len(headers)) if i not in set(mapping.values())]
+
+    def column(self, index: int | None) -> Sequence[Cell]:
+        if index is None or index >= len(self.cells):
+            return (None,) * self.size
+        return self.cells[index]
+
+    def field(self, name: str) -> Sequence[Cell]:
+        return self.column(self.mapping.get(name))
+
+    def texts(self, name: str) -> list[str | None]:
+        """The field's cells as stripped text, None when empty (text cells without a call each)."""
+        return [(c.strip() or None) if type(c) is str else cell_text(c) for c in self.field(name)]
+
+    def header(self, name: str | None) -> str | None:
+        return self.headers[self.mapping[name]] if name in self.mapping else None
 
 
 class _RowReader:
-    """Validates rows one at a time and remembers what it saw (ids, inferred types)."""
+    """Turns the columns into touchpoints; remembers what it saw (ids, stage spellings, inferred types)."""
 
-    def __init__(self, headers: list[str], mapping: dict[str, int]) -> None:
-        self.headers = headers
-        self.mapping = mapping
-        self.extra = [i for i in range(len(headers)) if i not in set(mapping.values())]
-        self.touchpoints: list[Touchpoint] = []
-        self.problems: list[Problem] = []
+    def __init__(self, table: _Columns, numbers: list[int]) -> None:
+        self.table, self.numbers = table, numbers
+        self.problems: list[tuple[int, int, Problem]] = []  # (row, order in the row, problem)
         self.ids: dict[str, int] = {}
         self.derived: dict[str, int] = {}
         self.stage_spelling: dict[str, str] = {}
         self.inferred_rows: list[int] = []
 
-    def cell(self, row: Sequence[Cell], field_name: str) -> Cell:
-        index = self.mapping.get(field_name)
-        return row[index] if index is not None and index < len(row) else None
+    def problem(self, severity: str, code: str, row: int, field_name: str | None, message: str, order: str) -> None:
+        problem = Problem(severity, code, row, self.table.header(field_name), message)  # type: ignore[arg-type]
+        self.problems.append((row, _PROBLEM_ORDER[order], problem))
 
-    def problem(self, severity: str, code: str, row: int, field_name: str | None, message: str) -> None:
-        column = self.headers[self.mapping[field_name]] if field_name in self.mapping else None
-        self.problems.append(Problem(severity, code, row, column, message))  # type: ignore[arg-type]
-
-    def read(self, row: Sequence[Cell], number: int) -> None:
-        name = cell_text(self.cell(row, "name"))
-        if not name:
-            filled = [
-                f"{self.headers[i]} '{cell_text(c)}'"
-                for i, c in enumerate(row)
-                if i < len(self.headers) and cell_text(c)
-            ]
-            self.problem(
-                "warning",
-                "missing_name",
-                number,
-                "name",
-                f"Row {number} has no touchpoint name and was not imported (it holds {'; '.join(filled[:3])}).",
+    def read(self) -> list[Touchpoint]:
+        table = self.table
+        names, stages = table.texts("name"), self.stages()
+        kept = [self.keep(i, name, stages[i]) for i, name in enumerate(names)]
+        ids = [self.assign_id(i, names[i], stages[i]) if keep else "" for i, keep in enumerate(kept)]
+        channels, owners, notes = table.texts("channel"), table.texts("owner"), table.texts("notes")
+        types, inferred = self.types(channels)
+        controls = self.lookups("control", control_level, "unknown_control", _CONTROL_WORDS)
+        numbers = {f: self.number_column(f) for f in NUMBER_RULES}
+        scores = {c: self.score_column(c) for c in CRITERIA}
+        extras = [(table.headers[i], table.column(i)) for i in table.extra]
+        touchpoints: list[Touchpoint] = []
+        for i, keep in enumerate(kept):
+            if not keep or not ids[i]:
+                continue
+            number = self.numbers[i]
+            importance = numbers["importance"][i]
+            tp = Touchpoint(
+                id=ids[i],
+                name=names[i] or "",
+                stage=stages[i],
+                row=number,
+                channel=channels[i],
+                type=types[i],
+                type_inferred=inferred[i],
+                control=controls[i],
+                owner=owners[i],
+                importance=DEFAULT_IMPORTANCE if importance is None else importance,
+                reach=numbers["reach"][i],
+                conversions=numbers["conversions"][i],
+                customer_rating=numbers["customer_rating"][i],
+                notes=notes[i],
+                scores={c: v for c in CRITERIA if (v := scores[c][i]) is not None},
+                extra={header: cells[i] for header, cells in extras if not is_blank(cells[i])},
             )
-            return
-        tp = Touchpoint(id="", name=name, stage=self.stage(row, number), row=number)
-        if not self.assign_id(tp, row, number):
-            return
-        tp.channel = cell_text(self.cell(row, "channel"))
-        tp.owner = cell_text(self.cell(row, "owner"))
-        tp.notes = cell_text(self.cell(row, "notes"))
-        self.read_type(tp, row, number)
-        self.read_control(tp, row, number)
-        self.read_numbers(tp, row, number)
-        for criterion in CRITERIA:
-            score = self.score(row, number, criterion)
-            if score is not None:
-                tp.scores[criterion] = score
-        tp.extra = {self.headers[i]: row[i] for i in self.extra if i < len(row) and not is_blank(row[i])}
-        self.touchpoints.append(tp)
+            if inferred[i]:
+                self.inferred_rows.append(number)
+            if tp.reach is not None and tp.conversions is not None and tp.conversions > tp.reach:
+                self.problem(
+                    "warning",
+                    "conversions_exceed_reach",
+                    number,
+                    "conversions",
+                    f"Row {number} has {tp.conversions:g} conversions but a reach of {tp.reach:g}; "
+                    "its conversion rate is over 100%. Check both numbers.",
+                    "conversions_exceed_reach",
+                )
+            touchpoints.append(tp)
+        kept_rows = {tp.row for tp in touchpoints}
+        # Rows left out (no name, a repeated id) tell only why they were left out.
+        self.problems = [p for p in self.problems if p[1] <= _PROBLEM_ORDER["duplicate_id"] or p[0] in kept_rows]
+        return touchpoints
 
-    def stage(self, row: Sequence[Cell], number: int) -> str:
-        if "stage" not in self.mapping:
-            return UNASSIGNED_STAGE
-        text = cell_text(self.cell(row, "stage"))
-        if not text:
-            self.problem(
-                "warning",
-                "missing_stage",
-                number,
-                "stage",
-                f"Row {number} has no stage; it goes to '{UNASSIGNED_STAGE}'.",
-            )
-            return UNASSIGNED_STAGE
-        # "awareness " and "Awareness" are one stage, spelled as it was first written.
-        return self.stage_spelling.setdefault(normalize(text) or text, text)
+    def keep(self, index: int, name: str | None, stage: str) -> bool:
+        if name:
+            return True
+        number = self.numbers[index]
+        headers = self.table.headers
+        filled = [
+            f"{headers[c]} '{text}'" for c in range(len(headers)) if (text := cell_text(self.table.column(c)[index]))
+        ]
+        self.problem(
+            "warning",
+            "missing_name",
+            number,
+            "name",
+            f"Row {number} has no touchpoint name and was not imported (it holds {'; '.join(filled[:3])}).",
+            "missing_name",
+        )
+        return False
 
-    def assign_id(self, tp: Touchpoint, row: Sequence[Cell], number: int) -> bool:
-        given = cell_text(self.cell(row, "id"))
+    def stages(self) -> list[str]:
+        if "stage" not in self.table.mapping:
+            return [UNASSIGNED_STAGE] * self.table.size
+        names = self.table.texts("name")
+        result: list[str] = []
+        for index, text in enumerate(self.table.texts("stage")):
+            if not names[index]:
+                result.append(UNASSIGNED_STAGE)  # a row without a name is not imported: no stage to tell
+            elif not text:
+                number = self.numbers[index]
+                self.problem(
+                    "warning",
+                    "missing_stage",
+                    number,
+                    "stage",
+                    f"Row {number} has no stage; it goes to '{UNASSIGNED_STAGE}'.",
+                    "missing_stage",
+                )
+                result.append(UNASSIGNED_STAGE)
+            else:
+                # "awareness " and "Awareness" are one stage, spelled as it was first written.
+                result.append(self.stage_spelling.setdefault(normalize(text) or text, text))
+        return result
+
+    def assign_id(self, index: int, name: str | None, stage: str) -> str:
+        """The row's id: its own, or one derived from name and stage; "" when its id is taken."""
+        number = self.numbers[index]
+        given = cell_text(self.table.field("id")[index])
         if given:
             if given in self.ids:
                 self.problem(
@@ -479,16 +567,16 @@ class _RowReader:
                     "duplicate_id",
                     number,
                     "id",
-                    f"Id '{given}' is already used on row {self.ids[given]}; row {number} ('{tp.name}') "
+                    f"Id '{given}' is already used on row {self.ids[given]}; row {number} ('{name}') "
                     "was not imported. Give it its own id.",
+                    "duplicate_id",
                 )
-                return False
+                return ""
             self.ids[given] = number
-            tp.id = given
-            return True
-        tp.id = self.derive_id(tp.name, tp.stage)
-        self.ids.setdefault(tp.id, number)
-        return True
+            return given
+        derived = self.derive_id(name or "", stage)
+        self.ids.setdefault(derived, number)
+        return derived
 
     def derive_id(self, name: str, stage: str) -> str:
         """A stable id from the name and stage, the same on every re-import of the same sheet."""
@@ -497,96 +585,51 @@ class _RowReader:
         self.derived[base] = count
         return base if count == 1 else f"{base}-{count}"
 
-    def read_type(self, tp: Touchpoint, row: Sequence[Cell], number: int) -> None:
-        raw = cell_text(self.cell(row, "type"))
-        if raw:
-            tp.type = touchpoint_type(raw)
-            if tp.type is None:
-                self.problem(
-                    "warning",
-                    "unknown_type",
-                    number,
-                    "type",
-                    f"'{raw}' is not a touchpoint type; use physical, digital or human. The type was left empty.",
-                )
-            return
-        if tp.channel:
-            tp.type = type_from_channel(tp.channel)
-            tp.type_inferred = tp.type is not None
-            if tp.type_inferred:
-                self.inferred_rows.append(number)
+    def types(self, channels: list[str | None]) -> tuple[list[str | None], list[bool]]:
+        """Each row's type: as written, or inferred from a well-known channel when the type is empty."""
+        written = self.lookups("type", touchpoint_type, "unknown_type", _TYPE_WORDS)
+        raw = self.table.texts("type")
+        by_channel: dict[str, str | None] = {}
+        types: list[str | None] = []
+        inferred: list[bool] = []
+        for index, channel in enumerate(channels):
+            if raw[index] or not channel:
+                types.append(written[index])
+                inferred.append(False)
+                continue
+            if channel not in by_channel:
+                by_channel[channel] = type_from_channel(channel)
+            types.append(by_channel[channel])
+            inferred.append(by_channel[channel] is not None)
+        return types, inferred
 
-    def read_control(self, tp: Touchpoint, row: Sequence[Cell], number: int) -> None:
-        raw = cell_text(self.cell(row, "control"))
-        if raw:
-            tp.control = control_level(raw)
-            if tp.control is None:
-                self.problem(
-                    "warning",
-                    "unknown_control",
-                    number,
-                    "control",
-                    f"'{raw}' is not a control level; use controlled, partly or uncontrolled (yes/no work too). "
-                    "It was left empty.",
-                )
+    def lookups(self, field_name: str, lookup: Callable[[str], str | None], code: str, words: str) -> list[str | None]:
+        """A vocabulary column (type, control): each distinct text looked up once."""
+        found: dict[str, str | None] = {}
+        values: list[str | None] = []
+        for index, raw in enumerate(self.table.texts(field_name)):
+            if raw is None:
+                values.append(None)
+                continue
+            if raw not in found:
+                found[raw] = lookup(raw)
+            if found[raw] is None:
+                self.problem("warning", code, self.numbers[index], field_name, f"'{raw}' {words}", code)
+            values.append(found[raw])
+        return values
 
-    def read_numbers(self, tp: Touchpoint, row: Sequence[Cell], number: int) -> None:
-        importance = self.number(row, number, "importance", low=1, high=5, unit="1 to 5", default="3 is used")
-        tp.importance = DEFAULT_IMPORTANCE if importance is None else importance
-        tp.reach = self.number(row, number, "reach", low=0, high=None, unit="0 or more", default="left empty")
-        tp.conversions = self.number(
-            row, number, "conversions", low=0, high=None, unit="0 or more", default="left empty"
-        )
-        tp.customer_rating = self.number(
-            row, number, "customer_rating", low=1, high=5, unit="1 to 5", default="left empty"
-        )
-        if tp.reach is not None and tp.conversions is not None and tp.conversions > tp.reach:
-            self.problem(
-                "warning",
-                "conversions_exceed_reach",
-                number,
-                "conversions",
-                f"Row {number} has {tp.conversions:g} conversions but a reach of {tp.reach:g}; "
-                "its conversion rate is over 100%. Check both numbers.",
-            )
+    def number_column(self, field_name: str) -> list[float | None]:
+        values, refused = number_column(field_name, self.table.field(field_name))
+        for cell in refused:
+            self.problem("warning", cell.code, self.numbers[cell.index], field_name, cell.message, field_name)
+        return values
 
-    def number(
-        self,
-        row: Sequence[Cell],
-        number: int,
-        field_name: str,
-        *,
-        low: float,
-        high: float | None,
-        unit: str,
-        default: str,
-    ) -> float | None:
-        cell = self.cell(row, field_name)
-        if cell_text(cell) is None:
-            return None
-        value = cell_number(cell, thousands=field_name in ("reach", "conversions"))
-        if value is None:
-            self.problem(
-                "warning",
-                "not_a_number",
-                number,
-                field_name,
-                f"'{cell_text(cell)}' is not a number ({unit}); {default}.",
-            )
-            return None
-        if value < low or (high is not None and value > high):
-            self.problem("warning", "out_of_range", number, field_name, f"{value:g} is outside {unit}; {default}.")
-            return None
-        return value
-
-    def score(self, row: Sequence[Cell], number: int, criterion: str) -> int | None:
-        cell = self.cell(row, criterion)
-        problem = score_problem(cell)
-        if problem is None:
-            return parse_score(cell)
-        code, message = problem
-        self.problem("warning", code, number, criterion, f"{criterion.capitalize()} {message}")
-        return None
+    def score_column(self, criterion: str) -> list[int | None]:
+        values, refused = score_column(self.table.field(criterion))
+        for cell in refused:
+            message = f"{criterion.capitalize()} {cell.message}"
+            self.problem("warning", cell.code, self.numbers[cell.index], criterion, message, criterion)
+        return values
 
     def summary(self) -> list[Problem]:
         if not self.inferred_rows:
@@ -597,11 +640,15 @@ class _RowReader:
                 "info",
                 "type_inferred",
                 None,
-                self.headers[self.mapping["channel"]],
+                self.table.header("channel"),
                 f"The type of {_count(len(self.inferred_rows), 'touchpoint')} was inferred from a well-known "
                 f"channel ({'row' if len(self.inferred_rows) == 1 else 'rows'} {rows}); marked as inferred.",
             )
         ]
+
+
+_TYPE_WORDS = "is not a touchpoint type; use physical, digital or human. The type was left empty."
+_CONTROL_WORDS = "is not a control level; use controlled, partly or uncontrolled (yes/no work too). It was left empty."
 
 
 def _count(n: int, noun: str) -> str:
@@ -611,36 +658,6 @@ def _count(n: int, noun: str) -> str:
 def _row_list(rows: list[int], most: int = 12) -> str:
     shown = ", ".join(str(r) for r in rows[:most])
     return shown + (f" and {len(rows) - most} more" if len(rows) > most else "")
-
-
-# --- scores ---------------------------------------------------------------------------------
-
-
-def parse_score(cell: Cell) -> int | None:
-    """A 1-5 whole-number score, or None for an empty cell; assumes `score_problem` is None."""
-    value = cell_number(cell)
-    return None if value is None else int(value)
-
-
-def score_problem(cell: Cell, consequence: str = "Left unscored.") -> tuple[str, str] | None:
-    """(code, message) when a score cell holds something other than empty or a whole 1-5.
-
-    The one score rule: the importer, the score files and the app's grid all ask it; each
-    says what happens to the refused value (`consequence`).
-    """
-    if cell_text(cell) is None:
-        return None
-    value = cell_number(cell)
-    if value is None:
-        return (
-            "score_not_a_number",
-            f"'{cell_text(cell)}' is not a number; scores are whole numbers 1-5. {consequence}",
-        )
-    if not 1 <= value <= 5:
-        return "score_out_of_range", f"{value:g} is outside 1-5. {consequence}"
-    if value != int(value):
-        return "score_not_whole", f"{value:g} is not a whole number; scores are 1, 2, 3, 4 or 5. {consequence}"
-    return None
 
 
 # --- stage order ----------------------------------------------------------------------------

@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 
 from audit.cells import cell_text, is_blank
-from audit.inventory import Inventory, Touchpoint, find_header_row, parse_score, score_problem
+from audit.inventory import Inventory, Touchpoint, find_header_row
 from audit.problems import Problem
 from audit.reader import DEFAULT_LIMITS, Limits, Source, open_bytes, open_source
+from audit.rules import parse_score, score_problem
 from audit.vocabulary import CRITERIA, HEADER_INDEX, normalize
 
 SCORE_COLUMNS = ["touchpoint_id", "assessor", "criterion", "score", "note", "source", "row"]

@@ -21,8 +21,9 @@ import os
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +48,13 @@ from audit.access import (
     role_of,
 )
 from audit.inventory import Inventory
+from audit.meta import AuditMeta
 from audit.metrics import TOUCHPOINT_COLUMNS, AuditResult, audit_stages, compute_audit
 from audit.phases import Phase, WorkshopState
+from audit.plan import FIELD_COLUMNS, ImportPlan, plan_touchpoints, score_changes, touchpoint_record
+from audit.rules import score_refusal
 from audit.scoring import SCORE_COLUMNS, empty_scores
-from audit.vocabulary import CRITERIA, normalize
+from audit.vocabulary import CRITERIA
 
 URL_VARIABLE = "TOUCHPOINT_AUDIT_DATABASE_URL"
 DATA_DIR_VARIABLE = "TOUCHPOINT_AUDIT_DATA_DIR"
@@ -190,8 +194,6 @@ failed_attempts = sa.Table(
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
 )
 
-FIELD_COLUMNS = [c for c in TOUCHPOINT_COLUMNS if c != "id"] + ["type_inferred", "notes", "extra"]
-
 
 class StoreError(Exception):
     """A store operation failed; the message says what was not saved and what to do."""
@@ -232,33 +234,6 @@ class SavedScore:
     value: int | None
     note: str | None
     changed: bool
-
-
-@dataclass
-class ImportPlan:
-    """What importing an inventory into an audit will change, before anything is written."""
-
-    added: list[str] = field(default_factory=list)
-    updated: dict[str, list[str]] = field(default_factory=dict)  # key -> changed fields
-    archived: list[str] = field(default_factory=list)
-    restored: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    scores_added: int = 0
-    scores_changed: int = 0
-
-    @property
-    def summary(self) -> str:
-        parts = [
-            f"{len(self.added)} new",
-            f"{len(self.updated)} changed",
-            f"{len(self.archived)} archived (kept with their scores)",
-            f"{len(self.restored)} restored from the archive",
-            f"{self.unchanged} unchanged",
-        ]
-        text = "Touchpoints: " + ", ".join(parts) + "."
-        if self.scores_added or self.scores_changed:
-            text += f" Scores: {self.scores_added} new, {self.scores_changed} changed."
-        return text
 
 
 def database_url(url: str | None = None) -> str:
@@ -379,30 +354,19 @@ class Store:
         weights: Mapping[str, float] | None = None,
     ) -> AuditInfo:
         """A new, empty audit owned by the actor (the command line may name another owner)."""
-        name = name.strip()
-        if not name:
-            raise StoreError("An audit needs a name.")
-        if owner is not None and not actor.operator and identity(owner) != actor.identity:
-            raise AccessDenied("An audit belongs to whoever creates it; share it once it exists.")
-        now = utc_now()
-        values = {
-            "name": name,
-            "client": client,
-            "created_at": now,
-            "updated_at": now,
-            "stage_order": list(stage_order),
-            "weights": dict(weights or dict.fromkeys(CRITERIA, 1.0)),
-            "settings": {},
-            "owner": identity(owner) if owner is not None else actor.identity,
-        }
+        values = _new_audit(name, actor, owner, client, stage_order, weights)
+        name = str(values["name"])
         try:
             with self.write(f"the audit '{name}'") as connection:
                 connection.execute(audits.insert().values(**values))
         except IntegrityError:
-            if self.role(actor, name) is None:  # not confirmed to someone who cannot open it
-                raise StoreError(f"The name '{name}' is taken; choose another.") from None
-            raise StoreError(f"An audit called '{name}' exists already; choose another name.") from None
+            raise self._name_taken(actor, name) from None
         return self.audit(name)
+
+    def _name_taken(self, actor: Facilitator, name: str) -> StoreError:
+        if self.role(actor, name) is None:  # not confirmed to someone who cannot open it
+            return StoreError(f"The name '{name}' is taken; choose another.")
+        return StoreError(f"An audit called '{name}' exists already; choose another name.")
 
     def audit(self, name: str) -> AuditInfo:
         """An audit by name, whoever may open it: for code that has checked access already."""
@@ -546,28 +510,19 @@ class Store:
     def touchpoint_frame(self, name: str, *, archived: bool = False) -> pd.DataFrame:
         """Active touchpoints (or archived ones) in inventory order; `id` is the touchpoint's key."""
         audit = self.audit(name)
-        columns = TOUCHPOINT_COLUMNS + ["type_inferred", "notes", "extra", "archived_at"]
-        selected = [touchpoints.c.key if c == "id" else touchpoints.c[c] for c in columns]
-        query = (
-            sa.select(*selected)
-            .where(touchpoints.c.audit_id == audit.id)
-            .where(touchpoints.c.archived_at.is_not(None) if archived else touchpoints.c.archived_at.is_(None))
-            .order_by(touchpoints.c.position)
-        )
         with self.engine.connect() as connection:
-            rows = connection.execute(query).all()
-        return pd.DataFrame.from_records([tuple(r) for r in rows], columns=columns)
+            return _touchpoint_frame(connection, audit.id, archived=archived)
 
     def plan_import(self, name: str, inventory: Inventory, score_frame: pd.DataFrame | None = None) -> ImportPlan:
         """What `import_inventory` would change in an existing audit; writes nothing."""
         audit = self.audit(name)
         with self.engine.connect() as connection:
             existing = _existing_touchpoints(connection, audit.id)
-            plan, _ = _plan(existing, inventory)
+            plan, rows = plan_touchpoints(existing, inventory)
             if score_frame is not None:
-                keys = {tp.id: _match_key(existing, inventory, tp) for tp in inventory.touchpoints}
+                keys = {tp.id: row["key"] for tp, row in zip(inventory.touchpoints, rows, strict=True)}
                 existing_scores = _existing_scores(connection, audit.id)
-                plan.scores_added, plan.scores_changed = _score_changes(existing_scores, score_frame, keys)
+                plan.scores_added, plan.scores_changed = score_changes(existing_scores, score_frame, keys)
         return plan
 
     def import_inventory(
@@ -579,30 +534,39 @@ class Store:
         actor: Facilitator,
         owner: str | None = None,
         client: str | None = None,
+        meta: AuditMeta | None = None,
     ) -> ImportPlan:
         """Create (owned by the actor) or update (the actor must be its editor) an audit from an
-        inventory and scores: match, add, update, archive. The history records the actor."""
-        if name not in self.audit_names():
-            self.create_audit(name, actor=actor, owner=owner, client=client, stage_order=audit_stages(inventory))
-        elif self.role(actor, name) is None:  # another team's audit: said as creating it would say it
-            raise StoreError(f"The name '{name}' is taken; choose another.")
-        with self.acting(actor, name, Action.EDIT, f"the import into '{name}'") as (connection, audit_id):
-            existing = _existing_touchpoints(connection, audit_id)
-            plan, rows = _plan(existing, inventory)
-            _apply_touchpoints(connection, audit_id, existing, rows, plan)
-            stages = connection.execute(sa.select(audits.c.stage_order).where(audits.c.id == audit_id)).scalar_one()
-            order = list(dict.fromkeys(list(stages) + audit_stages(inventory)))
-            connection.execute(
-                audits.update().where(audits.c.id == audit_id).values(stage_order=order, updated_at=utc_now())
-            )
-            if score_frame is not None and not score_frame.empty:
-                keys = {tp.id: row["key"] for tp, row in zip(inventory.touchpoints, rows, strict=True)}
-                plan.scores_added, plan.scores_changed = _write_scores(
-                    connection, audit_id, score_frame, keys, f"import by {actor.label}"
-                )
-            if connection.dialect.name == "postgresql":
-                # Fresh statistics, or the planner joins a big import's scores row by row until autovacuum runs.
-                connection.exec_driver_sql("ANALYZE touchpoints, assessors, scores")
+        inventory and scores: match, add, update, archive. `meta` (a workbook of ours) sets the
+        client, weights and stage order, and a new audit's workshop state too. One transaction:
+        when anything fails, nothing was changed. The history records the actor."""
+        client = client if client is not None else (meta.client if meta else None)
+        stages = meta.stage_order if meta else audit_stages(inventory)
+        new = _new_audit(name, actor, owner, client, stages, meta.weights if meta else None)
+        name = str(new["name"])
+        try:
+            with self.write(f"the import into '{name}'") as connection:
+                created = _lookup(connection, actor, name) is None
+                if created:
+                    connection.execute(audits.insert().values(**new, **_workshop_values(meta)))
+                elif _role(connection, actor, name) is None:  # another team's audit: said as creating it says it
+                    raise StoreError(f"The name '{name}' is taken; choose another.")
+                audit_id, _ = _authorize(connection, actor, name, Action.EDIT)
+                existing = _existing_touchpoints(connection, audit_id)
+                plan, rows = plan_touchpoints(existing, inventory)
+                _apply_touchpoints(connection, audit_id, existing, rows, plan)
+                settings, plan.settings = _imported_settings(connection, audit_id, stages, meta, created)
+                connection.execute(audits.update().where(audits.c.id == audit_id).values(**settings))
+                if score_frame is not None and not score_frame.empty:
+                    keys = {tp.id: row["key"] for tp, row in zip(inventory.touchpoints, rows, strict=True)}
+                    plan.scores_added, plan.scores_changed = _write_scores(
+                        connection, audit_id, score_frame, keys, f"import by {actor.label}"
+                    )
+                if connection.dialect.name == "postgresql":
+                    # Fresh statistics, or the planner joins a big import's scores row by row until autovacuum runs.
+                    connection.exec_driver_sql("ANALYZE touchpoints, assessors, scores")
+        except IntegrityError:  # another session created the audit at the same moment
+            raise self._name_taken(actor, name) from None
         return plan
 
     def add_touchpoint(self, name: str, values: Mapping[str, object], *, actor: Facilitator) -> str:
@@ -656,8 +620,9 @@ class Store:
         only after the commit. None clears the score (history keeps it). The history records the actor."""
         if criterion not in CRITERIA:
             raise StoreError(f"'{criterion}' is not a criterion; use {', '.join(CRITERIA)}.")
-        if value is not None and (isinstance(value, bool) or value not in (1, 2, 3, 4, 5)):
-            raise StoreError(f"{value!r} is not a score; scores are whole numbers 1-5, or empty.")
+        refused = score_refusal(value, "Not saved.")
+        if refused:
+            raise StoreError(refused)
         assessor = assessor.strip()
         if not assessor:
             raise StoreError("A score needs the name of its assessor.")
@@ -687,44 +652,10 @@ class Store:
             )
 
     def score_frame(self, name: str) -> pd.DataFrame:
-        """Every score of the audit's active touchpoints, in the long shape of audit.scoring.
-
-        Fetched as plain ids through the driver's cursor and mapped to keys and names with
-        pandas: a 10k x 10 audit loads in a fraction of what SQLAlchemy rows would cost.
-        """
+        """Every score of the audit's active touchpoints, in the long shape of audit.scoring."""
         audit = self.audit(name)
-        query = sa.select(
-            scores.c.touchpoint_id, scores.c.assessor_id, scores.c.criterion, scores.c.value, scores.c.note
-        ).where(scores.c.audit_id == audit.id, scores.c.value.is_not(None))
         with self.engine.connect() as connection:
-            keys = dict(connection.execute(
-                sa.select(touchpoints.c.id, touchpoints.c.key)
-                .where(touchpoints.c.audit_id == audit.id, touchpoints.c.archived_at.is_(None))
-            ).all())  # fmt: skip
-            names = dict(connection.execute(sa.select(assessors.c.id, assessors.c.name).where(
-                assessors.c.audit_id == audit.id)).all())  # fmt: skip
-            compiled = query.compile(connection, compile_kwargs={"literal_binds": True})
-            cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            cursor.execute(str(compiled))
-            rows = cursor.fetchall()
-            cursor.close()
-        if not rows:
-            return empty_scores()
-        raw = pd.DataFrame.from_records(rows, columns=["tp", "as", "criterion", "score", "note"])
-        raw["touchpoint_id"] = raw["tp"].map(keys)
-        raw = raw.dropna(subset=["touchpoint_id"])  # archived touchpoints
-        frame = pd.DataFrame(
-            {
-                "touchpoint_id": raw["touchpoint_id"].astype(object),
-                "assessor": raw["as"].map(names).astype(object),
-                "criterion": raw["criterion"].astype(object),
-                "score": raw["score"].astype("float64"),
-                "note": raw["note"].astype(object),
-                "source": "store",
-                "row": None,
-            }
-        )
-        return frame[SCORE_COLUMNS].reset_index(drop=True)
+            return _score_frame(connection, audit.id)
 
     def assessor_names(self, name: str) -> list[str]:
         audit = self.audit(name)
@@ -787,55 +718,154 @@ class Store:
         )
 
     def round1_score_frame(self, name: str) -> pd.DataFrame | None:
-        """The scores as they stood when round 2 opened, or None when no score changed in round 2.
-
-        A score changed in round 2 takes the value before its first round-2 change; one first
-        given in round 2 is left out.
-        """
-        audit_id = self.audit(name).id
-        first_change = (
-            sa.select(score_history.c.score_id, sa.func.min(score_history.c.id).label("first_id"))
-            .where(score_history.c.audit_id == audit_id, score_history.c.round == 2)
-            .group_by(score_history.c.score_id)
-            .subquery()
-        )
-        query = sa.select(first_change.c.score_id, score_history.c.old_value).join(
-            score_history, score_history.c.id == first_change.c.first_id
-        )
-        with self.engine.connect() as connection:
-            before = dict(connection.execute(query).all())
-            if not before:
-                return None
-            rows = connection.execute(
-                sa.select(
-                    scores.c.id, touchpoints.c.key, assessors.c.name, scores.c.criterion, scores.c.value, scores.c.note
-                )  # fmt: skip
-                .join(touchpoints, scores.c.touchpoint_id == touchpoints.c.id)
-                .join(assessors, scores.c.assessor_id == assessors.c.id)
-                .where(scores.c.audit_id == audit_id, touchpoints.c.archived_at.is_(None))
-            ).all()
-        records = []
-        for score_id, key, name, criterion, value, note in rows:
-            value = before.get(score_id, value)  # None: first given in round 2
-            if value is not None:
-                records.append((key, name, criterion, float(value), note, "round 1", None))
-        if not records:
-            return empty_scores()
-        return pd.DataFrame.from_records(records, columns=SCORE_COLUMNS)
-
-    def result(self, name: str) -> AuditResult:
-        """The audit's metrics from what is stored now."""
+        """The scores as they stood when round 2 opened, or None when no score changed in round 2."""
         audit = self.audit(name)
+        with self.engine.connect() as connection:
+            return _round1_frame(connection, audit.id)
+
+    def snapshot(self, name: str) -> Snapshot:
+        """The audit read once, in one read transaction: what a page or an export shows, consistent
+        with itself even while a room scores (the caller has checked that the actor may read it)."""
+        with self.engine.connect() as connection:
+            if connection.dialect.name == "postgresql":
+                connection = connection.execution_options(isolation_level="REPEATABLE READ")
+            with connection.begin():
+                row = connection.execute(sa.select(audits).where(audits.c.name == name)).mappings().first()
+                if row is None:
+                    raise AuditNotFound(f"No audit called '{name}'.")
+                return Snapshot(
+                    info=_audit_info(row),
+                    touchpoints=_touchpoint_frame(connection, row["id"]),
+                    scores=_score_frame(connection, row["id"]),
+                    round1_scores=_round1_frame(connection, row["id"]),
+                    workshop=workshop_state(connection, row["id"]),
+                )
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """An audit as it stood at one moment: its settings, active touchpoints, scores and workshop state."""
+
+    info: AuditInfo
+    touchpoints: pd.DataFrame
+    scores: pd.DataFrame
+    round1_scores: pd.DataFrame | None
+    workshop: WorkshopState
+
+    @cached_property
+    def result(self) -> AuditResult:
+        """The audit's metrics, computed once per snapshot."""
         return compute_audit(
-            self.touchpoint_frame(name),
-            self.score_frame(name),
-            audit.stage_order,
-            audit.weights,
-            round1_scores=self.round1_score_frame(name),
+            self.touchpoints,
+            self.scores,
+            self.info.stage_order,
+            self.info.weights,
+            round1_scores=self.round1_scores,
+        )
+
+    @property
+    def meta(self) -> AuditMeta:
+        """What the workbook keeps of the audit beyond its tables."""
+        return AuditMeta(
+            self.info.name,
+            self.info.client,
+            self.info.stage_order,
+            self.info.weights,
+            phase=self.workshop.phase,
+            locked=self.workshop.locked,
+            round2_keys=sorted(self.workshop.round2_keys),
         )
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
+
+def _touchpoint_frame(connection: Connection, audit_id: int, *, archived: bool = False) -> pd.DataFrame:
+    columns = TOUCHPOINT_COLUMNS + ["type_inferred", "notes", "extra", "archived_at"]
+    selected = [touchpoints.c.key if c == "id" else touchpoints.c[c] for c in columns]
+    query = (
+        sa.select(*selected)
+        .where(touchpoints.c.audit_id == audit_id)
+        .where(touchpoints.c.archived_at.is_not(None) if archived else touchpoints.c.archived_at.is_(None))
+        .order_by(touchpoints.c.position)
+    )
+    rows = connection.execute(query).all()
+    return pd.DataFrame.from_records([tuple(r) for r in rows], columns=columns)
+
+
+def _score_frame(connection: Connection, audit_id: int) -> pd.DataFrame:
+    """Every score of the audit's active touchpoints, in the long shape of audit.scoring.
+
+    Fetched as plain ids through the driver's cursor and mapped to keys and names with
+    pandas: a 10k x 10 audit loads in a fraction of what SQLAlchemy rows would cost.
+    """
+    query = sa.select(
+        scores.c.touchpoint_id, scores.c.assessor_id, scores.c.criterion, scores.c.value, scores.c.note
+    ).where(scores.c.audit_id == audit_id, scores.c.value.is_not(None))
+    keys = dict(connection.execute(
+        sa.select(touchpoints.c.id, touchpoints.c.key)
+        .where(touchpoints.c.audit_id == audit_id, touchpoints.c.archived_at.is_(None))
+    ).all())  # fmt: skip
+    names = dict(connection.execute(sa.select(assessors.c.id, assessors.c.name).where(
+        assessors.c.audit_id == audit_id)).all())  # fmt: skip
+    compiled = query.compile(connection, compile_kwargs={"literal_binds": True})
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute(str(compiled))
+    rows = cursor.fetchall()
+    cursor.close()
+    if not rows:
+        return empty_scores()
+    raw = pd.DataFrame.from_records(rows, columns=["tp", "as", "criterion", "score", "note"])
+    raw["touchpoint_id"] = raw["tp"].map(keys)
+    raw = raw.dropna(subset=["touchpoint_id"])  # archived touchpoints
+    frame = pd.DataFrame(
+        {
+            "touchpoint_id": raw["touchpoint_id"].astype(object),
+            "assessor": raw["as"].map(names).astype(object),
+            "criterion": raw["criterion"].astype(object),
+            "score": raw["score"].astype("float64"),
+            "note": raw["note"].astype(object),
+            "source": "store",
+            "row": None,
+        }
+    )
+    return frame[SCORE_COLUMNS].reset_index(drop=True)
+
+
+def _round1_frame(connection: Connection, audit_id: int) -> pd.DataFrame | None:
+    """The scores as they stood when round 2 opened, or None when no score changed in round 2.
+
+    A score changed in round 2 takes the value before its first round-2 change; one first
+    given in round 2 is left out.
+    """
+    first_change = (
+        sa.select(score_history.c.score_id, sa.func.min(score_history.c.id).label("first_id"))
+        .where(score_history.c.audit_id == audit_id, score_history.c.round == 2)
+        .group_by(score_history.c.score_id)
+        .subquery()
+    )
+    query = sa.select(first_change.c.score_id, score_history.c.old_value).join(
+        score_history, score_history.c.id == first_change.c.first_id
+    )
+    before = dict(connection.execute(query).all())
+    if not before:
+        return None
+    rows = connection.execute(
+        sa.select(
+            scores.c.id, touchpoints.c.key, assessors.c.name, scores.c.criterion, scores.c.value, scores.c.note
+        )  # fmt: skip
+        .join(touchpoints, scores.c.touchpoint_id == touchpoints.c.id)
+        .join(assessors, scores.c.assessor_id == assessors.c.id)
+        .where(scores.c.audit_id == audit_id, touchpoints.c.archived_at.is_(None))
+    ).all()
+    records = []
+    for score_id, key, name, criterion, value, note in rows:
+        value = before.get(score_id, value)  # None: first given in round 2
+        if value is not None:
+            records.append((key, name, criterion, float(value), note, "round 1", None))
+    if not records:
+        return empty_scores()
+    return pd.DataFrame.from_records(records, columns=SCORE_COLUMNS)
 
 
 def _audit_info(row: sa.RowMapping, n_tp: int = 0, n_as: int = 0, n_sc: int = 0, role: Role | None = None) -> AuditInfo:
@@ -853,6 +883,68 @@ def _audit_info(row: sa.RowMapping, n_tp: int = 0, n_as: int = 0, n_sc: int = 0,
         assessors=int(n_as),
         scores=int(n_sc),
     )
+
+
+def _new_audit(
+    name: str,
+    actor: Facilitator,
+    owner: str | None,
+    client: str | None,
+    stage_order: Sequence[str],
+    weights: Mapping[str, float] | None,
+) -> dict[str, object]:
+    """The row of a new audit, owned by the actor (the operator may name another owner)."""
+    name = name.strip()
+    if not name:
+        raise StoreError("An audit needs a name.")
+    if owner is not None and not actor.operator and identity(owner) != actor.identity:
+        raise AccessDenied("An audit belongs to whoever creates it; share it once it exists.")
+    now = utc_now()
+    return {
+        "name": name,
+        "client": client,
+        "created_at": now,
+        "updated_at": now,
+        "stage_order": list(stage_order),
+        "weights": {c: float(w) for c, w in (weights or dict.fromkeys(CRITERIA, 1.0)).items()},
+        "settings": {},
+        "owner": identity(owner) if owner is not None else actor.identity,
+    }
+
+
+def _workshop_values(meta: AuditMeta | None) -> dict[str, object]:
+    """A new audit's workshop state, as the workbook it comes from left it."""
+    if meta is None:
+        return {}
+    return {"phase": meta.phase.value, "locked": meta.locked, "round2_keys": list(meta.round2_keys) or None}
+
+
+def _imported_settings(
+    connection: Connection, audit_id: int, stages: Sequence[str], meta: AuditMeta | None, created: bool
+) -> tuple[dict[str, object], list[str]]:
+    """The audit's settings after an import, and what a workbook of ours set (in words, for the plan).
+
+    An inventory adds its new stages after the audit's own. A workbook sets its stage order, weights
+    and client; its workshop state only for a new audit: a file never moves a room that is running.
+    """
+    current, client = connection.execute(
+        sa.select(audits.c.stage_order, audits.c.client).where(audits.c.id == audit_id)
+    ).one()
+    values: dict[str, object] = {"updated_at": utc_now()}
+    if meta is None:
+        values["stage_order"] = list(dict.fromkeys([*current, *stages]))
+        return values, []
+    values["stage_order"] = list(dict.fromkeys([*stages, *current]))
+    weights = {c: float(meta.weights.get(c, 1.0)) for c in CRITERIA}
+    values["weights"] = weights
+    said = ["stage order", "weights " + "/".join(f"{w:g}" for w in weights.values())]
+    if meta.client and meta.client != client:
+        values["client"] = meta.client
+    if meta.client:
+        said.insert(0, f"client '{meta.client}'")
+    if created and (meta.phase is not Phase.ROUND1 or meta.locked):
+        said.append(f"workshop phase {meta.phase.value}" + (", locked" if meta.locked else ""))
+    return values, said
 
 
 def _visible_to(actor: Facilitator, query: sa.Select[Any]) -> sa.Select[Any]:
@@ -913,69 +1005,15 @@ def checked_identity(text: str) -> str:
 
 
 def _touchpoint_row(values: Mapping[str, object]) -> dict[str, object]:
-    row = {c: values.get(c) for c in FIELD_COLUMNS}
-    row["name"] = str(values.get("name") or "").strip()
+    row = touchpoint_record(values)
     if not row["name"]:
         raise StoreError("A touchpoint needs a name.")
-    row["stage"] = str(values.get("stage") or "Unassigned")
-    row["importance"] = float(values.get("importance") or 3.0)  # type: ignore[arg-type]
-    row["type_inferred"] = bool(values.get("type_inferred") or False)
-    row["extra"] = _jsonable(values.get("extra") or {})
     return row
-
-
-def _jsonable(extra: object) -> dict[str, object]:
-    """Extra columns as JSON-safe values (dates become ISO text)."""
-    result: dict[str, object] = {}
-    for key, value in dict(extra).items():  # type: ignore[call-overload]
-        result[str(key)] = value if isinstance(value, str | int | float | bool) or value is None else str(value)
-    return result
 
 
 def _existing_touchpoints(connection: Connection, audit_id: int) -> dict[str, dict[str, Any]]:
     query = sa.select(touchpoints).where(touchpoints.c.audit_id == audit_id).order_by(touchpoints.c.position)
     return {r["key"]: dict(r) for r in connection.execute(query).mappings()}
-
-
-def _match_key(existing: Mapping[str, Mapping[str, Any]], inventory: Inventory, tp: Any) -> str:
-    """The stored key a new touchpoint matches: its id, or (without an id column) its name."""
-    if "id" in inventory.mapping or tp.id in existing:
-        return str(tp.id)
-    by_name: dict[str, list[str]] = {}
-    for key, row in existing.items():
-        by_name.setdefault(normalize(row["name"]), []).append(key)
-    matches = by_name.get(normalize(tp.name), [])
-    return matches[0] if len(matches) == 1 else str(tp.id)
-
-
-def _plan(existing: Mapping[str, Mapping[str, Any]], inventory: Inventory) -> tuple[ImportPlan, list[dict[str, Any]]]:
-    plan = ImportPlan()
-    rows: list[dict[str, Any]] = []
-    for position, tp in enumerate(inventory.touchpoints, start=1):
-        key = _match_key(existing, inventory, tp)
-        values = {c: getattr(tp, c) for c in FIELD_COLUMNS if c != "extra"} | {"extra": _jsonable(tp.extra)}
-        row = _touchpoint_row(values) | {"key": key, "position": position}
-        rows.append(row)
-        old = existing.get(key)
-        if old is None:
-            plan.added.append(key)
-            continue
-        if old["archived_at"] is not None:
-            plan.restored.append(key)
-        changed = [c for c in FIELD_COLUMNS if not _same(old[c], row[c])]
-        if changed:
-            plan.updated[key] = changed
-        elif old["archived_at"] is None:
-            plan.unchanged += 1
-    seen = {r["key"] for r in rows}
-    plan.archived = [k for k, r in existing.items() if k not in seen and r["archived_at"] is None]
-    return plan, rows
-
-
-def _same(old: object, new: object) -> bool:
-    if isinstance(old, float) and isinstance(new, float):
-        return abs(old - new) < 1e-9
-    return old == new or (old in (None, "") and new in (None, ""))
 
 
 def _apply_touchpoints(
@@ -1110,28 +1148,12 @@ def _existing_scores(
     return {(r[0], r[1], r[2]): (r[3], r[4]) for r in connection.execute(query)}
 
 
-def _score_changes(
-    existing: Mapping[tuple[str, str, str], tuple[int | None, str | None]], frame: pd.DataFrame, keys: Mapping[str, str]
-) -> tuple[int, int]:
-    """(new, changed) scores of `frame` against what the audit holds."""
-    added = changed = 0
-    for tp, assessor, criterion, value in frame[["touchpoint_id", "assessor", "criterion", "score"]].itertuples(
-        index=False
-    ):
-        old = existing.get((keys.get(tp, tp), assessor, criterion))
-        if old is None or old[0] is None:
-            added += 1
-        elif old[0] != int(value):
-            changed += 1
-    return added, changed
-
-
 def _write_scores(
     connection: Connection, audit_id: int, frame: pd.DataFrame, keys: Mapping[str, str], changed_by: str
 ) -> tuple[int, int]:
     """Imported scores: new ones inserted, changed ones updated with history, in bulk."""
     existing = _existing_scores(connection, audit_id)
-    added, changed = _score_changes(existing, frame, keys)
+    added, changed = score_changes(existing, frame, keys)
     tp_ids = dict(
         connection.execute(
             sa.select(touchpoints.c.key, touchpoints.c.id).where(touchpoints.c.audit_id == audit_id)

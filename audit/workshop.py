@@ -2,21 +2,21 @@
 
 The pages show these frames and pass what was edited back here: `grid_changes` reads every
 edited cell as the text that was typed and checks it with the one score rule
-(`inventory.score_problem`), so a 7 is refused with a message, never clamped. `room` is what
+(`rules.score_problem`), so a 7 is refused with a message, never clamped. `room` is what
 the facilitator watches; `spread` is what a participant sees of one touchpoint after the
 reveal; `discuss_queue` is the order the room talks in, largest spread first.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
-from audit.inventory import parse_score, score_problem
+from audit.cells import cell_number, is_blank
 from audit.metrics import filter_touchpoints
+from audit.rules import NUMBER_RULES, number_problem, parse_score, score_problem
 from audit.scoring import DISCUSS_SPAN, SCALE, composite, criterion_stats
 from audit.vocabulary import CRITERIA
 
@@ -130,13 +130,9 @@ def _score_edit(key: str, name: str, criterion: str, typed: str | None) -> Score
 
 
 def _text(value: object) -> str | None:
-    if _missing(value):
+    if is_blank(value):
         return None
     return str(value).strip() or None
-
-
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 @dataclass
@@ -147,9 +143,6 @@ class InventoryChanges:
     updated: dict[str, dict[str, object]]
     archived: list[str]
     problems: list[str]
-
-
-INVENTORY_NUMBERS = {"importance": (1, 5), "reach": (0, None), "conversions": (0, None), "customer_rating": (1, 5)}
 
 
 def inventory_changes(before: pd.DataFrame, after: pd.DataFrame) -> InventoryChanges:
@@ -179,7 +172,7 @@ def inventory_changes(before: pd.DataFrame, after: pd.DataFrame) -> InventoryCha
 
 
 def _cell(value: object) -> object:
-    if _missing(value):
+    if is_blank(value):
         return None
     if isinstance(value, str):
         return value.strip() or None
@@ -187,20 +180,16 @@ def _cell(value: object) -> object:
 
 
 def _check_numbers(values: dict[str, object], where: str, problems: list[str]) -> bool:
-    for column, (low, high) in INVENTORY_NUMBERS.items():
+    """Each number typed checked by its rule (audit.rules); the first refused one stops the change."""
+    for column in NUMBER_RULES:
         value = values.get(column)
         if value is None:
             continue
-        try:
-            number = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            problems.append(f"{where}: {column} '{value}' is not a number; not saved.")
+        problem = number_problem(column, value, consequence="not saved.")
+        if problem:
+            problems.append(f"{where}: {column} {problem[1]}")
             return False
-        if number < low or (high is not None and number > high):
-            limit = f"{low} to {high}" if high is not None else f"{low} or more"
-            problems.append(f"{where}: {column} {value} is outside {limit}; not saved.")
-            return False
-        values[column] = number
+        values[column] = cell_number(value, thousands=NUMBER_RULES[column].thousands)
     return True
 
 

@@ -279,7 +279,7 @@ def test_no_secret_reaches_the_workbook_or_the_csv(shared: Store) -> None:
     info = shared.audit("A")
     scores = shared.score_frame("A")
     workbook = audit_workbook(
-        shared.result("A"), shared.touchpoint_frame("A"), scores, AuditMeta("A", None, info.stage_order, info.weights)
+        shared.snapshot("A").result, shared.touchpoint_frame("A"), scores, AuditMeta("A", None, info.stage_order, info.weights)
     )
     with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
         text = "".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())

@@ -296,7 +296,7 @@ def test_a_workshop_room_on_phones(server: tuple[str, str], browser) -> None:  #
     dashboard = _open(browser, f"{url}/?audit=Room")
     dashboard.get_by_text("Round 1, before the discussion: alpha").wait_for()
     workshops = Workshops(Store.open(database, migrate=False))
-    result = workshops.store.result("Room")
+    result = workshops.store.snapshot("Room").result
     assert result.round1_agreement is not None and result.round1_agreement.alpha != result.agreement.alpha
 
     # Lock: a tap is refused with a message and the saved score stays.

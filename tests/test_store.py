@@ -46,7 +46,7 @@ def test_import_sample_then_metrics_match_the_files(store: Store) -> None:
         "Northwind", "Northwind Home", 48, 4, 519
     )  # fmt: skip
     assert info.stage_order == ["Awareness", "Consideration", "Purchase", "Service", "Loyalty"]
-    stored, direct = store.result("Northwind"), audit_from_inventory(inventory, scores)
+    stored, direct = store.snapshot("Northwind").result, audit_from_inventory(inventory, scores)
     assert stored.mean_composite == pytest.approx(direct.mean_composite)
     assert stored.agreement.alpha == pytest.approx(direct.agreement.alpha)
     assert stored.weak_spots == direct.weak_spots
@@ -128,10 +128,11 @@ def test_add_and_update_touchpoints(store: Store) -> None:
 @pytest.mark.parametrize(
     ("criterion", "value", "assessor", "message"),
     [
-        ("relevance", 6, "Ana", "6 is not a score"),
-        ("relevance", 0, "Ana", "0 is not a score"),
-        ("relevance", True, "Ana", "True is not a score"),
-        ("relevance", 2.5, "Ana", "2.5 is not a score"),
+        # The one score rule's words (audit.rules), as the grid and the importer say them.
+        ("relevance", 6, "Ana", r"^6 is outside 1-5\. Not saved\.$"),
+        ("relevance", 0, "Ana", r"^0 is outside 1-5\. Not saved\.$"),
+        ("relevance", True, "Ana", r"^'True' is not a number; scores are whole numbers 1-5\. Not saved\.$"),
+        ("relevance", 2.5, "Ana", r"^2\.5 is not a whole number; scores are 1, 2, 3, 4 or 5\. Not saved\.$"),
         ("beauty", 3, "Ana", "'beauty' is not a criterion"),
         ("relevance", 3, "  ", "needs the name of its assessor"),
     ],

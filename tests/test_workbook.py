@@ -154,7 +154,7 @@ def test_round_trip_restores_the_same_audit(exported, tmp_path: Path) -> None:  
     store.import_inventory(meta.name, inventory, score_set.frame, actor=LOCAL)
     store.set_stage_order(meta.name, meta.stage_order, actor=LOCAL)
     store.set_weights(meta.name, meta.weights, actor=LOCAL)
-    again, original = store.result(meta.name), compute_audit(touchpoints, scores, meta.stage_order, meta.weights)
+    again, original = store.snapshot(meta.name).result, compute_audit(touchpoints, scores, meta.stage_order, meta.weights)
     assert again.weak_spots == original.weak_spots
     assert again.mean_composite == pytest.approx(original.mean_composite)
     assert again.agreement.alpha == pytest.approx(original.agreement.alpha)

@@ -319,7 +319,7 @@ def test_round_one_agreement_differs_from_after_discussion(workshop: tuple[Works
     before = compute_audit(tps, round1, info.stage_order).agreement.alpha
     after = compute_audit(tps, now, info.stage_order).agreement.alpha
     assert before is not None and after is not None and after > before
-    result = store.result(audit)  # what the dashboard, the CLI and the workbook read
+    result = store.snapshot(audit).result  # what the dashboard, the CLI and the workbook read
     assert result.round1_agreement is not None
     assert (result.round1_agreement.alpha, result.agreement.alpha) == (before, after)
     assert result.to_json()["agreement_round1"]["alpha"] == before

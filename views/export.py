@@ -24,7 +24,7 @@ st.caption(
 if st.button("Build the workbook", type="primary", key="build_workbook"):
     bar = st.progress(0.0, text="Computing the audit...")
     touchpoints, scores = store.touchpoint_frame(audit), store.score_frame(audit)
-    result = store.result(audit)
+    result = store.snapshot(audit).result
     meta = AuditMeta(audit, info.client, info.stage_order, info.weights)
     st.session_state["workbook_bytes"] = audit_workbook(
         result, touchpoints, scores, meta, progress=lambda done, text: bar.progress(done, text=text)
@@ -40,7 +40,7 @@ if st.session_state.get("workbook_audit") == audit and "workbook_bytes" in st.se
     )
 
 st.subheader("CSV files")
-result = store.result(audit)
+result = store.snapshot(audit).result
 left, right = st.columns(2)
 left.download_button(
     "Touchpoints with results (.csv)",
