@@ -4,6 +4,10 @@ Exit status: 0 when the work is done (warnings allowed), 1 when the input cannot
 imported as it is, 2 when a file cannot be read or the arguments are wrong. No traceback
 reaches the user; `--debug` shows one for developers.
 
+Each command imports only what it uses: `check` loads neither pandas nor SQLAlchemy, so
+it answers in about the time calamine takes to read the file. `--json` prints compact JSON
+(add `--indent 2` to read it).
+
 The command line acts as the operator (audit.access.OPERATOR): whoever can run it can read the
 database anyway. It is also where ownership moves and password accounts are made.
 """
@@ -16,18 +20,18 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from audit.access import LOCAL_IDENTITY, OPERATOR, SHARED_ROLES, Role
-from audit.inventory import Inventory, read_inventory
+from audit.importing import Imported, read_import
 from audit.invites import BASE_URL_VARIABLE, DEFAULT_BASE_URL
-from audit.metrics import AuditResult, as_float, audit_from_inventory, audit_stages, inventory_frame
 from audit.problems import Problem, ReadError
 from audit.reader import MB, Limits
-from audit.scoring import ScoreSet, combine, parse_weights, read_scores, scores_from_inventory
-from audit.store import AuditNotFound, Store, StoreError
 from audit.vocabulary import FIELDS
-from audit.workbook import AuditMeta, audit_workbook, template_workbook
+
+if TYPE_CHECKING:  # imported by the commands that use them: `check` needs neither pandas nor a database
+    from audit.meta import AuditMeta
+    from audit.metrics import AuditResult
 
 EXIT_OK, EXIT_NOT_IMPORTABLE, EXIT_UNREADABLE = 0, 1, 2
 
@@ -62,28 +66,39 @@ def _add_reading_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-rows", type=int, default=100_000, help="refuse more touchpoints than this")
 
 
+def _add_json_options(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--json", action="store_true", help=f"print one JSON object instead of the {what}")
+    parser.add_argument("--indent", type=int, metavar="N", help="indent the JSON by N spaces (default: compact)")
+
+
+def _add_score_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scores", action="append", type=Path, default=[], help="a workshop score file (repeatable)")
+    parser.add_argument("--assessor", help="whose scores the inventory's own score columns are (default: the file's "
+                        "name)")  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m audit", description="Touchpoint Audit from the command line.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="read an inventory and list every problem in it")
+    check = commands.add_parser("check", help="read an inventory (or an exported workbook) and list every problem")
     check.add_argument("file", type=Path)
     _add_reading_options(check)
-    check.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
+    _add_json_options(check, "report")
     metrics = commands.add_parser("metrics", help="score an audit: coverage, consistency, weak spots, agreement")
     metrics.add_argument("file", type=Path, nargs="?", help="the inventory (or --audit NAME for a stored audit)")
     metrics.add_argument("--audit", help="read a stored audit instead of files")
-    metrics.add_argument("--scores", action="append", type=Path, default=[], help="a workshop score file (repeatable)")
-    metrics.add_argument("--weights", help="criterion weights R,M,A, e.g. 2,1,1 (default: equal)")
+    _add_score_options(metrics)
+    metrics.add_argument("--weights", help="criterion weights R,M,A, e.g. 2,1,1 (default: equal, or the workbook's)")
     _add_reading_options(metrics)
-    metrics.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
+    _add_json_options(metrics, "summary")
     load = commands.add_parser("import", help="import an inventory (and scores) into a stored audit")
-    load.add_argument("file", type=Path, help="the inventory")
+    load.add_argument("file", type=Path, help="the inventory, or a workbook exported by the app (restored whole)")
     load.add_argument("--audit", required=True, help="the audit's name; created when new, updated when it exists")
     load.add_argument("--client", help="the client, for a new audit")
     load.add_argument("--owner", default=LOCAL_IDENTITY, help="who owns a new audit: a facilitator's e-mail or "
                       "account (default: the local user)")  # fmt: skip
-    load.add_argument("--scores", action="append", type=Path, default=[], help="a workshop score file (repeatable)")
+    _add_score_options(load)
     _add_reading_options(load)
     commands.add_parser("audits", help="list the stored audits, with their owners")
     owner = commands.add_parser("owner", help="hand a stored audit to another facilitator (the old owner stays editor)")
@@ -105,8 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="write the scored Excel audit")
     report.add_argument("file", type=Path, nargs="?", help="the inventory (or --audit NAME for a stored audit)")
     report.add_argument("--audit", help="report a stored audit instead of files")
-    report.add_argument("--scores", action="append", type=Path, default=[], help="a workshop score file (repeatable)")
-    report.add_argument("--weights", help="criterion weights R,M,A, e.g. 2,1,1 (default: equal)")
+    _add_score_options(report)
+    report.add_argument("--weights", help="criterion weights R,M,A, e.g. 2,1,1 (default: equal, or the workbook's)")
     report.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx to write")
     _add_reading_options(report)
     invite = commands.add_parser("invite", help="issue a join code for a stored audit's workshop")
@@ -114,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--base-url", help=f"where participants reach the app (default: ${BASE_URL_VARIABLE} or "
                         f"{DEFAULT_BASE_URL})")  # fmt: skip
     invite.add_argument("--qr", type=Path, help="also write the QR code of the link to this .png")
-    invite.add_argument("--json", action="store_true", help="print one JSON object: audit, code, url")
+    _add_json_options(invite, "text: audit, code, url")
     template = commands.add_parser("template", help="write a blank inventory template")
     template.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx to write")
     template.add_argument("--lang", choices=["en", "ru", "pt", "fa"], default="en", help="the headers' language")
@@ -130,73 +145,97 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
         return int(stop.code or 0) and EXIT_UNREADABLE
     try:
         return _COMMANDS[args.command](args, out)
-    except AuditNotFound as error:  # the operator may see every audit's name
-        names = ", ".join(Store.open().audit_names()) or "none"
-        print(f"error: {error} Known audits: {names}.", file=err)
-        return EXIT_UNREADABLE
-    except (ReadError, StoreError, _ArgumentError) as error:
+    except (ReadError, _ArgumentError) as error:
         print(f"error: {error}", file=err)
         return EXIT_UNREADABLE
     except OSError as error:
         print(f"error: {error.strerror or error} ({error.filename})", file=err)
         return EXIT_UNREADABLE
     except Exception as error:
-        if args.debug:
+        from audit.store import AuditNotFound, Store, StoreError  # a command that failed may not have loaded it
+
+        if isinstance(error, AuditNotFound):  # the operator may see every audit's name
+            names = ", ".join(Store.open().audit_names()) or "none"
+            print(f"error: {error} Known audits: {names}.", file=err)
+        elif isinstance(error, StoreError):
+            print(f"error: {error}", file=err)
+        elif args.debug:
             raise
-        print(f"error: unexpected {type(error).__name__}: {error}. Run again with --debug for details.", file=err)
+        else:
+            print(f"error: unexpected {type(error).__name__}: {error}. Run again with --debug for details.", file=err)
         return EXIT_UNREADABLE
 
 
+def _read(args: argparse.Namespace) -> Imported:
+    """The import action on the command's file and score files."""
+    return read_import(
+        args.file,
+        sheet=args.sheet,
+        overrides=_parse_map(args.map),
+        score_files=getattr(args, "scores", []),
+        assessor=getattr(args, "assessor", None),
+        limits=_limits(args),
+    )
+
+
+def _dump(data: object, args: argparse.Namespace, out: TextIO) -> None:
+    """JSON, compact unless --indent asks for lines (indenting costs more than computing a big audit)."""
+    json.dump(data, out, ensure_ascii=False, indent=args.indent, separators=None if args.indent else (",", ":"))
+    out.write("\n")
+
+
 def _check(args: argparse.Namespace, out: TextIO) -> int:
-    inventory = read_inventory(args.file, sheet=args.sheet, overrides=_parse_map(args.map), limits=_limits(args))
+    imported = _read(args)
     if args.json:
-        json.dump(inventory.summary(), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        _dump(imported.summary(), args, out)
     else:
-        out.write(format_check(inventory))
-    return EXIT_OK if inventory.can_import else EXIT_NOT_IMPORTABLE
+        out.write(format_check(imported))
+    return EXIT_OK if imported.can_import else EXIT_NOT_IMPORTABLE
 
 
-def _weights(args: argparse.Namespace) -> dict[str, float]:
+def _weights(args: argparse.Namespace, imported: Imported | None = None) -> dict[str, float]:
+    """--weights, or the workbook's own, or equal."""
+    from audit.scoring import parse_weights
+
+    if not args.weights and imported is not None and imported.meta is not None:
+        return dict(imported.meta.weights)
     try:
         return parse_weights(args.weights)
     except ValueError as error:
         raise _ArgumentError(f"--weights: {error}") from None
 
 
+def _computed(args: argparse.Namespace, imported: Imported) -> AuditResult:
+    """The audit of files: the inventory with every score, in the workbook's stage order when it has one."""
+    from audit.metrics import audit_stages, compute_audit, inventory_frame
+
+    stages = imported.meta.stage_order if imported.meta else audit_stages(imported.inventory)
+    frame = inventory_frame(imported.inventory)
+    return compute_audit(frame, imported.score_frame, stages, _weights(args, imported))
+
+
 def _metrics(args: argparse.Namespace, out: TextIO) -> int:
-    weights = _weights(args)
+    _weights(args)  # a wrong --weights is said before any file is read
     if args.audit:
         return _stored_metrics(args, out)
     if args.file is None:
         raise _ArgumentError("name an inventory file, or a stored audit with --audit NAME.")
-    loaded = _read_with_scores(args)
-    if isinstance(loaded, Inventory):
-        out.write(format_check(loaded))
+    imported = _read(args)
+    if not imported.inventory.can_import:
+        out.write(format_check(imported))
         return EXIT_NOT_IMPORTABLE
-    inventory, scores = loaded
-    result = audit_from_inventory(inventory, scores.frame, weights)
+    result = _computed(args, imported)
     if args.json:
-        data = result.to_json() | {"problems": [p.to_dict() for p in inventory.problems + scores.problems]}
-        json.dump(data, out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        _dump(result.to_json() | {"problems": [p.to_dict() for p in imported.problems]}, args, out)
     else:
-        out.write(format_metrics(inventory, scores, result))
-    return EXIT_NOT_IMPORTABLE if any(p.severity == "error" for p in scores.problems) else EXIT_OK
-
-
-def _read_with_scores(args: argparse.Namespace) -> Inventory | tuple[Inventory, ScoreSet]:
-    """The inventory and every score for it; the inventory alone when it cannot be imported."""
-    limits = _limits(args)
-    inventory = read_inventory(args.file, sheet=args.sheet, overrides=_parse_map(args.map), limits=limits)
-    if not inventory.can_import:
-        return inventory
-    sets = [scores_from_inventory(inventory)]
-    sets += [read_scores(path, inventory.touchpoints, limits=limits) for path in args.scores]
-    return inventory, combine(sets)
+        out.write(format_metrics(imported, result))
+    return EXIT_OK if imported.can_import else EXIT_NOT_IMPORTABLE
 
 
 def _stored_metrics(args: argparse.Namespace, out: TextIO) -> int:
+    from audit.scoring import parse_weights
+    from audit.store import Store
+
     store = Store.open()
     try:
         if args.weights:
@@ -205,34 +244,37 @@ def _stored_metrics(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         store.close()
     if args.json:
-        json.dump(result.to_json(), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        _dump(result.to_json(), args, out)
     else:
         out.write(format_result(f"the stored audit '{args.audit}'", result))
     return EXIT_OK
 
 
 def _import(args: argparse.Namespace, out: TextIO) -> int:
-    loaded = _read_with_scores(args)
-    if isinstance(loaded, Inventory):
-        out.write(format_check(loaded))
+    from audit.importing import store_import
+    from audit.store import Store
+
+    imported = _read(args)
+    if not imported.can_import:
+        out.write(format_check(imported))
         return EXIT_NOT_IMPORTABLE
-    inventory, scores = loaded
     store = Store.open()
     try:
-        plan = store.import_inventory(
-            args.audit, inventory, scores.frame, actor=OPERATOR, owner=args.owner, client=args.client
-        )
+        plan = store_import(store, imported, args.audit, actor=OPERATOR, owner=args.owner, client=args.client)
     finally:
         store.close()
-    out.write(f"Imported {inventory.file} into the audit '{args.audit}' ({store.backend}).\n{plan.summary}\n")
-    problems = [p for p in inventory.problems + scores.problems if p.severity != "info"]
+    what = "the audit workbook" if imported.meta else ""
+    out.write(f"Imported {what or ''}{' ' if what else ''}{imported.file} into the audit '{args.audit}' "
+              f"({store.backend}).\n{plan.summary}\n")  # fmt: skip
+    problems = [p for p in imported.problems if p.severity != "info"]
     if problems:
         out.write(format_problems(problems))
     return EXIT_OK
 
 
 def _audits(_args: argparse.Namespace, out: TextIO) -> int:
+    from audit.store import Store
+
     store = Store.open()
     try:
         infos = store.list_audits(OPERATOR)
@@ -252,36 +294,51 @@ def _audits(_args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _report(args: argparse.Namespace, out: TextIO) -> int:
+    from audit.workbook import audit_workbook
+
     weights = _weights(args)
     if args.audit:
+        from audit.store import Store
+
         store = Store.open()
         try:
             if args.weights:
                 store.set_weights(args.audit, weights, actor=OPERATOR)
-            info = store.audit(args.audit)
-            touchpoints, scores = store.touchpoint_frame(args.audit), store.score_frame(args.audit)
-            result = store.snapshot(args.audit).result
+            snapshot = store.snapshot(args.audit)
         finally:
             store.close()
-        meta = AuditMeta(info.name, info.client, info.stage_order, info.weights)
+        result, touchpoints, scores, meta = snapshot.result, snapshot.touchpoints, snapshot.scores, snapshot.meta
     elif args.file is None:
         raise _ArgumentError("name an inventory file, or a stored audit with --audit NAME.")
     else:
-        loaded = _read_with_scores(args)
-        if isinstance(loaded, Inventory):
-            out.write(format_check(loaded))
+        from audit.metrics import audit_stages, inventory_frame
+
+        imported = _read(args)
+        if not imported.inventory.can_import:
+            out.write(format_check(imported))
             return EXIT_NOT_IMPORTABLE
-        inventory, score_set = loaded
-        touchpoints = inventory_frame(inventory)
-        scores = score_set.frame
-        result = audit_from_inventory(inventory, scores, weights)
-        meta = AuditMeta(Path(inventory.file).stem, None, audit_stages(inventory), weights)
+        result = _computed(args, imported)
+        touchpoints, scores = inventory_frame(imported.inventory), imported.score_frame
+        meta = _file_meta(imported, audit_stages(imported.inventory), result.weights)
     args.output.write_bytes(audit_workbook(result, touchpoints, scores, meta))
     out.write(f"Wrote {args.output}: {len(result.touchpoints)} touchpoints, {len(result.weak_spots)} weak spots.\n")
     return EXIT_OK
 
 
+def _file_meta(imported: Imported, stages: list[str], weights: dict[str, float]) -> AuditMeta:
+    """A workbook's own settings (with --weights applied), or a new audit's named after the file."""
+    from dataclasses import replace
+
+    from audit.meta import AuditMeta
+
+    if imported.meta:
+        return replace(imported.meta, weights=weights)
+    return AuditMeta(Path(imported.file).stem, None, stages, weights)
+
+
 def _template(args: argparse.Namespace, out: TextIO) -> int:
+    from audit.workbook import template_workbook
+
     args.output.write_bytes(template_workbook(args.lang))
     out.write(f"Wrote {args.output}, a blank inventory with {args.lang} headers.\n")
     return EXIT_OK
@@ -289,19 +346,23 @@ def _template(args: argparse.Namespace, out: TextIO) -> int:
 
 def _percent(value: object) -> str:
     """12% for 0.12; a dash for a missing value or NaN."""
+    from audit.metrics import as_float
+
     number = as_float(value)
     return "-" if number is None else f"{number:.0%}"
 
 
 def _two(value: object) -> str:
+    from audit.metrics import as_float
+
     number = as_float(value)
     return "-" if number is None else f"{number:.2f}"
 
 
-def format_metrics(inventory: Inventory, scores: ScoreSet, result: AuditResult) -> str:
+def format_metrics(imported: Imported, result: AuditResult) -> str:
     """The human summary of `metrics` for files: the result, then the inputs' problems."""
-    text = format_result(inventory.file, result)
-    problems = [p for p in inventory.problems + scores.problems if p.severity != "info"]
+    text = format_result(imported.file, result)
+    problems = [p for p in imported.problems if p.severity != "info"]
     return text + ("\n" + format_problems(problems) if problems else "")
 
 
@@ -358,9 +419,17 @@ def _aligned(rows: Sequence[tuple[str, ...]]) -> list[str]:
     ]
 
 
-def format_check(inventory: Inventory) -> str:
-    """The human report of `check`."""
+def format_check(imported: Imported) -> str:
+    """The human report of `check`: what the file is, how it was read, and every problem."""
+    inventory = imported.inventory
     lines = [f"File:        {inventory.file}"]
+    if imported.meta:
+        meta = imported.meta
+        client = f" for {meta.client}" if meta.client else ""
+        lines.append(f"Kind:        a Touchpoint Audit workbook of '{meta.name}'{client}, restored whole on import")
+        weights = "/".join(f"{w:g}" for w in meta.weights.values())
+        lines.append(f"Settings:    weights {weights}; stages {', '.join(meta.stage_order) or '-'}; "
+                     f"workshop {meta.phase.value}{', locked' if meta.locked else ''}")  # fmt: skip
     if inventory.sheet is not None:
         lines.append(f"Sheet:       {inventory.sheet}")
     lines.append(f"Header row:  {inventory.header_row if inventory.header_row else '-'}")
@@ -373,10 +442,16 @@ def format_check(inventory: Inventory) -> str:
         lines.append(f"  kept as extra columns: {', '.join(extra)}")
     stages = ", ".join(inventory.stages) or "-"
     lines.append(f"Touchpoints: {len(inventory.touchpoints)} in {len(inventory.stages)} stage(s): {stages}")
+    if imported.meta or imported.score_sets:
+        lines.append(f"Scores:      {len(imported.score_frame)} from {len(imported.scores.assessors)} assessor(s)")
+    elif imported.own_score_count:
+        lines.append(
+            f"Scores:      {imported.own_score_count} in the inventory's own columns, as '{imported.assessor}'"
+        )
     lines.append("")
-    lines.append(format_problems(inventory.problems))
-    verdict = "can be imported" if inventory.can_import else "cannot be imported until the errors are fixed"
-    lines.append(f"The inventory {verdict}.")
+    lines.append(format_problems(imported.problems))
+    verdict = "can be imported" if imported.can_import else "cannot be imported until the errors are fixed"
+    lines.append(f"The {'workbook' if imported.meta else 'inventory'} {verdict}.")
     return "\n".join(lines) + "\n"
 
 
@@ -395,6 +470,7 @@ def format_problems(problems: Sequence[Problem]) -> str:
 
 def _invite(args: argparse.Namespace, out: TextIO) -> int:
     from audit.invites import join_link, qr_png
+    from audit.store import Store
     from audit.workshops import Workshops
 
     base = args.base_url or os.environ.get(BASE_URL_VARIABLE) or DEFAULT_BASE_URL
@@ -405,8 +481,7 @@ def _invite(args: argparse.Namespace, out: TextIO) -> int:
     if args.qr:
         args.qr.write_bytes(qr_png(url))
     if args.json:
-        json.dump({"audit": args.audit, "code": code, "url": url}, out, ensure_ascii=False)
-        out.write("\n")
+        _dump({"audit": args.audit, "code": code, "url": url}, args, out)
         return EXIT_OK
     out.write(f"Join code for '{args.audit}': {code}\nLink: {url}\n")
     out.write(f"QR code: {args.qr}\n" if args.qr else "")
@@ -415,6 +490,8 @@ def _invite(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _owner(args: argparse.Namespace, out: TextIO) -> int:
+    from audit.store import Store
+
     store = Store.open()
     try:
         old = store.audit(args.audit).owner
@@ -427,6 +504,8 @@ def _owner(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _share(args: argparse.Namespace, out: TextIO) -> int:
+    from audit.store import Store
+
     store = Store.open()
     try:
         if args.role == "none":
@@ -453,6 +532,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 def _facilitator(args: argparse.Namespace, out: TextIO) -> int:
     from audit.accounts import Accounts
+    from audit.store import Store
 
     accounts = Accounts(Store.open())
     try:

@@ -15,8 +15,6 @@ import re
 import secrets
 import unicodedata
 
-import segno
-
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY234679"
 CODE_LENGTH = 8
 TOKEN_BYTES = 24  # 192 bits, 32 URL-safe characters
@@ -101,6 +99,8 @@ def participant_link(base_url: str, token: str) -> str:
 
 def qr_png(text: str, *, scale: int = 12) -> bytes:
     """A QR code of `text` as PNG, with module size `scale` px: big enough to scan off a projector."""
+    import segno  # here, not at the top: the command line imports this module for its constants
+
     buffer = io.BytesIO()
     segno.make(text, error="m").save(buffer, kind="png", scale=scale, border=2)
     return buffer.getvalue()

@@ -56,6 +56,7 @@ CODES: dict[str, str] = {
     "no_score_columns": "No score columns",
     "duplicate_score": "The same score given twice",
     "unknown_criterion": "Unknown criterion",
+    "unreadable_file": "A file could not be read",
 }
 
 

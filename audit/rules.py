@@ -24,8 +24,9 @@ LOWEST_SCORE, HIGHEST_SCORE = SCORES[0], SCORES[-1]
 
 # What a spreadsheet cell holding a valid score looks like, and its score: the fast path.
 # Booleans are excluded by the callers (True == 1 in Python).
-_PLAIN_SCORES: dict[object, int | None] = {float(s): s for s in SCORES} | {str(s): s for s in SCORES}
-_PLAIN_SCORES |= {None: None, "": None}
+_PLAIN_SCORES: dict[object, int | None] = {None: None, "": None}
+_PLAIN_SCORES |= {float(s): s for s in SCORES}
+_PLAIN_SCORES |= {str(s): s for s in SCORES}
 _SLOW = object()
 
 
@@ -58,7 +59,7 @@ def score_refusal(value: object, consequence: str) -> str | None:
         return None
     if isinstance(value, bool):
         return f"'{value}' is not a number; scores are whole numbers 1-5. {consequence}"
-    problem = score_problem(value, consequence)  # type: ignore[arg-type]
+    problem = score_problem(value, consequence)
     return problem[1] if problem else None
 
 

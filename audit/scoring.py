@@ -110,9 +110,9 @@ class ScoreSet:
 # --- reading -------------------------------------------------------------------------------
 
 
-def scores_from_inventory(inventory: Inventory) -> ScoreSet:
-    """Score columns of the inventory itself: one assessor, named after the file."""
-    assessor = Path(inventory.file).stem
+def scores_from_inventory(inventory: Inventory, assessor: str | None = None) -> ScoreSet:
+    """Score columns of the inventory itself: one assessor's, named after the file unless named."""
+    assessor = assessor or Path(inventory.file).stem
     records = [
         (tp.id, assessor, criterion, float(value), None, inventory.file, tp.row)
         for tp in inventory.touchpoints

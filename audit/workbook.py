@@ -3,8 +3,9 @@
 `audit_workbook` writes, from one `AuditResult`: Summary, Touchpoints, Action plan,
 Coverage, Consistency, Scores and Method sheets, styled, filtered, frozen, with colour
 scales, native charts, print setup and 1-5 validation on the raw scores. A hidden sheet
-`touchpoint_audit` carries what a re-import needs (stage order, weights, which columns are
-computed), so `read_audit_workbook` restores the same audit.
+`touchpoint_audit` carries what a re-import needs (client, stage order, weights, workshop
+state, which columns are computed), so the import action (audit.importing) restores the
+same audit.
 
 No text from an inventory or a note ever becomes a formula: in the workbook it is stored
 as text, and in CSVs it gets OWASP's leading apostrophe.
@@ -13,10 +14,8 @@ as text, and in CSVs it gets OWASP's leading apostrophe.
 from __future__ import annotations
 
 import io
-import json
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,7 +31,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from audit import __version__
-from audit.inventory import Inventory, parse_inventory
+from audit.importing import META_SHEET, meta_values
+from audit.meta import AuditMeta
 from audit.metrics import (
     IMPORTANT,
     INCONSISTENT_SPREAD,
@@ -43,12 +43,10 @@ from audit.metrics import (
     WEAK_CRITERION,
     AuditResult,
 )
-from audit.reader import Source
-from audit.scoring import RELIABLE, TENTATIVE, Agreement, ScoreSet, parse_scores
+from audit.scoring import RELIABLE, TENTATIVE, Agreement
 from audit.vocabulary import CRITERIA, DEFAULT_STAGES, TYPES
 from audit.workshop import RUBRIC, SCALE_WORDS
 
-META_SHEET = "touchpoint_audit"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 WRAPPED = Alignment(wrap_text=True, vertical="top")
@@ -96,16 +94,6 @@ COMPUTED = {
     "Perception gap": "perception_gap",
     "Conversion rate": "conversion_rate",
 }
-
-
-@dataclass(frozen=True)
-class AuditMeta:
-    """What the workbook says about its audit, beyond the tables."""
-
-    name: str
-    client: str | None
-    stage_order: list[str]
-    weights: dict[str, float]
 
 
 # --- safe text ---------------------------------------------------------------------------------
@@ -633,38 +621,8 @@ def _method(book: Workbook, meta: AuditMeta) -> None:
 def _meta(book: Workbook, meta: AuditMeta) -> None:
     out = _SheetWriter(book, META_SHEET, [14, 60])
     out.sheet.sheet_state = "hidden"
-    values = {
-        "format": "touchpoint-audit/1",
-        "name": meta.name,
-        "client": meta.client,
-        "stage_order": json.dumps(meta.stage_order, ensure_ascii=False),
-        "weights": json.dumps(meta.weights),
-        "computed": json.dumps(list(COMPUTED)),
-    }
-    for key, value in values.items():
+    for key, value in meta_values(meta, list(COMPUTED)).items():
         out.append([out.cell(key), out.cell(value)])
-
-
-# --- reading it back ----------------------------------------------------------------------------
-
-
-def is_audit_workbook(source: Source) -> bool:
-    return source.kind == "xlsx" and META_SHEET in source.sheet_names
-
-
-def read_audit_workbook(source: Source) -> tuple[AuditMeta, Inventory, ScoreSet]:
-    """The audit a workbook of ours holds: its settings, touchpoints (with extras) and scores."""
-    values = {str(r[0]): r[1] for r in source.grid(META_SHEET).rows if r and r[0]}
-    meta = AuditMeta(
-        name=str(values.get("name") or "Imported audit"),
-        client=str(values["client"]) if values.get("client") else None,
-        stage_order=json.loads(str(values.get("stage_order") or "[]")),
-        weights={k: float(v) for k, v in json.loads(str(values.get("weights") or "{}")).items()},
-    )
-    computed = set(json.loads(str(values.get("computed") or "[]")))
-    inventory = parse_inventory(source, sheet="Touchpoints", ignore=computed)
-    scores = parse_scores(source, inventory.touchpoints, sheet="Scores")
-    return meta, inventory, scores
 
 
 # --- the blank template -------------------------------------------------------------------------

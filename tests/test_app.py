@@ -6,13 +6,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import DATA, INVENTORIES, REALWORLD, ROOT
+from conftest import INVENTORIES, REALWORLD, ROOT
 from streamlit.proto.TextInput_pb2 import TextInput as TextInputProto
 from streamlit.testing.v1 import AppTest
 
 from audit.access import LOCAL, Facilitator
 from audit.phases import Phase
 from audit.store import Store, StoreError
+from audit.workbook import audit_workbook
 from audit.workshops import Workshops
 from ui import state
 
@@ -245,16 +246,19 @@ def test_import_maps_columns_and_lists_problems(db: str) -> None:
     test = app("views/import_inventory.py")
     data = (REALWORLD / "uk_bereavement_touchpoints.csv").read_bytes()
     test.file_uploader(key="inventory_upload").set_value(("uk.csv", data, "text/csv")).run()
-    assert "No column holds the touchpoint names" in test.dataframe[0].value.iloc[-1]["message"]
+    assert "No column holds the touchpoint names" in text_of(test)
     assert any("cannot be imported" in e.value for e in test.error)
+    assert test.button(key="import_button").disabled
     test.selectbox(key="map_name").set_value("label").run()
     test.selectbox(key="map_stage").set_value("need_id").run()
+    assert test.selectbox(key="map_name").value == "label"  # the choice shows what was read, and holds
     assert test.success[0].value.startswith("uk.csv: 33 touchpoints in 13 stage(s), header on row 1")
     test.text_input(key="import_name").set_value("Bereavement").run()
     test.button(key="import_button").click().run()
     assert not test.exception
     assert any("Touchpoints: 33 new" in s.value for s in test.success)
     assert test.query_params["audit"] == "Bereavement"
+    assert "**Open audit:** Bereavement" in sidebar_text(test)  # not the sample any more
     assert len(Store.open(db).touchpoint_frame("Bereavement")) == 33
 
 
@@ -276,17 +280,95 @@ def test_import_of_a_hostile_file_says_why_and_keeps_running(db: str) -> None:
     test.file_uploader(key="inventory_upload").set_value(("x.csv", b"\x89PNG\r\n\x1a\n" + bytes(300), "text/csv")).run()
     assert not test.exception
     assert "x.csv is not a spreadsheet" in test.error[0].value
+    assert not [b for b in test.button if b.key == "import_button"]  # nothing to import
+    assert not test.success
 
 
-def test_scores_uploaded_with_the_inventory(db: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.csv", b"", "holds no data at all"),
+        ("blank.csv", b"\n\n   \n\t\n", "holds no data at all"),
+        ("header.csv", b"Touchpoint,Stage,Channel\n", "The header is on row 1 but no rows follow it"),
+        ("nothing.xlsx", b"PK\x05\x06" + bytes(18), "not a spreadsheet"),
+    ],
+)
+def test_a_file_with_nothing_to_import_is_an_error_not_a_success(db: str, name: str, data: bytes, reason: str) -> None:
+    test = app("views/import_inventory.py")
+    test.file_uploader(key="inventory_upload").set_value((name, data, "text/csv")).run()
+    assert not test.exception
+    assert not test.success, [s.value for s in test.success]  # no green box for a file with nothing in it
+    assert any(reason in e.value for e in test.error), [e.value for e in test.error]
+    buttons = [b for b in test.button if b.key == "import_button"]
+    assert not buttons or buttons[0].disabled
+
+
+def test_a_bad_score_file_is_a_problem_and_blocks_the_import(db: str) -> None:
     test = app("views/import_inventory.py")
     test.file_uploader(key="inventory_upload").set_value(
         ("acme.xlsx", (INVENTORIES / "title_rows.xlsx").read_bytes(), "application/octet-stream")
     ).run()
-    test.file_uploader(key="score_uploads").set_value(
-        [("wide_pt.xlsx", (DATA / "scores" / "wide_pt.xlsx").read_bytes(), "application/octet-stream")]
-    ).run()
-    assert any("Scores: 9 from 2 assessor(s)." in c.value for c in test.caption)
+    assert not test.button(key="import_button").disabled
+    test.file_uploader(key="score_uploads").set_value([("scores.csv", b"colour,size\nred,2\n", "text/csv")]).run()
+    assert not test.exception
+    problems = text_of(test)
+    assert "scores.csv: no touchpoint or assessor column on row 1" in problems
+    assert any("acme.xlsx cannot be imported" in e.value for e in test.error)
+    assert test.button(key="import_button").disabled
+    test.file_uploader(key="score_uploads").set_value([("broken.xlsx", b"PK\x03\x04 broken", "text/csv")]).run()
+    assert "broken.xlsx" in text_of(test) and test.button(key="import_button").disabled
+
+
+def test_long_problem_messages_are_shown_whole(db: str) -> None:
+    test = app("views/import_inventory.py")
+    long_name = "A touchpoint with a very long description " * 6
+    data = f"Touchpoint,Stage,Relevance\n{long_name},Awareness,7\n,Service,3\n".encode()
+    test.file_uploader(key="inventory_upload").set_value(("long.csv", data, "text/csv")).run()
+    shown = text_of(test)
+    assert "Relevance 7 is outside 1-5. Left unscored." in shown
+    assert "Row 3 has no touchpoint name and was not imported (it holds Stage 'Service'; Relevance '3')." in shown
+
+
+def test_score_columns_in_the_inventory_are_saved_under_the_name_given(db: str) -> None:
+    test = app("views/import_inventory.py")
+    data = b"Touchpoint,Stage,Relevance,Meaningfulness\nWebsite,Awareness,4,3\nStore,Purchase,2,5\n"
+    test.file_uploader(key="inventory_upload").set_value(("pt_inventory_titled.csv", data, "text/csv")).run()
+    assert test.text_input(key="import_assessor").value == "pt_inventory_titled"  # offered, not imposed
+    test.text_input(key="import_assessor").set_value("").run()
+    assert test.button(key="import_button").disabled  # scores need somebody's name
+    test.text_input(key="import_assessor").set_value("Marta (brand lead)").run()
+    assert any("from 1 assessor(s): Marta (brand lead)." in c.value for c in test.caption)
+    test.text_input(key="import_name").set_value("Titled").run()
+    test.button(key="import_button").click().run()
+    assert not test.exception
+    assert Store.open(db).assessor_names("Titled") == ["Marta (brand lead)"]
+
+
+def test_a_column_choice_on_an_exported_workbook_takes_and_comes_back(db: str) -> None:
+    test = app("views/import_inventory.py")  # loads the sample
+    snapshot = Store.open(db).snapshot(SAMPLE)
+    workbook = audit_workbook(snapshot.result, snapshot.touchpoints, snapshot.scores, snapshot.meta)
+    test.file_uploader(key="inventory_upload").set_value(("sample.xlsx", workbook, "application/octet-stream")).run()
+    assert any("Touchpoint Audit workbook" in i.value for i in test.info)
+    assert not [s for s in test.selectbox if s.key == "import_sheet"]  # our own workbook: no sheet to choose
+    assert test.selectbox(key="map_owner").value == "Owner"
+    test.selectbox(key="map_owner").set_value("(no column)").run()  # a rerun loop here timed out before
+    assert not test.exception
+    assert test.selectbox(key="map_owner").value == "(no column)"
+    assert "owner" not in [c for c in test.dataframe[0].value.columns if test.dataframe[0].value[c].notna().any()]
+    test.selectbox(key="map_owner").set_value("Owner").run()
+    assert test.selectbox(key="map_owner").value == "Owner"
+    assert test.success[0].value.startswith("sample.xlsx: 48 touchpoints in 5 stage(s)")
+
+
+def test_the_audits_page_says_when_scoring_last_changed_an_audit(db: str) -> None:
+    test = app("views/audits.py")
+    store = Store.open(db)
+    before = test.dataframe[0].value.set_index("Audit").loc[SAMPLE, "Updated"]
+    store.save_score(SAMPLE, "AW-01", "Ana (CX lead)", "relevance", 1, actor=LOCAL)
+    test.run()
+    after = test.dataframe[0].value.set_index("Audit").loc[SAMPLE, "Updated"]
+    assert after > before
 
 
 def test_inventory_edits_are_saved(db: str) -> None:

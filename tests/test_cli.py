@@ -33,7 +33,10 @@ def test_check_json_shape() -> None:
     )
     report = json.loads(out)
     assert status == 0
-    assert list(report) == ["file", "sheet", "header_row", "mapping", "touchpoints", "stages", "problems"]
+    assert list(report) == [
+        "file", "sheet", "header_row", "mapping", "touchpoints", "stages", "problems", "kind", "scores"
+    ]  # fmt: skip
+    assert (report["kind"], report["scores"]) == ("inventory", 0)
     assert (report["file"], report["sheet"], report["header_row"], report["touchpoints"]) == (
         "uk_bereavement_touchpoints.csv",
         None,

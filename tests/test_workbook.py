@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 
 from audit.access import LOCAL
 from audit.cli import main
+from audit.importing import read_import, store_import
 from audit.inventory import read_inventory, read_inventory_bytes
 from audit.metrics import audit_from_inventory, audit_stages, compute_audit, inventory_frame
-from audit.reader import open_bytes
 from audit.scoring import combine, read_scores, scores_from_inventory
 from audit.store import Store
 from audit.workbook import (
@@ -24,8 +24,6 @@ from audit.workbook import (
     audit_workbook,
     csv_bytes,
     csv_safe,
-    is_audit_workbook,
-    read_audit_workbook,
     template_workbook,
 )
 
@@ -132,9 +130,9 @@ def test_csv_bytes_neutralise_formulas() -> None:
 
 def test_round_trip_restores_the_same_audit(exported, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     data, touchpoints, scores = exported
-    source = open_bytes(data, name="Northwind_audit.xlsx")
-    assert is_audit_workbook(source)
-    meta, inventory, score_set = read_audit_workbook(source)
+    imported = read_import(("Northwind_audit.xlsx", data))
+    meta, inventory, score_set = imported.meta, imported.inventory, imported.scores
+    assert meta is not None
     assert (meta.name, meta.client) == ("Northwind", "Northwind Home")
     assert meta.stage_order == ["Awareness", "Consideration", "Purchase", "Service", "Loyalty"]
     assert meta.weights == {"relevance": 2.0, "meaningfulness": 1.0, "attractiveness": 1.0}
@@ -151,10 +149,11 @@ def test_round_trip_restores_the_same_audit(exported, tmp_path: Path) -> None:  
 
     assert key(score_set.frame) == key(scores)
     store = Store.open(f"sqlite:///{tmp_path / 'rt.db'}")
-    store.import_inventory(meta.name, inventory, score_set.frame, actor=LOCAL)
-    store.set_stage_order(meta.name, meta.stage_order, actor=LOCAL)
-    store.set_weights(meta.name, meta.weights, actor=LOCAL)
-    again, original = store.snapshot(meta.name).result, compute_audit(touchpoints, scores, meta.stage_order, meta.weights)
+    store_import(store, imported, meta.name, actor=LOCAL)
+    assert store.audit(meta.name).client == "Northwind Home"
+    assert store.audit(meta.name).weights == meta.weights
+    again = store.snapshot(meta.name).result
+    original = compute_audit(touchpoints, scores, meta.stage_order, meta.weights)
     assert again.weak_spots == original.weak_spots
     assert again.mean_composite == pytest.approx(original.mean_composite)
     assert again.agreement.alpha == pytest.approx(original.agreement.alpha)
@@ -169,8 +168,9 @@ def test_a_score_edited_in_the_workbook_comes_back(exported) -> None:  # type: i
     row[3].value = 5  # Ana changed her mind about the call centre's relevance, offline
     buffer = io.BytesIO()
     book.save(buffer)
-    meta, inventory, score_set = read_audit_workbook(open_bytes(buffer.getvalue(), name="edited.xlsx"))
-    frame = score_set.frame
+    imported = read_import(("edited.xlsx", buffer.getvalue()))
+    meta, inventory, frame = imported.meta, imported.inventory, imported.score_frame
+    assert meta is not None
     edited = frame[(frame["touchpoint_id"] == "SE-05") & (frame["assessor"] == "Ana (CX lead)")]
     assert edited.set_index("criterion")["score"]["relevance"] == 5.0
     result = compute_audit(inventory_frame(inventory), frame, meta.stage_order, meta.weights)
