@@ -80,5 +80,11 @@ _PANDAS_MISSING = frozenset({"NAType", "NaTType"})
 
 
 def row_has_data(row: Sequence[Cell]) -> bool:
-    """True when any cell of the row holds something."""
-    return not all(is_blank(c) for c in row)
+    """True when any cell of the row holds something (is_blank's rule, text cells without a call each)."""
+    for cell in row:
+        if type(cell) is str:
+            if cell and not cell.isspace():
+                return True
+        elif not is_blank(cell):
+            return True
+    return False

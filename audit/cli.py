@@ -180,7 +180,8 @@ def _read(args: argparse.Namespace) -> Imported:
 
 def _dump(data: object, args: argparse.Namespace, out: TextIO) -> None:
     """JSON, compact unless --indent asks for lines (indenting costs more than computing a big audit)."""
-    json.dump(data, out, ensure_ascii=False, indent=args.indent, separators=None if args.indent else (",", ":"))
+    # json.dumps, not json.dump: only the one-shot form uses the C encoder (json.dump writes chunk by chunk).
+    out.write(json.dumps(data, ensure_ascii=False, indent=args.indent, separators=None if args.indent else (",", ":")))
     out.write("\n")
 
 

@@ -495,3 +495,22 @@ def test_twenty_wrong_join_codes_in_a_row_are_refused(db: str) -> None:
     test.text_input(key="join_code").set_value(real)  # the right code waits too
     test.button(key="FormSubmitter:join-Join").click().run()
     assert "p" not in test.query_params and "Too many wrong attempts" in test.error[-1].value
+
+
+def test_the_export_page_builds_the_workbook_from_one_read_of_the_audit(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    test = app("views/export.py")
+    reads: list[str] = []
+    for method in ("snapshot", "touchpoint_frame", "score_frame", "round1_score_frame"):
+        original = getattr(Store, method)
+
+        def counted(self: Store, *args: object, _name: str = method, _original=original, **kwargs: object) -> object:  # type: ignore[no-untyped-def]
+            reads.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Store, method, counted)
+    test.button(key="build_workbook").click().run()
+    assert not test.exception
+    assert reads == ["snapshot"]  # the workbook, both CSVs and the caption: one read
+    assert test.session_state["workbook_audit"] == SAMPLE

@@ -9,10 +9,10 @@ from audit.metrics import compute_audit, filter_touchpoints
 from ui import state
 
 store, audit = state.store(), state.current_audit()
-info = store.audit(audit)
+snapshot = store.snapshot(audit)  # one read of the audit for the whole page
+info, touchpoints, scores = snapshot.info, snapshot.touchpoints, snapshot.scores
 st.title(audit)
 
-touchpoints, scores = store.touchpoint_frame(audit), store.score_frame(audit)
 f1, f2, f3, f4 = st.columns(4)
 chosen = {
     "stage": f1.multiselect("Stage", info.stage_order, key="dash_stage"),
@@ -25,7 +25,7 @@ result = compute_audit(
     scores,
     info.stage_order,
     info.weights,
-    round1_scores=store.round1_score_frame(audit),
+    round1_scores=snapshot.round1_scores,
 )
 
 agreement = result.agreement

@@ -7,13 +7,13 @@ import re
 import streamlit as st
 
 from audit.metrics import REPORT_COLUMNS
-from audit.workbook import AuditMeta, audit_workbook, csv_bytes, template_workbook
+from audit.workbook import audit_workbook, csv_bytes, template_workbook
 from ui import state
 
 store, audit = state.store(), state.current_audit()
 st.title("Export")
 st.caption(f"Of the audit '{audit}'.")
-info = store.audit(audit)
+snapshot = store.snapshot(audit)  # read once: the workbook and the CSVs show the same moment
 slug = re.sub(r"[^\w-]+", "_", audit).strip("_") or "audit"
 
 st.subheader("The scored Excel audit")
@@ -23,11 +23,12 @@ st.caption(
 )
 if st.button("Build the workbook", type="primary", key="build_workbook"):
     bar = st.progress(0.0, text="Computing the audit...")
-    touchpoints, scores = store.touchpoint_frame(audit), store.score_frame(audit)
-    result = store.snapshot(audit).result
-    meta = AuditMeta(audit, info.client, info.stage_order, info.weights)
     st.session_state["workbook_bytes"] = audit_workbook(
-        result, touchpoints, scores, meta, progress=lambda done, text: bar.progress(done, text=text)
+        snapshot.result,
+        snapshot.touchpoints,
+        snapshot.scores,
+        snapshot.meta,
+        progress=lambda done, text: bar.progress(done, text=text),
     )
     st.session_state["workbook_audit"] = audit
 if st.session_state.get("workbook_audit") == audit and "workbook_bytes" in st.session_state:
@@ -40,7 +41,7 @@ if st.session_state.get("workbook_audit") == audit and "workbook_bytes" in st.se
     )
 
 st.subheader("CSV files")
-result = store.snapshot(audit).result
+result = snapshot.result  # computed once per page run, shared with the workbook above
 left, right = st.columns(2)
 left.download_button(
     "Touchpoints with results (.csv)",
@@ -51,7 +52,7 @@ left.download_button(
 )
 right.download_button(
     "Raw scores (.csv)",
-    csv_bytes(store.score_frame(audit).drop(columns=["source", "row"])),
+    csv_bytes(snapshot.scores.drop(columns=["source", "row"])),
     file_name=f"{slug}_scores.csv",
     mime="text/csv",
     key="download_scores_csv",
