@@ -1,9 +1,10 @@
 """Audits kept in a database: SQLite by default, PostgreSQL when a URL is configured.
 
-`Store.open()` reads `TOUCHPOINT_AUDIT_DATABASE_URL` (any SQLAlchemy URL, for example
-`postgresql+psycopg://user:pass@host/db`); without it, a SQLite file in the data folder
-(`TOUCHPOINT_AUDIT_DATA_DIR`, default `data/` in the project). The schema is migrated to
-the newest revision on every open (Alembic, `audit/migrations`).
+The Store only stores: it reads and writes audits, touchpoints, scores and who may do what,
+checking every write against the actor inside its transaction. Where the database is and
+how it is opened is audit/database.py; what an import changes is audit/plan.py; the rules
+a value must meet are audit/rules.py; the metrics are audit/metrics.py (`Snapshot.result`).
+`Store.open()` migrates the schema to the newest revision (Alembic, `audit/migrations`).
 
 Nothing typed in a workshop is lost:
 * every score is written the moment it changes, in its own transaction, and
@@ -17,21 +18,16 @@ Nothing typed in a workshop is lost:
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
@@ -47,6 +43,7 @@ from audit.access import (
     refusal,
     role_of,
 )
+from audit.database import database_url, make_engine, upgrade, write_transaction
 from audit.inventory import Inventory
 from audit.meta import AuditMeta
 from audit.metrics import TOUCHPOINT_COLUMNS, AuditResult, audit_stages, compute_audit
@@ -55,12 +52,6 @@ from audit.plan import FIELD_COLUMNS, ImportPlan, plan_touchpoints, score_change
 from audit.rules import score_refusal
 from audit.scoring import SCORE_COLUMNS, empty_scores
 from audit.vocabulary import CRITERIA
-
-URL_VARIABLE = "TOUCHPOINT_AUDIT_DATABASE_URL"
-DATA_DIR_VARIABLE = "TOUCHPOINT_AUDIT_DATA_DIR"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-BUSY_TIMEOUT_MS = 30_000
 
 metadata = sa.MetaData()
 audits = sa.Table(
@@ -234,69 +225,6 @@ class SavedScore:
     value: int | None
     note: str | None
     changed: bool
-
-
-def database_url(url: str | None = None) -> str:
-    """The configured URL, or the default SQLite file (its folder is created)."""
-    url = url or os.environ.get(URL_VARIABLE)
-    if url:
-        return url
-    folder = Path(os.environ.get(DATA_DIR_VARIABLE) or PROJECT_ROOT / "data")
-    folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / 'touchpoint_audit.db'}"
-
-
-def make_engine(url: str) -> Engine:
-    """An engine set up for many writers: WAL and BEGIN IMMEDIATE on SQLite, pre-ping on PostgreSQL."""
-    if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=30, pool_timeout=60)
-
-
-def _sqlite_connect(dbapi_connection: Any, _record: object) -> None:
-    dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event below starts transactions
-    cursor = dbapi_connection.cursor()
-    for pragma in ("journal_mode=WAL", "synchronous=FULL", f"busy_timeout={BUSY_TIMEOUT_MS}", "foreign_keys=ON"):
-        cursor.execute(f"PRAGMA {pragma}")
-    cursor.close()
-
-
-WRITING = "touchpoint_audit_writing"  # set in a connection's info while it runs a write transaction
-
-
-def _sqlite_begin(connection: Connection) -> None:
-    # A writer takes the write lock at the start, so two writers queue instead of one failing at
-    # upgrade time. A reader begins deferred: in WAL mode it never waits for a writer, so pages
-    # are not held up by other people's scores being written.
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.info.get(WRITING) else "BEGIN")
-
-
-@contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A transaction that will write (BEGIN IMMEDIATE on SQLite); committed when the block ends."""
-    with engine.connect() as connection:
-        connection.info[WRITING] = True
-        try:
-            with connection.begin():
-                yield connection
-        finally:
-            connection.info.pop(WRITING, None)
-
-
-def alembic_config(connection: Connection) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["connection"] = connection
-    return config
-
-
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Migrate the database to `revision` (the newest by default)."""
-    with write_transaction(engine) as connection:
-        command.upgrade(alembic_config(connection), revision)
 
 
 def utc_now() -> datetime:
