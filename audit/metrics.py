@@ -3,20 +3,22 @@
 `compute_audit` takes the touchpoints (one row each), the long score table and the stage
 order, and returns one `AuditResult` that the app, the CLI and the Excel export all read.
 Definitions follow docs/method.md; every flag carries a sentence for the report. The
-work is vectorised with pandas: there is no Python loop per touchpoint.
+work is vectorised with pandas and numpy: the score table is grouped once into units
+(audit.scoring.group_units) and every per-touchpoint figure is read from those arrays; the
+only loops per touchpoint format the sentences of the touchpoints that have one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from audit.inventory import Inventory
-from audit.scoring import Agreement, agreement, composite, criterion_stats
+from audit.scoring import Agreement, Units, agreement, composite, group_units, unit_stats, units_agreement
 from audit.vocabulary import CRITERIA, DEFAULT_STAGES, TYPES, UNASSIGNED_STAGE, default_stage
 
 WEAK_COMPOSITE = 3.0  # a composite below this is weak
@@ -148,10 +150,12 @@ def compute_audit(
     before the discussion beside the agreement now.
     """
     weights = dict(weights or dict.fromkeys(CRITERIA, 1.0))
-    scores = scores[scores["touchpoint_id"].isin(touchpoints["id"])]
-    table = _touchpoint_table(touchpoints, scores, weights)
+    scores = _audit_scores(scores, touchpoints["id"])
+    units = group_units(scores)  # the one grouping every per-unit figure and the agreement read
+    assessor_cells = _assessor_cells(scores)
+    table = _touchpoint_table(touchpoints, units, weights)
     stage_table = _stage_table(table, stages)
-    coverage = _coverage(table, scores, stages)
+    coverage = _coverage(table, assessor_cells, stages)
     weak_spots = table[table["weak"]].sort_values(["priority", "composite", "id"], ascending=[False, True, True])
     criterion_means = {c: as_float(table[f"{c}_mean"].mean()) for c in CRITERIA}
     result = AuditResult(
@@ -159,7 +163,7 @@ def compute_audit(
         stages=stage_table,
         coverage=coverage,
         overall_consistency=_overall_consistency(stage_table),
-        agreement=agreement(scores),
+        agreement=units_agreement(units, len(assessor_cells)),
         weak_spots=weak_spots["id"].tolist(),
         weakest_stage=_weakest_stage(stage_table),
         weak_criterion=_weak_criterion(criterion_means),
@@ -167,31 +171,37 @@ def compute_audit(
         perception_gaps=_perception_findings(table),
         uncontrolled=table.loc[table["control"] == "uncontrolled", "id"].tolist(),
         weights=weights,
-        assessors=sorted(scores["assessor"].unique().tolist()),
+        assessors=assessor_cells.index.tolist(),
     )
     if round1_scores is not None:
-        result.round1_agreement = agreement(round1_scores[round1_scores["touchpoint_id"].isin(touchpoints["id"])])
+        result.round1_agreement = agreement(_audit_scores(round1_scores, touchpoints["id"]))
     result.findings = _all_findings(result, weak_spots)
     return result
+
+
+def _audit_scores(scores: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
+    """The scores of the touchpoints whose ids are given: an archived or filtered-out touchpoint's are left out."""
+    codes, scored_ids = pd.factorize(scores["touchpoint_id"])
+    known = pd.Index(ids.unique()).get_indexer(scored_ids) >= 0
+    inside = np.append(known, False)[codes]  # code -1, a score without a touchpoint id, takes the False
+    return scores if inside.all() else scores[inside]
+
+
+def _assessor_cells(scores: pd.DataFrame) -> pd.Series:
+    """How many cells each assessor scored, by assessor name in sorted order."""
+    return scores["assessor"].value_counts().sort_index()
 
 
 # --- touchpoints ---------------------------------------------------------------------------
 
 
-def _touchpoint_table(touchpoints: pd.DataFrame, scores: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
+def _touchpoint_table(touchpoints: pd.DataFrame, units: Units, weights: Mapping[str, float]) -> pd.DataFrame:
     """Inventory columns, then per criterion mean/median/n/sd/discuss, composite, flags and sentences."""
     table = touchpoints.reset_index(drop=True).copy()
     table["importance"] = pd.to_numeric(table["importance"], errors="coerce").fillna(3.0).astype("float64")
     for column in ("reach", "conversions", "customer_rating"):
         table[column] = pd.to_numeric(table[column], errors="coerce").astype("float64")
-    wide = cast(pd.DataFrame, criterion_stats(scores).unstack("criterion"))
-    pairs = cast(list[tuple[str, str]], list(wide.columns))
-    wide.columns = pd.Index([f"{criterion}_{stat}" for stat, criterion in pairs])
-    columns = [f"{c}_{stat}" for c in CRITERIA for stat in ("mean", "median", "n", "sd", "discuss")]
-    table = table.join(wide.reindex(columns=columns), on="id")
-    for criterion in CRITERIA:
-        table[f"{criterion}_n"] = table[f"{criterion}_n"].fillna(0).astype("int64")
-        table[f"{criterion}_discuss"] = table[f"{criterion}_discuss"].astype("boolean").fillna(False).astype(bool)
+    table = pd.concat([table, _criterion_columns(table["id"], units)], axis=1)
     means = table[[f"{c}_mean" for c in CRITERIA]].astype("float64")
     means.columns = list(CRITERIA)
     table["composite"] = composite(means, weights)
@@ -211,30 +221,46 @@ def _touchpoint_table(touchpoints: pd.DataFrame, scores: pd.DataFrame, weights: 
     return table
 
 
+def _criterion_columns(ids: pd.Series, units: Units) -> pd.DataFrame:
+    """Per touchpoint and criterion: its unit's mean, median, n, sd and discuss (empty, n 0, when unscored)."""
+    stats = unit_stats(units)
+    unit_of = np.full((len(units.touchpoint_ids), len(units.criteria)), -1, dtype=np.int64)
+    unit_of[units.touchpoint, units.criterion] = np.arange(len(stats))
+    row = units.touchpoint_ids.get_indexer(pd.Index(ids))  # -1: a touchpoint nobody scored
+    scored_rows = np.flatnonzero(row >= 0)
+    columns: dict[str, np.ndarray] = {}
+    for criterion, position in zip(CRITERIA, units.criteria.get_indexer(pd.Index(CRITERIA)), strict=True):
+        unit = np.full(len(ids), -1, dtype=np.int64)
+        if position >= 0:
+            unit[scored_rows] = unit_of[row[scored_rows], position]
+        scored = unit >= 0
+        for stat, empty in (("mean", np.nan), ("median", np.nan), ("n", 0), ("sd", np.nan), ("discuss", False)):
+            values = stats[stat].to_numpy()
+            column = np.full(len(ids), empty, dtype=values.dtype)
+            column[scored] = values[unit[scored]]
+            columns[f"{criterion}_{stat}"] = column
+    return pd.DataFrame(columns, index=ids.index)
+
+
 def _weakness(table: pd.DataFrame, means: pd.DataFrame) -> None:
     """`weak` and `reasons`: composite below 3.0 or any criterion mean at or below 2.0, said in words."""
     low_composite = table["composite"] < WEAK_COMPOSITE
     low = means.le(WEAK_CRITERION)
-    table["weak"] = low_composite | low.any(axis=1)
-    weak = table["weak"]
-    parts = [_sentence_part(low_composite & weak, "composite " + _two_decimals(table["composite"]) + " is below 3.0")]
-    for criterion in CRITERIA:
-        text = criterion + " averages " + _two_decimals(means[criterion]) + " (2.0 or lower)"
-        parts.append(_sentence_part(low[criterion] & weak, text))
-    joined = parts[0]
-    for part in parts[1:]:  # four columns, each a whole vector
-        joined = joined + "; " + part
-    joined = joined.str.replace(r"(; )+", "; ", regex=True).str.strip("; ")
-    table["reasons"] = ("Weak: " + joined + ".").where(weak, "")
-
-
-def _sentence_part(mask: pd.Series, text: pd.Series) -> pd.Series:
-    return text.where(mask, "").astype("object")
+    weak = low_composite | low.any(axis=1)
+    table["weak"] = weak
+    parts = [(low_composite, "composite ", table["composite"], " is below 3.0")]
+    parts += [(low[c], f"{c} averages ", means[c], " (2.0 or lower)") for c in CRITERIA]
+    reasons = pd.Series("", index=table.index, dtype="object")
+    for mask, before, values, after in parts:  # written only where they apply, joined by "; " in this order
+        text = before + _two_decimals(values[mask]) + after
+        reasons[mask] = np.where(reasons[mask] == "", "Weak: " + text, reasons[mask] + "; " + text)
+    reasons[weak] += "."
+    table["reasons"] = reasons
 
 
 def _two_decimals(values: pd.Series) -> pd.Series:
-    formatted = np.char.mod("%.2f", values.to_numpy(dtype="float64"))
-    return pd.Series(np.where(values.isna(), "", formatted), index=values.index, dtype="object")
+    """The values written with two decimals, as the sentences show them."""
+    return pd.Series(np.char.mod("%.2f", values.to_numpy(dtype="float64")), index=values.index, dtype="object")
 
 
 # --- stages --------------------------------------------------------------------------------
@@ -306,7 +332,7 @@ def _weak_criterion(means: Mapping[str, float | None]) -> Finding | None:
 # --- coverage ------------------------------------------------------------------------------
 
 
-def _coverage(table: pd.DataFrame, scores: pd.DataFrame, stages: Sequence[str]) -> Coverage:
+def _coverage(table: pd.DataFrame, assessor_cells: pd.Series, stages: Sequence[str]) -> Coverage:
     order = list(dict.fromkeys(list(stages) + table["stage"].drop_duplicates().tolist()))
     type_matrix = _count_matrix(table, "type", order, list(TYPES))
     channel_order = table["channel"].dropna().drop_duplicates().tolist()
@@ -316,14 +342,14 @@ def _coverage(table: pd.DataFrame, scores: pd.DataFrame, stages: Sequence[str]) 
     share = float((cells > 0).to_numpy().mean()) if journey else None
     complete = table[[f"{c}_n" for c in CRITERIA]].gt(0).all(axis=1)
     total = len(table)
-    per_assessor = scores.groupby("assessor").size() / (total * len(CRITERIA)) if total else pd.Series(dtype=float)
+    per_assessor = assessor_cells / (total * len(CRITERIA)) if total else pd.Series(dtype=float)
     return Coverage(
         type_matrix=type_matrix,
         channel_matrix=channel_matrix,
         share=share,
         scoring_share=float(complete.mean()) if total else None,
         gaps=_gaps(table, cells),
-        assessor_completion={str(a): float(v) for a, v in per_assessor.sort_index().items()},
+        assessor_completion={str(a): float(v) for a, v in per_assessor.items()},
         untyped=int(table["type"].isna().sum()),
     )
 
@@ -351,21 +377,30 @@ def _gaps(table: pd.DataFrame, cells: pd.DataFrame) -> list[Finding]:
 # --- findings ------------------------------------------------------------------------------
 
 
+def _rows(table: pd.DataFrame, *names: str) -> zip[tuple[Any, ...]]:
+    """The rows of some columns as tuples of plain Python values (much cheaper than itertuples)."""
+    return zip(*(table[name].tolist() for name in names), strict=True)
+
+
 def _perception_findings(table: pd.DataFrame) -> list[Finding]:
     flagged = table[table["perception_flag"]]
     return [
         Finding(
             "perception_gap",
-            str(row.id),
-            f"The team rates {row.name} {row.perception_gap:+.2f} above what its customers say "
-            f"({row.composite:.2f} against {row.customer_rating:.2f}).",
+            str(tp_id),
+            f"The team rates {name} {gap:+.2f} above what its customers say ({team:.2f} against {customers:.2f}).",
         )
-        for row in flagged.itertuples(index=False)
+        for tp_id, name, gap, team, customers in _rows(
+            flagged, "id", "name", "perception_gap", "composite", "customer_rating"
+        )
     ]
 
 
 def _all_findings(result: AuditResult, weak: pd.DataFrame) -> list[Finding]:
-    findings = [Finding("weak_spot", str(r.id), f"{r.name}: {r.reasons}") for r in weak.itertuples(index=False)]
+    findings = [
+        Finding("weak_spot", str(tp_id), f"{name}: {reasons}")
+        for tp_id, name, reasons in _rows(weak, "id", "name", "reasons")
+    ]
     findings += result.coverage.gaps
     for row in result.stages[result.stages["inconsistent"]].itertuples(index=False):
         findings.append(

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from pathlib import Path
 
 import krippendorff
 import numpy as np
 import pandas as pd
 
-from audit.cells import cell_text, is_blank
+from audit.cells import cell_text, row_has_data
 from audit.inventory import Inventory, Touchpoint, find_header_row
 from audit.problems import Problem
 from audit.reader import DEFAULT_LIMITS, Limits, Source, open_bytes, open_source
-from audit.rules import parse_score, score_problem
+from audit.rules import score_column
 from audit.vocabulary import CRITERIA, HEADER_INDEX, normalize
 
 SCORE_COLUMNS = ["touchpoint_id", "assessor", "criterion", "score", "note", "source", "row"]
@@ -141,10 +142,10 @@ def read_scores_bytes(
 
 
 def parse_scores(source: Source, touchpoints: Sequence[Touchpoint], *, sheet: str | None = None) -> ScoreSet:
-    """Score rows of an opened file."""
+    """Score rows of an opened file, checked column by column (audit.rules), told row by row."""
     grid = source.grid(sheet if sheet is not None else (source.sheet_names[0] if source.sheet_names else None))
     rows = grid.rows
-    if not any(not is_blank(c) for row in rows for c in row):
+    if not any(row_has_data(row) for row in rows):
         return ScoreSet(problems=[Problem("error", "empty_file", None, None, f"{source.file} holds no scores.")])
     header_index = find_header_row(rows, lookup=score_field_for_header)
     headers = [cell_text(c) or "" for c in rows[header_index]]
@@ -157,15 +158,20 @@ def parse_scores(source: Source, touchpoints: Sequence[Touchpoint], *, sheet: st
     problem = reader.shape_problem(header_index + 1)
     if problem:
         return ScoreSet(problems=[problem])
-    for offset, row in enumerate(rows[header_index + 1 :]):
-        if not all(is_blank(c) for c in row):
-            reader.read(row, header_index + 2 + offset)
-    frame = pd.DataFrame.from_records(reader.records, columns=SCORE_COLUMNS) if reader.records else empty_scores()
-    return ScoreSet(frame, reader.problems)
+    first = header_index + 2
+    numbers = [first + offset for offset, row in enumerate(rows[header_index + 1 :]) if row_has_data(row)]
+    frame = reader.read([rows[n - 1] for n in numbers], numbers)
+    return ScoreSet(frame, reader.told())
+
+
+# The order a row's problems are told in.
+_SCORE_PROBLEM_ORDER = {"touchpoint": 0, "assessor": 1, "criterion": 2, "score": 3} | {
+    c: 3 + i for i, c in enumerate(CRITERIA)
+}
 
 
 class _ScoreRows:
-    """Turns score-file rows into score records, wide or long."""
+    """Turns score-file rows into the long score table, wide or long, a column at a time."""
 
     def __init__(self, file: str, headers: list[str], columns: dict[str, int], touchpoints: Sequence[Touchpoint]):
         self.file, self.headers, self.columns = file, headers, columns
@@ -175,8 +181,7 @@ class _ScoreRows:
         for tp in touchpoints:
             names.setdefault(normalize(tp.name), []).append(tp.id)
         self.by_name = names
-        self.records: list[tuple[object, ...]] = []
-        self.problems: list[Problem] = []
+        self.problems: list[tuple[int, int, Problem]] = []
 
     def shape_problem(self, header_row: int) -> Problem | None:
         found = ", ".join(h for h in self.headers if h)
@@ -202,65 +207,124 @@ class _ScoreRows:
             )
         return None
 
-    def cell(self, row: Sequence[object], name: str) -> object:
-        index = self.columns.get(name)
-        return row[index] if index is not None and index < len(row) else None
-
-    def warn(self, code: str, row: int, name: str | None, message: str) -> None:
+    def warn(self, code: str, row: int, name: str, message: str) -> None:
         column = self.headers[self.columns[name]] if name in self.columns else None
-        self.problems.append(Problem("warning", code, row, column, message))
+        self.problems.append((row, _SCORE_PROBLEM_ORDER[name], Problem("warning", code, row, column, message)))
 
-    def touchpoint(self, row: Sequence[object], number: int) -> str | None:
-        raw = cell_text(self.cell(row, "touchpoint"))
-        if raw is None:
-            self.warn("missing_touchpoint", number, "touchpoint", f"Row {number} names no touchpoint; skipped.")
-            return None
-        if raw in self.by_id:
-            return raw
-        ids = self.by_name.get(normalize(raw), [])
-        if len(ids) == 1:
-            return ids[0]
-        why = "several touchpoints have that name; use the id" if ids else "no touchpoint has that id or name"
-        self.warn("unmatched_touchpoint", number, "touchpoint", f"Row {number}: '{raw}' matches nothing ({why}).")
-        return None
+    def told(self) -> list[Problem]:
+        return [p for _, _, p in sorted(self.problems, key=lambda found: (found[0], found[1]))]
 
-    def read(self, row: Sequence[object], number: int) -> None:
-        tp_id = self.touchpoint(row, number)
-        assessor = cell_text(self.cell(row, "assessor"))
-        if assessor is None:
-            self.warn("missing_assessor", number, "assessor", f"Row {number} names no assessor; its scores skipped.")
-        if tp_id is None or assessor is None:
-            return
-        note = cell_text(self.cell(row, "note"))
+    def read(self, rows: list[Sequence[object]], numbers: list[int]) -> pd.DataFrame:
+        cells = list(zip_longest(*rows)) if rows else []
+
+        def column(name: str) -> Sequence[object]:
+            index = self.columns.get(name)
+            return cells[index] if index is not None and index < len(cells) else (None,) * len(rows)
+
+        def texts(name: str) -> list[str | None]:
+            return [(c.strip() or None) if type(c) is str else cell_text(c) for c in column(name)]
+
+        tp_ids = self.touchpoint_ids(texts("touchpoint"), numbers)
+        assessors = texts("assessor")
+        for index, assessor in enumerate(assessors):
+            if assessor is None:
+                number = numbers[index]
+                message = f"Row {number} names no assessor; its scores skipped."
+                self.warn("missing_assessor", number, "assessor", message)
+        usable = [tp is not None and who is not None for tp, who in zip(tp_ids, assessors, strict=True)]
+        notes = texts("note")
+        parts: list[tuple[str, list[int | None], list[int]]] = []  # (criterion or "", scores, usable row indexes)
         if self.long:
-            criterion = _CRITERION_INDEX.get(normalize(self.cell(row, "criterion") or ""))
-            if criterion is None:
-                raw = cell_text(self.cell(row, "criterion"))
+            criteria = self.criteria(texts("criterion"), numbers, usable)
+            values = self.scores("score", column("score"), numbers, usable, criteria)
+            for criterion in CRITERIA:
+                chosen = [i for i, c in enumerate(criteria) if c == criterion]
+                parts.append((criterion, [values[i] for i in chosen], chosen))
+        else:
+            everyone = list(range(len(rows)))
+            for criterion in CRITERIA:
+                if criterion in self.columns:
+                    values = self.scores(criterion, column(criterion), numbers, usable, [criterion] * len(rows))
+                    parts.append((criterion, values, everyone))
+        records: dict[str, list[object]] = {c: [] for c in [*SCORE_COLUMNS, "order"]}
+        for criterion, values, indexes in parts:
+            # Not scored (which is not zero), refused, or a row without touchpoint or assessor: left out.
+            kept = [(i, v) for i, v in zip(indexes, values, strict=True) if v is not None and usable[i]]
+            records["touchpoint_id"] += [tp_ids[i] for i, _ in kept]
+            records["assessor"] += [assessors[i] for i, _ in kept]
+            records["criterion"] += [criterion] * len(kept)
+            records["score"] += [float(v) for _, v in kept]
+            records["note"] += [notes[i] for i, _ in kept]
+            records["source"] += [self.file] * len(kept)
+            records["row"] += [numbers[i] for i, _ in kept]
+            records["order"] += [CRITERIA.index(criterion)] * len(kept)
+        if not records["score"]:
+            return empty_scores()
+        frame = pd.DataFrame(records).sort_values(["row", "order"], kind="stable")  # row by row, as written
+        return frame[SCORE_COLUMNS].reset_index(drop=True)
+
+    def touchpoint_ids(self, raw: list[str | None], numbers: list[int]) -> list[str | None]:
+        """Each row's touchpoint: by id, else by a name only one touchpoint has; each text matched once."""
+        matched: dict[str, tuple[str | None, str]] = {}
+        found: list[str | None] = []
+        for index, text in enumerate(raw):
+            number = numbers[index]
+            if text is None:
+                self.warn("missing_touchpoint", number, "touchpoint", f"Row {number} names no touchpoint; skipped.")
+                found.append(None)
+                continue
+            if text not in matched:
+                matched[text] = self.match(text)
+            tp_id, why = matched[text]
+            if tp_id is None:
+                self.warn(
+                    "unmatched_touchpoint", number, "touchpoint", f"Row {number}: '{text}' matches nothing ({why})."
+                )
+            found.append(tp_id)
+        return found
+
+    def match(self, text: str) -> tuple[str | None, str]:
+        if text in self.by_id:
+            return text, ""
+        ids = self.by_name.get(normalize(text), [])
+        if len(ids) == 1:
+            return ids[0], ""
+        return None, "several touchpoints have that name; use the id" if ids else "no touchpoint has that id or name"
+
+    def criteria(self, raw: list[str | None], numbers: list[int], usable: list[bool]) -> list[str | None]:
+        """A long file's criterion column, each text looked up once."""
+        known: dict[str | None, str | None] = {}
+        found: list[str | None] = []
+        for index, text in enumerate(raw):
+            if text not in known:
+                known[text] = _CRITERION_INDEX.get(normalize(text or ""))
+            if known[text] is None and usable[index]:
+                number = numbers[index]
                 self.warn(
                     "unknown_criterion",
                     number,
                     "criterion",
-                    f"Row {number}: '{raw}' is not relevance, meaningfulness or attractiveness; skipped.",
+                    f"Row {number}: '{text}' is not relevance, meaningfulness or attractiveness; skipped.",
                 )
-                return
-            self.add(tp_id, assessor, criterion, self.cell(row, "score"), note, number, "score")
-            return
-        for criterion in CRITERIA:
-            if criterion in self.columns:
-                self.add(tp_id, assessor, criterion, self.cell(row, criterion), note, number, criterion)
+            found.append(known[text])
+        return found
 
-    def add(
-        self, tp_id: str, assessor: str, criterion: str, cell: object, note: str | None, number: int, col: str
-    ) -> None:
-        problem = score_problem(cell)
-        if problem is not None:
-            code, message = problem
-            self.warn(code, number, col, f"{criterion.capitalize()} {message}")
-            return
-        value = parse_score(cell)
-        if value is None:
-            return  # not scored, which is not zero
-        self.records.append((tp_id, assessor, criterion, float(value), note, self.file, number))
+    def scores(
+        self,
+        column_name: str,
+        cells: Sequence[object],
+        numbers: list[int],
+        usable: list[bool],
+        criteria: Sequence[str | None],
+    ) -> list[int | None]:
+        """A score column checked by the score rule; refusals told for the rows that are read."""
+        values, refused = score_column(cells)
+        for cell in refused:
+            criterion = criteria[cell.index]
+            if usable[cell.index] and criterion is not None:
+                message = f"{criterion.capitalize()} {cell.message}"
+                self.warn(cell.code, numbers[cell.index], column_name, message)
+        return values
 
 
 def combine(sets: Iterable[ScoreSet]) -> ScoreSet:
@@ -291,15 +355,94 @@ def combine(sets: Iterable[ScoreSet]) -> ScoreSet:
 # --- aggregation ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Units:
+    """The long score table grouped once into units, the (touchpoint, criterion) pairs.
+
+    Units are numbered in the order they first appear in the table. Each unit keeps how many
+    assessors gave each value of the scale, which is all its mean, median, n, span and the
+    agreement need; the strings of the table are factorised once, here, however many
+    figures are computed from it.
+    """
+
+    touchpoint_ids: pd.Index  # the distinct touchpoint ids, in order of first appearance
+    criteria: pd.Index  # the distinct criteria, in order of first appearance
+    touchpoint: np.ndarray  # per unit: the position of its touchpoint in touchpoint_ids
+    criterion: np.ndarray  # per unit: the position of its criterion in criteria
+    counts: np.ndarray  # units x SCALE: how many assessors gave each value
+    sd: np.ndarray  # per unit: population standard deviation of its scores
+
+
+def group_units(scores: pd.DataFrame) -> Units:
+    """The units of a long score table; rows without a touchpoint, criterion or score count nowhere.
+
+    Raises ValueError when a score is not a whole number on the 1-5 scale.
+    """
+    touchpoint, touchpoint_ids = pd.factorize(scores["touchpoint_id"])
+    criterion, criteria = pd.factorize(scores["criterion"])
+    values = scores["score"].to_numpy(dtype="float64")
+    keep = (touchpoint >= 0) & (criterion >= 0) & ~np.isnan(values)
+    values = values[keep]
+    pair = touchpoint[keep].astype(np.int64) * len(criteria) + criterion[keep]
+    # numbered by first appearance, as groupby(sort=False) numbers groups: the agreement's sums
+    # over units then run in the order they always did, and give the same alpha to the last digit
+    unit, pairs = pd.factorize(pair)
+    cells = unit.astype(np.int64) * len(SCALE) + _scale_position(values)
+    counts = np.bincount(cells, minlength=len(pairs) * len(SCALE)).reshape(-1, len(SCALE))
+    # pandas' running sd over each unit's scores in table order, so the figures match earlier
+    # versions to the last digit (a sd from the counts differs from it in the last bit)
+    sd = pd.Series(values).groupby(unit).std(ddof=0).to_numpy(dtype="float64")
+    unit_touchpoint, unit_criterion = np.divmod(pairs, len(criteria))  # no pair at all when no criterion
+    return Units(pd.Index(touchpoint_ids), pd.Index(criteria), unit_touchpoint, unit_criterion, counts, sd)
+
+
+def _scale_position(values: np.ndarray) -> np.ndarray:
+    """Each score's column in the value counts: 0 for a 1 ... 4 for a 5."""
+    position = values.astype(np.int64) - SCALE[0]
+    off = (position + SCALE[0] != values) | (position < 0) | (position >= len(SCALE))
+    if off.any():
+        raise ValueError(f"a score of {values[off][0]:g} is not a whole number 1-5")
+    return position
+
+
+def unit_stats(units: Units) -> pd.DataFrame:
+    """Per unit (one row each, in unit order): mean, median, n, sd (population), span and discuss."""
+    scale = np.asarray(SCALE, dtype=np.int64)
+    counts = units.counts
+    n = counts.sum(axis=1)
+    below = counts.cumsum(axis=1)  # below[:, j]: how many scores are at or below the value scale[j]
+
+    def kth(k: np.ndarray) -> np.ndarray:  # the k-th smallest score of each unit, from 0
+        values: np.ndarray = scale[(below <= k[:, np.newaxis]).sum(axis=1)]
+        return values
+
+    present = counts > 0
+    lowest = scale[present.argmax(axis=1)]
+    highest = scale[len(SCALE) - 1 - present[:, ::-1].argmax(axis=1)]
+    span = (highest - lowest).astype("float64")
+    return pd.DataFrame(
+        {
+            "mean": (counts @ scale) / n,
+            "median": (kth((n - 1) // 2) + kth(n // 2)) / 2,  # an even count: the mean of the middle two
+            "n": n,
+            "sd": units.sd,
+            "span": span,
+            "discuss": span >= DISCUSS_SPAN,
+        }
+    )
+
+
 def criterion_stats(scores: pd.DataFrame) -> pd.DataFrame:
     """Per (touchpoint_id, criterion): mean, median, n, sd (population), span and discuss."""
-    grouped = scores.groupby(["touchpoint_id", "criterion"], sort=False)["score"]
-    stats = grouped.agg(["mean", "median", "count", "min", "max"])
-    stats["sd"] = grouped.std(ddof=0)
-    stats = stats.rename(columns={"count": "n"})
-    stats["span"] = stats["max"] - stats["min"]
-    stats["discuss"] = stats["span"] >= DISCUSS_SPAN
-    return stats.drop(columns=["min", "max"])
+    units = group_units(scores)
+    stats = unit_stats(units)
+    stats.index = pd.MultiIndex(
+        # labels typed as pandas infers them (object strings become str), as a groupby labels its groups
+        levels=[pd.Index(units.touchpoint_ids.to_numpy()), pd.Index(units.criteria.to_numpy())],
+        codes=[units.touchpoint, units.criterion],  # type: ignore[list-item]  # arrays, as pandas keeps them
+        names=["touchpoint_id", "criterion"],
+    )
+    return stats
 
 
 def composite(means: pd.DataFrame, weights: Mapping[str, float]) -> pd.Series:
@@ -348,31 +491,23 @@ def band(alpha: float) -> str:
 
 def agreement(scores: pd.DataFrame) -> Agreement:
     """How far the assessors agree, with a sentence that says what it means."""
-    assessors = int(scores["assessor"].nunique())
-    per_unit = scores.groupby(["touchpoint_id", "criterion"], sort=False)["score"]
-    sizes = per_unit.transform("size")
-    pairable = scores[sizes >= 2]
-    units = int(pairable.groupby(["touchpoint_id", "criterion"], sort=False).ngroups) if len(pairable) else 0
+    return units_agreement(group_units(scores), int(scores["assessor"].nunique()))
+
+
+def units_agreement(units: Units, assessors: int) -> Agreement:
+    """The agreement of `assessors` over the units two or more of them scored (see `agreement`)."""
+    counts = units.counts[units.counts.sum(axis=1) >= 2]  # units x values (1..5), in unit order
+    pairable = len(counts)
     if assessors < 2:
-        return Agreement(None, None, units, assessors, "Not computed: agreement needs at least two assessors.")
-    if units == 0:
+        return Agreement(None, None, pairable, assessors, "Not computed: agreement needs at least two assessors.")
+    if pairable == 0:
         return Agreement(None, None, 0, assessors, "Not computed: no touchpoint was scored by two assessors.")
-    counts = _value_counts(pairable)
     if np.count_nonzero(counts.sum(axis=0)) < 2:
         return Agreement(
-            None, None, units, assessors, "Not computed: every score is the same value, so agreement is undefined."
+            None, None, pairable, assessors, "Not computed: every score is the same value, so agreement is undefined."
         )
     alpha = float(krippendorff.alpha(value_counts=counts, value_domain=list(SCALE), level_of_measurement="ordinal"))
-    return Agreement(alpha, band(alpha), units, assessors, _agreement_sentence(alpha, units, assessors))
-
-
-def _value_counts(scores: pd.DataFrame) -> np.ndarray:
-    """Units x values (1..5) matrix of how many assessors gave each value."""
-    unit = scores.groupby(["touchpoint_id", "criterion"], sort=False).ngroup().to_numpy()
-    value = scores["score"].to_numpy(dtype=np.int64) - 1
-    counts = np.zeros((unit.max() + 1, len(SCALE)), dtype=np.int64)
-    np.add.at(counts, (unit, value), 1)
-    return counts
+    return Agreement(alpha, band(alpha), pairable, assessors, _agreement_sentence(alpha, pairable, assessors))
 
 
 def _agreement_sentence(alpha: float, units: int, assessors: int) -> str:

@@ -47,7 +47,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audit.metrics import AuditResult, compute_audit
-from audit.scoring import SCORE_COLUMNS, agreement, band, parse_weights
+from audit.scoring import SCORE_COLUMNS, agreement, band, criterion_stats, parse_weights
+from audit.vocabulary import CRITERIA
 
 STAGES = ["Awareness", "Purchase", "Loyalty"]
 
@@ -315,6 +316,46 @@ def test_json_shape(result: AuditResult) -> None:
     json.dumps(data)  # every value is plain JSON
 
 
+# --- one unit's figures, computed from its value counts -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "mean", "median", "sd", "span", "discuss"),
+    [
+        ([3], 3.0, 3.0, 0.0, 0.0, False),
+        ([5, 4], 4.5, 4.5, 0.5, 1.0, False),
+        ([1, 2, 4, 5], 3.0, 3.0, math.sqrt(2.5), 4.0, True),
+        ([2, 2, 1, 3, 3, 3], 14 / 6, 2.5, math.sqrt(5 / 9), 2.0, True),
+    ],
+)
+def test_criterion_stats_of_one_unit(  # type: ignore[no-untyped-def]
+    values, mean, median, sd, span, discuss
+) -> None:
+    raw = {("T1", f"A{i}"): (value, None, None) for i, value in enumerate(values)}
+    stats = criterion_stats(scores(raw)).loc[("T1", "relevance")]
+    assert (stats["mean"], stats["median"], stats["n"]) == (pytest.approx(mean), median, len(values))
+    assert (stats["sd"], stats["span"], bool(stats["discuss"])) == (pytest.approx(sd), span, discuss)
+
+
+@pytest.mark.parametrize("value", [0.0, 6.0, 2.5])
+def test_a_score_off_the_scale_is_refused(value: float) -> None:
+    frame = scores({("T1", "A"): (3, 3, 3)})
+    frame.loc[0, "score"] = value
+    with pytest.raises(ValueError, match="is not a whole number 1-5"):
+        compute_audit(touchpoints(), frame, STAGES)
+
+
+def test_scores_of_a_touchpoint_outside_the_audit_count_nowhere(result: AuditResult) -> None:
+    # T9 was archived: its scores, and an assessor who scored only T9, change no number.
+    frame = pd.concat([scores(), scores({("T9", "D"): (1, 1, 1), ("T9", "A"): (1, 1, 1)})], ignore_index=True)
+    again = compute_audit(touchpoints(), frame, STAGES)
+    pd.testing.assert_frame_equal(again.touchpoints, result.touchpoints)
+    assert again.assessors == ["A", "B", "C"]
+    assert again.coverage.assessor_completion == result.coverage.assessor_completion
+    assert again.agreement == result.agreement
+    assert again.findings == result.findings
+
+
 # --- properties ----------------------------------------------------------------------------
 
 score_value = st.one_of(st.none(), st.integers(min_value=1, max_value=5))
@@ -400,3 +441,32 @@ def test_the_room_matches_the_full_computation() -> None:
     assert pd.isna(view["composite"].iloc[3])
     assert view["R n"].tolist() == [3, 2, 3, 0]
     assert view["discuss"].tolist() == full["discuss"].tolist() == [True, False, False, False]
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["T1", "T2", "T3"]), st.sampled_from(CRITERIA), st.integers(min_value=1, max_value=5)
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_criterion_stats_are_a_plain_groupbys_to_the_last_digit(rows) -> None:  # type: ignore[no-untyped-def]
+    records = [
+        (tp, f"A{i}", criterion, float(value), None, "test", None) for i, (tp, criterion, value) in enumerate(rows)
+    ]
+    frame = pd.DataFrame.from_records(records, columns=SCORE_COLUMNS)
+    grouped = frame.groupby(["touchpoint_id", "criterion"], sort=False)["score"]
+    expected = pd.DataFrame(
+        {
+            "mean": grouped.mean(),
+            "median": grouped.median(),
+            "n": grouped.count(),
+            "sd": grouped.std(ddof=0),
+            "span": grouped.max() - grouped.min(),
+        }
+    )
+    expected["discuss"] = expected["span"] >= 2
+    pd.testing.assert_frame_equal(criterion_stats(frame), expected, check_exact=True)
