@@ -180,9 +180,12 @@ def _read(args: argparse.Namespace) -> Imported:
 
 def _dump(data: object, args: argparse.Namespace, out: TextIO) -> None:
     """JSON, compact unless --indent asks for lines (indenting costs more than computing a big audit)."""
-    # json.dumps, not json.dump: only the one-shot form uses the C encoder (json.dump writes chunk by chunk).
-    out.write(json.dumps(data, ensure_ascii=False, indent=args.indent, separators=None if args.indent else (",", ":")))
-    out.write("\n")
+    if args.indent:
+        out.write(json.dumps(data, ensure_ascii=False, indent=args.indent) + "\n")
+        return
+    import orjson  # compact, and about ten times faster than json on a 10k-touchpoint audit
+
+    out.write(orjson.dumps(data).decode() + "\n")
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:

@@ -177,10 +177,8 @@ class _ScoreRows:
         self.file, self.headers, self.columns = file, headers, columns
         self.long = "criterion" in columns and "score" in columns
         self.by_id = {tp.id: tp.id for tp in touchpoints}
-        names: dict[str, list[str]] = {}
-        for tp in touchpoints:
-            names.setdefault(normalize(tp.name), []).append(tp.id)
-        self.by_name = names
+        self.touchpoints = touchpoints
+        self._by_name: dict[str, list[str]] | None = None  # built when a row names a touchpoint by name
         self.problems: list[tuple[int, int, Problem]] = []
 
     def shape_problem(self, header_row: int) -> Problem | None:
@@ -246,22 +244,48 @@ class _ScoreRows:
                 if criterion in self.columns:
                     values = self.scores(criterion, column(criterion), numbers, usable, [criterion] * len(rows))
                     parts.append((criterion, values, everyone))
-        records: dict[str, list[object]] = {c: [] for c in [*SCORE_COLUMNS, "order"]}
-        for criterion, values, indexes in parts:
-            # Not scored (which is not zero), refused, or a row without touchpoint or assessor: left out.
-            kept = [(i, v) for i, v in zip(indexes, values, strict=True) if v is not None and usable[i]]
-            records["touchpoint_id"] += [tp_ids[i] for i, _ in kept]
-            records["assessor"] += [assessors[i] for i, _ in kept]
-            records["criterion"] += [criterion] * len(kept)
-            records["score"] += [float(v) for _, v in kept]
-            records["note"] += [notes[i] for i, _ in kept]
-            records["source"] += [self.file] * len(kept)
-            records["row"] += [numbers[i] for i, _ in kept]
-            records["order"] += [CRITERIA.index(criterion)] * len(kept)
-        if not records["score"]:
+        return self.frame(parts, tp_ids, assessors, notes, numbers, usable)
+
+    def frame(
+        self,
+        parts: list[tuple[str, list[int | None], list[int]]],
+        tp_ids: list[str | None],
+        assessors: list[str | None],
+        notes: list[str | None],
+        numbers: list[int],
+        usable: list[bool],
+    ) -> pd.DataFrame:
+        """The long table, row by row as written, criteria in the method's order within a row.
+
+        Left out: not scored (which is not zero), refused, or a row without touchpoint or assessor."""
+        usable_rows = np.array(usable, dtype=bool)
+        picked: list[np.ndarray] = []
+        values: list[np.ndarray] = []
+        criteria: list[np.ndarray] = []
+        for criterion, scores, indexes in parts:
+            score = np.array(scores, dtype="float64")  # None becomes NaN
+            rows = np.asarray(indexes, dtype=np.int64)
+            keep = ~np.isnan(score) & usable_rows[rows] if len(rows) else np.zeros(0, dtype=bool)
+            picked.append(rows[keep])
+            values.append(score[keep])
+            criteria.append(np.full(int(keep.sum()), CRITERIA.index(criterion), dtype=np.int64))
+        if not picked or not sum(len(p) for p in picked):
             return empty_scores()
-        frame = pd.DataFrame(records).sort_values(["row", "order"], kind="stable")  # row by row, as written
-        return frame[SCORE_COLUMNS].reset_index(drop=True)
+        rows, score, codes = np.concatenate(picked), np.concatenate(values), np.concatenate(criteria)
+        order = np.lexsort((codes, rows))  # by row, then criterion
+        rows, score, codes = rows[order], score[order], codes[order]
+        return pd.DataFrame(
+            {
+                "touchpoint_id": np.array(tp_ids, dtype=object)[rows],
+                "assessor": np.array(assessors, dtype=object)[rows],
+                "criterion": np.array(CRITERIA, dtype=object)[codes],
+                "score": score,
+                "note": np.array(notes, dtype=object)[rows],
+                "source": self.file,
+                "row": np.array(numbers, dtype=object)[rows],
+            },
+            columns=SCORE_COLUMNS,
+        )
 
     def touchpoint_ids(self, raw: list[str | None], numbers: list[int]) -> list[str | None]:
         """Each row's touchpoint: by id, else by a name only one touchpoint has; each text matched once."""
@@ -286,7 +310,11 @@ class _ScoreRows:
     def match(self, text: str) -> tuple[str | None, str]:
         if text in self.by_id:
             return text, ""
-        ids = self.by_name.get(normalize(text), [])
+        if self._by_name is None:
+            self._by_name = {}
+            for tp in self.touchpoints:
+                self._by_name.setdefault(normalize(tp.name), []).append(tp.id)
+        ids = self._by_name.get(normalize(text), [])
         if len(ids) == 1:
             return ids[0], ""
         return None, "several touchpoints have that name; use the id" if ids else "no touchpoint has that id or name"
