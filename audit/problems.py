@@ -11,6 +11,7 @@ Two shapes, on purpose:
       ├── FileTooLarge           over the byte, row or cell limits
       ├── NotASpreadsheet        not a format we read, or damaged
       ├── UnsafeWorkbook         zip bomb, entity tricks, cells far beyond any real sheet
+      ├── PasswordProtected      encrypted: only the program that knows the password can open it
       └── SheetNotFound          --sheet names a sheet the workbook does not have
 """
 
@@ -50,6 +51,10 @@ CODES: dict[str, str] = {
     "sheet_chosen": "Sheet chosen",
     "text_format": "How the text file was read",
     "extension_mismatch": "File content does not match its name",
+    "nul_bytes_removed": "NUL characters removed",
+    "macros_ignored": "Macros were not run",
+    "external_links": "Links to other workbooks not followed",
+    "formulas_without_values": "Formulas without saved results",
     "unmatched_touchpoint": "Score for an unknown touchpoint",
     "missing_assessor": "Score row without an assessor",
     "missing_touchpoint": "Score row without a touchpoint",
@@ -103,6 +108,10 @@ class NotASpreadsheet(ReadError):
 
 class UnsafeWorkbook(ReadError):
     """Built to exhaust memory or time: a zip bomb, XML entities, far-away cells."""
+
+
+class PasswordProtected(ReadError):
+    """Encrypted with a password; it has to be saved again without one."""
 
 
 class SheetNotFound(ReadError):

@@ -131,16 +131,19 @@ def number_column(field: str, cells: Sequence[Cell]) -> tuple[list[float | None]
     """Every cell of a number column checked by its rule: the numbers (None where empty or refused)."""
     rule = NUMBER_RULES[field]
     low, high = rule.low, rule.high if rule.high is not None else sys.float_info.max  # inf is no number
-    values: list[float | None] = []
+    # The fast path, one comprehension: a float or int in range (NaN and inf fail the range test).
+    looked = [float(c) if type(c) in _NUMBERS and low <= c <= high else _SLOW for c in cells]  # type: ignore[operator, arg-type]
+    values: list[float | None] = looked  # type: ignore[assignment]  # every _SLOW is replaced below
     refused: list[Refused] = []
-    for index, cell in enumerate(cells):
-        if isinstance(cell, float | int) and not isinstance(cell, bool) and low <= cell <= high:
-            values.append(float(cell))  # the fast path: NaN and inf fail the range test
-            continue
+    for index in [i for i, found in enumerate(looked) if found is _SLOW]:
+        cell = cells[index]
         problem = number_problem(field, cell)
         if problem is None:
-            values.append(cell_number(cell, thousands=rule.thousands))
+            values[index] = cell_number(cell, thousands=rule.thousands)
         else:
-            values.append(None)
+            values[index] = None
             refused.append(Refused(index, *problem))
     return values, refused
+
+
+_NUMBERS = frozenset({float, int})  # exact types: a bool is an int subclass, and no number

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from audit.cells import cell_text, row_has_data
-from audit.inventory import Inventory, Touchpoint, find_header_row
+from audit.inventory import Inventory, Touchpoint, find_header_row, without_cycle_collection
 from audit.problems import Problem
 from audit.reader import DEFAULT_LIMITS, Limits, Source, open_bytes, open_source
 from audit.rules import score_column
@@ -143,6 +143,11 @@ def read_scores_bytes(
 
 def parse_scores(source: Source, touchpoints: Sequence[Touchpoint], *, sheet: str | None = None) -> ScoreSet:
     """Score rows of an opened file, checked column by column (audit.rules), told row by row."""
+    with without_cycle_collection():
+        return _parse_scores(source, touchpoints, sheet)
+
+
+def _parse_scores(source: Source, touchpoints: Sequence[Touchpoint], sheet: str | None) -> ScoreSet:
     grid = source.grid(sheet if sheet is not None else (source.sheet_names[0] if source.sheet_names else None))
     rows = grid.rows
     if not any(row_has_data(row) for row in rows):

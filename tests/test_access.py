@@ -17,7 +17,7 @@ from audit.inventory import read_inventory_bytes
 from audit.invites import digest
 from audit.phases import Phase
 from audit.store import AccessDenied, AuditNotFound, Store, StoreError, sign_in_sessions, utc_now
-from audit.workbook import AuditMeta, audit_workbook, csv_bytes
+from audit.workbook import audit_workbook, csv_bytes
 from audit.workshops import Workshops
 
 OWNER, EDITOR, VIEWER, STRANGER = (Facilitator(f"{who}@example.com") for who in ("olga", "ed", "vic", "sam"))
@@ -276,14 +276,11 @@ def test_no_secret_reaches_the_workbook_or_the_csv(shared: Store) -> None:
     code = workshops.issue_code("A", actor=OWNER)
     zoe, token = workshops.join(code, "Zoe")
     workshops.score_as(zoe, "T1", "relevance", 4)
-    info = shared.audit("A")
-    scores = shared.score_frame("A")
-    workbook = audit_workbook(
-        shared.snapshot("A").result, shared.touchpoint_frame("A"), scores, AuditMeta("A", None, info.stage_order, info.weights)
-    )
+    snapshot = shared.snapshot("A")
+    workbook = audit_workbook(snapshot.result, snapshot.touchpoints, snapshot.scores, snapshot.meta)
     with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
         text = "".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
-    text += csv_bytes(scores).decode("utf-8-sig")
+    text += csv_bytes(snapshot.scores).decode("utf-8-sig")
     assert "Zoe" in text  # the workbook is the audit's, names and all
     for secret in (code, code.replace("-", ""), token, digest(token), digest(code.replace("-", ""))):
         assert secret not in text

@@ -116,7 +116,8 @@ def test_report_of_the_workbook_writes_the_same_workbook_again(workbook: Path, t
     assert status == 0, err
     first, second = read_import(workbook), read_import(again)
     assert second.meta == first.meta
-    pd.testing.assert_frame_equal(second.score_frame.drop(columns=["source"]), first.score_frame.drop(columns=["source"]))
+    unsourced = [frame.drop(columns=["source"]) for frame in (second.score_frame, first.score_frame)]
+    pd.testing.assert_frame_equal(*unsourced)
     status, out, _ = run("metrics", str(again), "--json")
     same_audit(json.loads(out), metrics_of_audit(AUDIT))
 

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import io
-import time
-import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pytest
 from conftest import INVENTORIES, SAMPLE_INVENTORY
+from hostile_files import bounded
 from openpyxl import Workbook
 
 from audit.inventory import read_inventory, read_inventory_bytes
 from audit.problems import FileTooLarge, NotASpreadsheet, ReadError, SheetNotFound, UnsafeWorkbook
-from audit.reader import Limits, column_number, decode_text, detect_delimiter, open_source
+from audit.reader import DEFAULT_LIMITS, Limits, column_number, decode_text, detect_delimiter, inspect_zip, open_source
 
 
 @pytest.mark.parametrize(
@@ -50,20 +49,6 @@ def test_column_number(letters: str, number: int) -> None:
     assert column_number(letters) == number
 
 
-def _bounded(action, seconds: float = 10.0, megabytes: int = 400):  # type: ignore[no-untyped-def]
-    """Run action; fail when it takes longer, or allocates more Python memory at its peak, than allowed."""
-    tracemalloc.start()
-    start = time.perf_counter()
-    try:
-        action()
-    finally:
-        elapsed = time.perf_counter() - start
-        peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
-        tracemalloc.stop()
-        assert elapsed < seconds, f"took {elapsed:.1f} s"
-        assert peak < megabytes, f"allocated {peak:.0f} MB at the peak"
-
-
 def _zip(entries: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
@@ -82,7 +67,7 @@ def test_zip_bomb_is_refused_before_it_is_inflated() -> None:
     bomb = _zip(XLSX_SKELETON | {"xl/worksheets/sheet1.xml": b"<sheetData>" + b" " * 150_000_000})
     assert len(bomb) < 1_000_000
     with pytest.raises(UnsafeWorkbook, match="compressed .* to 1, the mark of a zip bomb"):
-        _bounded(lambda: read_inventory_bytes(bomb, "bomb.xlsx"), seconds=2, megabytes=50)
+        bounded(lambda: read_inventory_bytes(bomb, "bomb.xlsx"), seconds=2, megabytes=50)
 
 
 def test_workbook_unpacking_beyond_the_limit_is_refused() -> None:
@@ -113,7 +98,7 @@ def test_a_cell_far_away_is_refused_instead_of_killing_the_process(tmp_path: Pat
     path = tmp_path / "far.xlsx"
     book.save(path)
     with pytest.raises(UnsafeWorkbook, match="row 1,048,576, column 16,384"):
-        _bounded(lambda: read_inventory(path), seconds=5, megabytes=100)
+        bounded(lambda: read_inventory(path), seconds=5, megabytes=100)
 
 
 def test_styled_empty_cells_far_away_are_harmless(tmp_path: Path) -> None:
@@ -137,7 +122,7 @@ def test_ods_with_a_value_repeated_across_the_sheet_is_refused() -> None:
         b"</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"
     )
     ods = _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": content})
-    with pytest.raises(UnsafeWorkbook, match="repeated across 16,000 columns"):
+    with pytest.raises(UnsafeWorkbook, match="a value sits at row 1,000,000, column 16,000 once repeated rows"):
         read_inventory_bytes(ods, "repeat.ods")
 
 
@@ -145,7 +130,7 @@ def test_file_over_the_size_limit(tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
     path.write_bytes(b"name\n" + b"x" * (21 * 1024 * 1024))
     with pytest.raises(FileTooLarge, match=r"big.csv is 21.0 MB; the limit is 20 MB"):
-        _bounded(lambda: read_inventory(path), seconds=2, megabytes=50)
+        bounded(lambda: read_inventory(path), seconds=2, megabytes=50)
 
 
 def test_configured_size_limit() -> None:
@@ -181,7 +166,7 @@ def test_more_rows_than_the_row_limit_in_a_workbook(tmp_path: Path) -> None:
         ("letter.xlsx", _zip({"word/document.xml": b"<w/>", "[Content_Types].xml": b"<T/>"}), "a Word document"),
         ("archive.xlsx", _zip({"readme.txt": b"hello"}), "a zip archive, not a spreadsheet"),
         ("broken.xlsx", b"PK\x03\x04" + bytes(100), "damaged zip archive"),
-        ("broken.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "cannot be read as a workbook"),
+        ("broken.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "damaged Office file"),
     ],
 )
 def test_not_a_spreadsheet(name: str, data: bytes, message: str) -> None:
@@ -211,3 +196,23 @@ def test_hidden_sheets_are_passed_over_but_can_be_asked_for() -> None:
 def test_every_read_error_is_a_read_error() -> None:
     for error in (FileTooLarge, NotASpreadsheet, UnsafeWorkbook, SheetNotFound):
         assert issubclass(error, ReadError)
+
+
+@pytest.mark.parametrize(
+    ("cells", "refused"),
+    [
+        (b'<c r="A1"><v>1</v></c><c r="O100000"><v>2</v></c>', False),  # six digits, within the limit
+        (b'<c r="A1"><v>1</v></c><c r="C101001"><v>2</v></c>', True),  # one row past it
+        (b'<c r="A1" t="inlineStr"><is><t>TP000123 A1048576</t></is></c><c r="B101001"><v>2</v></c>', True),
+        (b'<c r="A1" t="inlineStr"><is><t>A1048576</t></is></c>', False),  # text that looks like a reference
+        (b'<c r="A1"><v>1</v></c><c r="XFD5"><v>2</v></c>', True),  # three letters
+    ],
+)
+def test_the_quick_look_at_references_agrees_with_the_exact_scan(cells: bytes, refused: bool) -> None:
+    sheet = b'<worksheet><sheetData><row r="1">' + cells + b"</row></sheetData></worksheet>"
+    data = _zip(XLSX_SKELETON | {"xl/worksheets/sheet1.xml": sheet})
+    if refused:
+        with pytest.raises(UnsafeWorkbook, match="a cell sits at row"):
+            inspect_zip(data, "quick.xlsx", DEFAULT_LIMITS)
+    else:
+        inspect_zip(data, "quick.xlsx", DEFAULT_LIMITS)  # passes the pre-scan
