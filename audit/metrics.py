@@ -450,8 +450,9 @@ def _to_json(result: AuditResult) -> dict[str, Any]:
     importance = [_none_if_na(v) for v in table["importance"].tolist()]
     floats = {k: _floats(table[k]) for k in ("composite", "priority", "perception_gap", "conversion_rate")}
     criteria = {
-        c: list(
-            zip(
+        c: [
+            {"mean": mean, "median": median, "n": n, "sd": sd, "discuss": discuss}
+            for mean, median, n, sd, discuss in zip(
                 _floats(table[f"{c}_mean"]),
                 _floats(table[f"{c}_median"]),
                 [int(v) for v in table[f"{c}_n"].tolist()],
@@ -459,29 +460,46 @@ def _to_json(result: AuditResult) -> dict[str, Any]:
                 [bool(v) for v in table[f"{c}_discuss"].tolist()],
                 strict=True,
             )
-        )
+        ]
         for c in CRITERIA
     }
     weak = [bool(v) for v in table["weak"].tolist()]
     reasons = [(_none_if_na(v) or None) for v in table["reasons"].tolist()]
+    columns = zip(
+        *(text[k] for k in ("id", "name", "stage", "channel", "type")),
+        importance,
+        *(criteria[c] for c in CRITERIA),
+        floats["composite"],
+        weak,
+        reasons,
+        floats["priority"],
+        text["quadrant"],
+        floats["perception_gap"],
+        text["control"],
+        floats["conversion_rate"],
+        strict=True,
+    )
     touchpoints = [
         {
-            **{k: text[k][i] for k in ("id", "name", "stage", "channel", "type")},
-            "importance": importance[i],
-            "criteria": {
-                c: dict(zip(("mean", "median", "n", "sd", "discuss"), criteria[c][i], strict=True)) for c in CRITERIA
-            },
-            "composite": floats["composite"][i],
-            "weak": weak[i],
-            "reasons": reasons[i],
-            "priority": floats["priority"][i],
-            "quadrant": text["quadrant"][i],
-            "perception_gap": floats["perception_gap"][i],
-            "control": text["control"][i],
-            "conversion_rate": floats["conversion_rate"][i],
+            "id": id_,
+            "name": name,
+            "stage": stage,
+            "channel": channel,
+            "type": type_,
+            "importance": importance_,
+            "criteria": dict(zip(CRITERIA, (relevance, meaningfulness, attractiveness), strict=True)),
+            "composite": composite,
+            "weak": weak_,
+            "reasons": reasons_,
+            "priority": priority,
+            "quadrant": quadrant,
+            "perception_gap": gap,
+            "control": control,
+            "conversion_rate": rate,
         }
-        for i in range(len(table))
-    ]
+        for (id_, name, stage, channel, type_, importance_, relevance, meaningfulness, attractiveness, composite,
+             weak_, reasons_, priority, quadrant, gap, control, rate) in columns
+    ]  # fmt: skip
     stages = [
         {
             "name": row["name"],

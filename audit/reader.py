@@ -1036,9 +1036,18 @@ def _open_text(data: bytes, name: str, limits: Limits) -> Source:
 
     def load(_sheet: str | None) -> Grid:
         rows: list[list[Cell]] = []
+        # Lines are checked one by one only when the whole text holds more delimiters than one line may.
+        lines = (
+            _lines(text, delimiter, name)
+            if text.count(delimiter) > MAX_DELIMITERS_PER_LINE
+            else io.StringIO(text, newline="")
+        )
+        widest = limits.max_columns
         try:
-            for row in csv.reader(_lines(text, delimiter, name), delimiter=delimiter):
-                rows.append(_within_columns(row, len(rows) + 1, name, limits))
+            for row in csv.reader(lines, delimiter=delimiter):
+                rows.append(
+                    cast(list[Cell], row) if len(row) <= widest else _within_columns(row, len(rows) + 1, name, limits)
+                )
                 if len(rows) > limits.row_limit:
                     raise FileTooLarge(
                         f"{name} has more than {limits.max_rows:,} rows, the limit for one inventory.", file=name

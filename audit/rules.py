@@ -16,6 +16,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 from audit.cells import Cell, cell_number, cell_text
 
@@ -74,9 +75,10 @@ class Refused:
 
 def score_column(cells: Sequence[Cell], consequence: str = "Left unscored.") -> tuple[list[int | None], list[Refused]]:
     """Every cell of a score column checked by the score rule: the scores (None where empty or refused)."""
-    looked = [_PLAIN_SCORES.get(cell, _SLOW) for cell in cells]  # the fast path, one dictionary lookup a cell
-    slow = [i for i, found in enumerate(looked) if found is _SLOW]
-    slow += [i for i, cell in enumerate(cells) if cell is True or cell is False]  # True == 1.0 as a key
+    looked = list(map(_PLAIN_SCORES.get, cells, repeat(_SLOW, len(cells))))  # the fast path: one lookup a cell
+    slow = [i for i, found in enumerate(looked) if found is _SLOW] if _SLOW in looked else []
+    if bool in set(map(type, cells)):  # True == 1.0 as a key: booleans take the slow path
+        slow += [i for i, cell in enumerate(cells) if cell is True or cell is False]
     values: list[int | None] = looked  # type: ignore[assignment]  # every _SLOW is replaced below
     refused: list[Refused] = []
     for index in sorted(set(slow)):

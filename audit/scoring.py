@@ -225,7 +225,12 @@ class _ScoreRows:
             return cells[index] if index is not None and index < len(cells) else (None,) * len(rows)
 
         def texts(name: str) -> list[str | None]:
-            return [(c.strip() or None) if type(c) is str else cell_text(c) for c in column(name)]
+            if name not in self.columns:
+                return [None] * len(rows)
+            cells = column(name)
+            if set(map(type, cells)) == {str}:  # a CSV's column: strip them all at C speed
+                return [text or None for text in map(str.strip, cells)]  # type: ignore[arg-type]
+            return [(c.strip() or None) if type(c) is str else cell_text(c) for c in cells]
 
         tp_ids = self.touchpoint_ids(texts("touchpoint"), numbers)
         assessors = texts("assessor")
@@ -279,28 +284,35 @@ class _ScoreRows:
         rows, score, codes = np.concatenate(picked), np.concatenate(values), np.concatenate(criteria)
         order = np.lexsort((codes, rows))  # by row, then criterion
         rows, score, codes = rows[order], score[order], codes[order]
+
+        def text(values: Sequence[object], picked: np.ndarray) -> pd.Series:
+            # object, as the store's frames are: no conversion of 240k strings to Arrow and back
+            return pd.Series(np.array(values, dtype=object)[picked], dtype=object)
+
         return pd.DataFrame(
             {
-                "touchpoint_id": np.array(tp_ids, dtype=object)[rows],
-                "assessor": np.array(assessors, dtype=object)[rows],
-                "criterion": np.array(CRITERIA, dtype=object)[codes],
+                "touchpoint_id": text(tp_ids, rows),
+                "assessor": text(assessors, rows),
+                "criterion": text(CRITERIA, codes),
                 "score": score,
-                "note": np.array(notes, dtype=object)[rows],
-                "source": self.file,
-                "row": np.array(numbers, dtype=object)[rows],
+                "note": text(notes, rows),
+                "source": pd.Series([self.file], dtype=object).repeat(len(rows)).reset_index(drop=True),
+                "row": text(numbers, rows),
             },
             columns=SCORE_COLUMNS,
         )
 
     def touchpoint_ids(self, raw: list[str | None], numbers: list[int]) -> list[str | None]:
         """Each row's touchpoint: by id, else by a name only one touchpoint has; each text matched once."""
+        found: list[str | None] = list(map(self.by_id.get, raw))  # type: ignore[arg-type]  # most rows name a touchpoint by its id
+        if None not in found:
+            return found
         matched: dict[str, tuple[str | None, str]] = {}
-        found: list[str | None] = []
-        for index, text in enumerate(raw):
+        for index in [i for i, tp_id in enumerate(found) if tp_id is None]:
+            text = raw[index]
             number = numbers[index]
             if text is None:
                 self.warn("missing_touchpoint", number, "touchpoint", f"Row {number} names no touchpoint; skipped.")
-                found.append(None)
                 continue
             if text not in matched:
                 matched[text] = self.match(text)
@@ -309,7 +321,7 @@ class _ScoreRows:
                 self.warn(
                     "unmatched_touchpoint", number, "touchpoint", f"Row {number}: '{text}' matches nothing ({why})."
                 )
-            found.append(tp_id)
+            found[index] = tp_id
         return found
 
     def match(self, text: str) -> tuple[str | None, str]:
