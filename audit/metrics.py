@@ -243,13 +243,14 @@ def _criterion_columns(ids: pd.Series, units: Units) -> pd.DataFrame:
 
 
 def _weakness(table: pd.DataFrame, means: pd.DataFrame) -> None:
-    """`weak` and `reasons`: composite below 3.0 or any criterion mean at or below 2.0, said in words."""
+    """`weak` and `reasons`: composite below WEAK_COMPOSITE or any criterion mean at or below WEAK_CRITERION,
+    said in words."""
     low_composite = table["composite"] < WEAK_COMPOSITE
     low = means.le(WEAK_CRITERION)
     weak = low_composite | low.any(axis=1)
     table["weak"] = weak
-    parts = [(low_composite, "composite ", table["composite"], " is below 3.0")]
-    parts += [(low[c], f"{c} averages ", means[c], " (2.0 or lower)") for c in CRITERIA]
+    parts = [(low_composite, "composite ", table["composite"], f" is below {WEAK_COMPOSITE:.1f}")]
+    parts += [(low[c], f"{c} averages ", means[c], f" ({WEAK_CRITERION:.1f} or lower)") for c in CRITERIA]
     reasons = pd.Series("", index=table.index, dtype="object")
     for mask, before, values, after in parts:  # written only where they apply, joined by "; " in this order
         text = before + _two_decimals(values[mask]) + after
@@ -314,7 +315,7 @@ def _weakest_stage(stages: pd.DataFrame) -> Finding | None:
 
 
 def _weak_criterion(means: Mapping[str, float | None]) -> Finding | None:
-    """The lowest criterion, flagged when its average over touchpoints is below 3.0."""
+    """The lowest criterion, flagged when its average over touchpoints is below WEAK_COMPOSITE."""
     known = {c: m for c, m in means.items() if m is not None}
     if not known:
         return None
@@ -325,7 +326,7 @@ def _weak_criterion(means: Mapping[str, float | None]) -> Finding | None:
         "weak_criterion",
         lowest,
         f"{lowest.capitalize()} is low across the board: it averages {known[lowest]:.2f} over all scored "
-        "touchpoints, below 3.0.",
+        f"touchpoints, below {WEAK_COMPOSITE:.1f}.",
     )
 
 

@@ -21,11 +21,11 @@ from audit.cells import cell_text, row_has_data
 from audit.inventory import Inventory, Touchpoint, find_header_row, without_cycle_collection
 from audit.problems import Problem
 from audit.reader import DEFAULT_LIMITS, Limits, Source, open_bytes, open_source
-from audit.rules import score_column
+from audit.rules import SCORES, score_column
 from audit.vocabulary import CRITERIA, HEADER_INDEX, normalize
 
 SCORE_COLUMNS = ["touchpoint_id", "assessor", "criterion", "score", "note", "source", "row"]
-SCALE = (1, 2, 3, 4, 5)
+SCALE = SCORES  # the scale of the one score rule (audit.rules)
 DISCUSS_SPAN = 2  # max - min at or above this: the room should talk about it
 RELIABLE, TENTATIVE = 0.800, 0.667
 

@@ -43,7 +43,8 @@ from audit.metrics import (
     WEAK_CRITERION,
     AuditResult,
 )
-from audit.scoring import RELIABLE, TENTATIVE, Agreement
+from audit.rules import HIGHEST_SCORE, LOWEST_SCORE
+from audit.scoring import DISCUSS_SPAN, RELIABLE, TENTATIVE, Agreement
 from audit.vocabulary import CRITERIA, DEFAULT_STAGES, TYPES
 from audit.workshop import RUBRIC, SCALE_WORDS
 
@@ -572,12 +573,13 @@ def _scores(book: Workbook, scores: pd.DataFrame, touchpoints: pd.DataFrame) -> 
     validation = DataValidation(
         type="whole",
         operator="between",
-        formula1="1",
-        formula2="5",
+        formula1=str(LOWEST_SCORE),
+        formula2=str(HIGHEST_SCORE),
         allow_blank=True,
         showErrorMessage=True,
-        errorTitle="Scores are 1-5",
-        error="Type a whole number from 1 (very poor) to 5 (excellent), or leave it empty.",
+        errorTitle=f"Scores are {LOWEST_SCORE}-{HIGHEST_SCORE}",
+        error=f"Type a whole number from {LOWEST_SCORE} ({SCALE_WORDS[LOWEST_SCORE]}) to {HIGHEST_SCORE} "
+        f"({SCALE_WORDS[HIGHEST_SCORE]}), or leave it empty.",
     )
     validation.add(f"D2:F{last}")
     out.sheet.data_validations.append(validation)
@@ -597,9 +599,9 @@ def _method(book: Workbook, meta: AuditMeta) -> None:
         ("Weights", weights),
         ("Composite", "Weighted mean of the criterion means, over the criteria that have a score."),
         ("Weak", f"Composite below {WEAK_COMPOSITE:g}, or any criterion mean of {WEAK_CRITERION:g} or lower."),
-        ("Priority", "Importance x (5 - composite); weak spots are listed highest first."),
+        ("Priority", f"Importance x ({HIGHEST_SCORE} - composite); weak spots are listed highest first."),
         ("Quadrants", f"Important: importance {IMPORTANT:g} or more. Strong: composite {STRONG:g} or more."),
-        ("Discuss", "The assessors' scores for a criterion span 2 points or more."),
+        ("Discuss", f"The assessors' scores for a criterion span {DISCUSS_SPAN} points or more."),
         (
             "Consistency",
             f"1 - sd / {LARGEST_SD:g} within a stage; "
