@@ -372,6 +372,21 @@ class _ScoreRows:
         return values
 
 
+def wide_scores(scores: pd.DataFrame, by: Sequence[str] = ("touchpoint_id", "assessor")) -> pd.DataFrame:
+    """The long score table turned wide: one row per `by`, a column per criterion (NaN where not
+    scored) and the note (the last one given). The participant's grid and the workbook's Scores
+    sheet both show it."""
+    keys = list(by)
+    scored = scores.dropna(subset=["score"])
+    wide = scored.pivot_table(index=keys, columns="criterion", values="score", aggfunc="last")
+    wide = wide.reindex(columns=list(CRITERIA))
+    wide.columns.name = None
+    notes = scores.dropna(subset=["note"]).groupby(keys)["note"].last()
+    wide = wide.reindex(wide.index.union(notes.index)) if len(notes) else wide
+    wide["note"] = notes.reindex(wide.index) if len(notes) else None
+    return wide
+
+
 def combine(sets: Iterable[ScoreSet]) -> ScoreSet:
     """All scores together; when an assessor scored the same thing twice, the later one counts."""
     sets = list(sets)

@@ -44,7 +44,7 @@ from audit.metrics import (
     AuditResult,
 )
 from audit.rules import HIGHEST_SCORE, LOWEST_SCORE
-from audit.scoring import DISCUSS_SPAN, RELIABLE, TENTATIVE, Agreement
+from audit.scoring import DISCUSS_SPAN, RELIABLE, TENTATIVE, Agreement, wide_scores
 from audit.vocabulary import CRITERIA, DEFAULT_STAGES, TYPES
 from audit.workshop import RUBRIC, SCALE_WORDS
 
@@ -552,10 +552,7 @@ def _consistency(book: Workbook, result: AuditResult) -> None:
 def _scores(book: Workbook, scores: pd.DataFrame, touchpoints: pd.DataFrame) -> None:
     names = dict(zip(touchpoints["id"], touchpoints["name"], strict=True))
     order = {key: i for i, key in enumerate(touchpoints["id"])}
-    wide = scores.pivot_table(index=["touchpoint_id", "assessor"], columns="criterion", values="score", aggfunc="last")
-    wide = wide.reindex(columns=list(CRITERIA)).reset_index()
-    notes = scores.dropna(subset=["note"]).groupby(["touchpoint_id", "assessor"])["note"].first()
-    wide["note"] = [notes.get(k) for k in zip(wide["touchpoint_id"], wide["assessor"], strict=True)]
+    wide = wide_scores(scores).reset_index()
     wide["name"] = wide["touchpoint_id"].map(names)
     wide["order"] = wide["touchpoint_id"].map(order).fillna(len(order))
     wide = wide.sort_values(["order", "assessor"], kind="stable")

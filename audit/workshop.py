@@ -17,7 +17,7 @@ import pandas as pd
 from audit.cells import cell_number, is_blank
 from audit.metrics import filter_touchpoints
 from audit.rules import NUMBER_RULES, number_problem, parse_score, score_problem
-from audit.scoring import DISCUSS_SPAN, SCALE, composite, criterion_stats
+from audit.scoring import DISCUSS_SPAN, SCALE, composite, criterion_stats, wide_scores
 from audit.vocabulary import CRITERIA
 
 GRID_COLUMNS = ["id", "name", "stage", "channel", "owner", *CRITERIA, "note"]
@@ -61,12 +61,10 @@ def score_grid(touchpoints: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
     text, so the grid's schema never changes with the values and the browser never clamps.
     """
     grid = touchpoints[["id", "name", "stage", "channel", "owner"]].copy().reset_index(drop=True)
-    scored = own.dropna(subset=["score"])
+    wide = wide_scores(own, by=["touchpoint_id"])
     for criterion in CRITERIA:
-        values = scored[scored["criterion"] == criterion].set_index("touchpoint_id")["score"]
-        grid[criterion] = grid["id"].map(values.map(lambda v: str(int(v))))
-    notes = own.dropna(subset=["note"]).groupby("touchpoint_id")["note"].last()
-    grid["note"] = grid["id"].map(notes)
+        grid[criterion] = grid["id"].map(wide[criterion].dropna().map(lambda v: str(int(v))))
+    grid["note"] = grid["id"].map(wide["note"].dropna())
     return grid[GRID_COLUMNS].astype("string").fillna("")  # an empty cell shows empty, not "None"
 
 
