@@ -88,3 +88,11 @@ def row_has_data(row: Sequence[Cell]) -> bool:
         elif not is_blank(cell):
             return True
     return False
+
+
+def column_texts(cells: Sequence[Cell]) -> list[str | None]:
+    """A column's cells as stripped text, None when empty: `cell_text` of each, and a column of
+    text alone (every CSV column, most name columns) stripped at C speed."""
+    if set(map(type, cells)) == {str}:
+        return [text or None for text in map(str.strip, cells)]  # type: ignore[arg-type]
+    return [(c.strip() or None) if type(c) is str else cell_text(c) for c in cells]

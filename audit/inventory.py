@@ -18,7 +18,7 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from audit.cells import Cell, cell_number, cell_text, is_blank, row_has_data
+from audit.cells import Cell, cell_number, cell_text, column_texts, is_blank, row_has_data
 from audit.problems import FileTooLarge, Problem, has_errors
 from audit.reader import DEFAULT_LIMITS, Grid, Limits, Source, open_bytes, open_source
 from audit.rules import NUMBER_RULES, number_column, score_column
@@ -470,7 +470,7 @@ class _Columns:
 
     def texts(self, name: str) -> list[str | None]:
         """The field's cells as stripped text, None when empty (text cells without a call each)."""
-        return [(c.strip() or None) if type(c) is str else cell_text(c) for c in self.field(name)]
+        return column_texts(self.field(name))
 
     def header(self, name: str | None) -> str | None:
         return self.headers[self.mapping[name]] if name in self.mapping else None
@@ -636,17 +636,11 @@ class _RowReader:
 
     def lookups(self, field_name: str, lookup: Callable[[str], str | None], code: str, words: str) -> list[str | None]:
         """A vocabulary column (type, control): each distinct text looked up once."""
-        found: dict[str, str | None] = {}
-        values: list[str | None] = []
-        for index, raw in enumerate(self.table.texts(field_name)):
-            if raw is None:
-                values.append(None)
-                continue
-            if raw not in found:
-                found[raw] = lookup(raw)
-            if found[raw] is None:
-                self.problem("warning", code, self.numbers[index], field_name, f"'{raw}' {words}", code)
-            values.append(found[raw])
+        raw = self.table.texts(field_name)
+        found = {text: lookup(text) for text in set(raw) if text is not None}
+        values = [found.get(text) if text is not None else None for text in raw]
+        for index in [i for i, value in enumerate(values) if value is None and raw[i] is not None]:
+            self.problem("warning", code, self.numbers[index], field_name, f"'{raw[index]}' {words}", code)
         return values
 
     def number_column(self, field_name: str) -> list[float | None]:

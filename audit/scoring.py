@@ -17,7 +17,7 @@ import krippendorff
 import numpy as np
 import pandas as pd
 
-from audit.cells import cell_text, row_has_data
+from audit.cells import cell_text, column_texts, row_has_data
 from audit.inventory import Inventory, Touchpoint, find_header_row, without_cycle_collection
 from audit.problems import Problem
 from audit.reader import DEFAULT_LIMITS, Limits, Source, open_bytes, open_source
@@ -227,10 +227,7 @@ class _ScoreRows:
         def texts(name: str) -> list[str | None]:
             if name not in self.columns:
                 return [None] * len(rows)
-            cells = column(name)
-            if set(map(type, cells)) == {str}:  # a CSV's column: strip them all at C speed
-                return [text or None for text in map(str.strip, cells)]  # type: ignore[arg-type]
-            return [(c.strip() or None) if type(c) is str else cell_text(c) for c in cells]
+            return column_texts(column(name))
 
         tp_ids = self.touchpoint_ids(texts("touchpoint"), numbers)
         assessors = texts("assessor")
