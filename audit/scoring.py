@@ -391,9 +391,12 @@ def combine(sets: Iterable[ScoreSet]) -> ScoreSet:
     problems = [p for s in sets for p in s.problems]
     if not frames:
         return ScoreSet(problems=problems)
-    frame = pd.concat(frames, ignore_index=True)
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     key = ["touchpoint_id", "assessor", "criterion"]
-    repeated = frame[frame.duplicated(key, keep="last")]
+    earlier = frame.duplicated(key, keep="last")
+    if not earlier.any():
+        return ScoreSet(frame.reset_index(drop=True), problems)
+    repeated = frame[earlier]
     for record in repeated.to_dict("records"):
         row = None if pd.isna(record["row"]) else int(record["row"])
         problems.append(
@@ -406,7 +409,7 @@ def combine(sets: Iterable[ScoreSet]) -> ScoreSet:
                 f"({record['source']}, row {row}); the later score counts.",
             )
         )
-    return ScoreSet(frame.drop_duplicates(key, keep="last").reset_index(drop=True), problems)
+    return ScoreSet(frame[~earlier].reset_index(drop=True), problems)
 
 
 # --- aggregation ---------------------------------------------------------------------------
