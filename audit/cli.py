@@ -270,9 +270,7 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
     what = "the audit workbook" if imported.meta else ""
     out.write(f"Imported {what or ''}{' ' if what else ''}{imported.file} into the audit '{args.audit}' "
               f"({store.backend}).\n{plan.summary}\n")  # fmt: skip
-    problems = [p for p in imported.problems if p.severity != "info"]
-    if problems:
-        out.write(format_problems(problems))
+    out.write(_sourced(imported, without_info=True))
     return EXIT_OK
 
 
@@ -366,8 +364,8 @@ def _two(value: object) -> str:
 def format_metrics(imported: Imported, result: AuditResult) -> str:
     """The human summary of `metrics` for files: the result, then the inputs' problems."""
     text = format_result(imported.file, result)
-    problems = [p for p in imported.problems if p.severity != "info"]
-    return text + ("\n" + format_problems(problems) if problems else "")
+    problems = _sourced(imported, without_info=True)
+    return text + ("\n" + problems if problems else "")
 
 
 def format_result(title: str, result: AuditResult) -> str:
@@ -453,23 +451,40 @@ def format_check(imported: Imported) -> str:
             f"Scores:      {imported.own_score_count} in the inventory's own columns, as '{imported.assessor}'"
         )
     lines.append("")
-    lines.append(format_problems(imported.problems))
+    lines.append(_sourced(imported) or format_problems([]))
     verdict = "can be imported" if imported.can_import else "cannot be imported until the errors are fixed"
     lines.append(f"The {'workbook' if imported.meta else 'inventory'} {verdict}.")
     return "\n".join(lines) + "\n"
 
 
-def format_problems(problems: Sequence[Problem]) -> str:
-    """Problems as an aligned table, or a line saying there are none."""
+def format_problems(problems: Sequence[Problem], files: Sequence[str] | None = None) -> str:
+    """Problems as an aligned table, or a line saying there are none; with a file column when the
+    problems come from several files (`files[i]` is the file of `problems[i]`)."""
     if not problems:
         return "No problems found.\n"
     counts = {s: sum(1 for p in problems if p.severity == s) for s in ("error", "warning", "info")}
     head = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
-    rows = [("severity", "row", "column", "message")]
-    rows += [(p.severity, str(p.row or "-"), p.column or "-", p.message) for p in problems]
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    body = [f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}" for r in rows]
+    several = files is not None and len(set(files)) > 1
+    rows = [("file", "severity", "row", "column", "message")]
+    rows += [
+        (files[i] if files is not None else "", p.severity, str(p.row or "-"), p.column or "-", p.message)
+        for i, p in enumerate(problems)
+    ]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    body = [
+        (f"{r[0]:<{widths[0]}}  " if several else "")
+        + f"{r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]:<{widths[3]}}  {r[4]}"
+        for r in rows
+    ]
     return f"Problems ({head}):\n" + "\n".join("  " + line for line in body) + "\n"
+
+
+def _sourced(imported: Imported, *, without_info: bool = False) -> str:
+    """The import's problems, each with its file when there are several files."""
+    found = [(f, p) for f, p in imported.sourced_problems if not (without_info and p.severity == "info")]
+    if not found:
+        return ""
+    return format_problems([p for _, p in found], [f for f, _ in found])
 
 
 def _invite(args: argparse.Namespace, out: TextIO) -> int:

@@ -55,7 +55,8 @@ class Imported:
     sheet_names: list[str]  # the workbook's sheets, for a choice (none for CSV or our own workbook)
     assessor: str  # whom the inventory's own score columns belong to
     score_sets: list[ScoreSet] = field(default_factory=list)  # score files, or our workbook's Scores sheet
-    file_problems: list[Problem] = field(default_factory=list)  # score files that could not be read at all
+    score_names: list[str] = field(default_factory=list)  # the file each score set comes from
+    file_problems: list[tuple[str, Problem]] = field(default_factory=list)  # score files that could not be read
 
     @property
     def file(self) -> str:
@@ -81,10 +82,20 @@ class Imported:
     @property
     def problems(self) -> list[Problem]:
         """The inventory's problems, then the score files'."""
-        extra = self.file_problems
-        if self.score_sets:
-            extra = extra + self.scores.problems
-        return self.inventory.problems + extra
+        return [problem for _, problem in self.sourced_problems]
+
+    @property
+    def sourced_problems(self) -> list[tuple[str, Problem]]:
+        """Every problem with the file it is about: the inventory, a score file, or (for a score given
+        twice across files, whose message names both) the score files together."""
+        found = [(self.file, problem) for problem in self.inventory.problems] + self.file_problems
+        if not self.score_sets:
+            return found
+        per_set = [
+            (name, p) for name, scores in zip(self.score_names, self.score_sets, strict=True) for p in scores.problems
+        ]
+        repeated = self.scores.problems[len(per_set) :]  # combine() adds the scores given twice after the sets' own
+        return found + per_set + [("score files", problem) for problem in repeated]
 
     @property
     def can_import(self) -> bool:
@@ -147,10 +158,12 @@ def read_import(
         from audit.scoring import parse_scores
 
         for score_file in score_files:
+            name = score_file.name if isinstance(score_file, Path) else score_file[0]
             try:
                 imported.score_sets.append(parse_scores(open_file(score_file, limits=limits), inventory.touchpoints))
+                imported.score_names.append(name)
             except ReadError as error:
-                imported.file_problems.append(Problem("error", "unreadable_file", None, None, str(error)))
+                imported.file_problems.append((name, Problem("error", "unreadable_file", None, None, str(error))))
     return imported
 
 
@@ -170,7 +183,9 @@ def _read_audit_workbook(source: Source, overrides: Mapping[str, str] | None) ->
     meta, computed = read_meta(source)
     inventory = parse_inventory(source, sheet="Touchpoints", overrides=overrides, ignore=computed)
     scores = parse_scores(source, inventory.touchpoints, sheet="Scores")
-    return Imported(inventory, meta, [], assessor="", score_sets=[scores])
+    return Imported(
+        inventory, meta, [], assessor="", score_sets=[scores], score_names=[f"{source.file}, sheet 'Scores'"]
+    )
 
 
 def read_meta(source: Source) -> tuple[AuditMeta, set[str]]:

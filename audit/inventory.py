@@ -381,6 +381,17 @@ def map_columns(
                 )
             )
         else:
+            twice = [f for f, i in mapping.items() if i == index]
+            if twice:
+                problems.append(
+                    Problem(
+                        "warning",
+                        "column_used_twice",
+                        header_row,
+                        headers[index],
+                        f"'{headers[index]}' is chosen for both {twice[0]} and {field_name}; each field reads it.",
+                    )
+                )
             mapping[field_name] = index
     taken = set(mapping.values())
     for index, header in enumerate(headers):
@@ -406,6 +417,15 @@ def map_columns(
 
 def _no_name_column(headers: list[str], header_row: int, overrides: Mapping[str, str]) -> Problem:
     found = ", ".join(h for h in headers if not h.startswith("Column ")) or "none"
+    if overrides.get("name") == "":  # the user chose "no column" for the names
+        return Problem(
+            "error",
+            "no_name_column",
+            header_row,
+            None,
+            f"The name is set to no column, and every touchpoint needs one. Choose the column that names "
+            f"each touchpoint; columns found on row {header_row}: {found}.",
+        )
     hint = (
         ""
         if "name" in overrides

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import INVENTORIES, REALWORLD, ROOT
+from conftest import DATA, INVENTORIES, REALWORLD, ROOT
 from streamlit.proto.TextInput_pb2 import TextInput as TextInputProto
 from streamlit.testing.v1 import AppTest
 
@@ -252,7 +252,7 @@ def test_import_maps_columns_and_lists_problems(db: str) -> None:
     test.selectbox(key="map_name").set_value("label").run()
     test.selectbox(key="map_stage").set_value("need_id").run()
     assert test.selectbox(key="map_name").value == "label"  # the choice shows what was read, and holds
-    assert test.success[0].value.startswith("uk.csv: 33 touchpoints in 13 stage(s), header on row 1")
+    assert test.success[0].value.startswith("uk.csv: 33 touchpoints in 13 stages, header on row 1")
     test.text_input(key="import_name").set_value("Bereavement").run()
     test.button(key="import_button").click().run()
     assert not test.exception
@@ -358,7 +358,7 @@ def test_a_column_choice_on_an_exported_workbook_takes_and_comes_back(db: str) -
     assert "owner" not in [c for c in test.dataframe[0].value.columns if test.dataframe[0].value[c].notna().any()]
     test.selectbox(key="map_owner").set_value("Owner").run()
     assert test.selectbox(key="map_owner").value == "Owner"
-    assert test.success[0].value.startswith("sample.xlsx: 48 touchpoints in 5 stage(s)")
+    assert test.success[0].value.startswith("sample.xlsx: 48 touchpoints in 5 stages")
 
 
 def test_the_audits_page_says_when_scoring_last_changed_an_audit(db: str) -> None:
@@ -514,3 +514,44 @@ def test_the_export_page_builds_the_workbook_from_one_read_of_the_audit(
     assert not test.exception
     assert reads == ["snapshot"]  # the workbook, both CSVs and the caption: one read
     assert test.session_state["workbook_audit"] == SAMPLE
+
+
+def test_another_sheet_starts_from_its_own_columns(db: str) -> None:
+    test = app("views/import_inventory.py")
+    data = (INVENTORIES / "multi_sheet_pt.xlsx").read_bytes()
+    test.file_uploader(key="inventory_upload").set_value(("pt.xlsx", data, "application/octet-stream")).run()
+    test.selectbox(key="map_name").set_value("Observações").run()  # a choice made on 'Inventário'
+    test.selectbox(key="import_sheet").set_value("Antigo").run()
+    assert not test.exception
+    assert test.selectbox(key="map_name").value == "Nome"  # what the page uses, and shows
+    assert test.success[0].value.startswith("pt.xlsx: 1 touchpoint in 1 stage, header on row 1, sheet 'Antigo'")
+    test.selectbox(key="map_name").set_value("(no column)").run()
+    assert "The name is set to no column, and every touchpoint needs one." in text_of(test)
+
+
+def test_a_double_click_imports_once_and_says_what_the_first_click_did(db: str) -> None:
+    test = app("views/import_inventory.py")
+    test.file_uploader(key="inventory_upload").set_value(
+        ("acme.xlsx", (INVENTORIES / "title_rows.xlsx").read_bytes(), "application/octet-stream")
+    ).run()
+    test.text_input(key="import_name").set_value("Acme").run()
+    test.button(key="import_button").click().run()
+    first = [s.value for s in test.success if "Imported acme.xlsx" in s.value]
+    assert first and "Touchpoints: 5 new" in first[0]
+    test.button(key="import_button").click().run()  # the second click of a double click
+    assert any(i.value == f"Already imported: {first[0]}" for i in test.info)
+    assert Store.open(db).history("Acme").empty  # nothing written twice
+
+
+def test_problems_name_their_file_when_there_are_several(db: str) -> None:
+    test = app("views/import_inventory.py")
+    test.file_uploader(key="inventory_upload").set_value(
+        ("en_problems.csv", (INVENTORIES / "en_problems.csv").read_bytes(), "text/csv")
+    ).run()
+    assert "warning" in test.success[0].value or "warnings" in test.success[0].value  # the green box says so
+    test.file_uploader(key="score_uploads").set_value(
+        [("wide_en.csv", (DATA / "scores" / "wide_en.csv").read_bytes(), "text/csv")]
+    ).run()
+    shown = text_of(test)
+    assert "**wide_en.csv, row 7, 'relevance'**: Relevance 6 is outside 1-5. Left unscored." in shown
+    assert "**en_problems.csv, row" in shown

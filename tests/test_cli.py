@@ -231,3 +231,14 @@ def test_ownership_sharing_and_password_accounts(tmp_path, monkeypatch: pytest.M
     status, out, _ = run("hash-password", "--password-stdin")
     assert status == 0 and out.startswith("$argon2id$") and "long enough" not in out
     assert run("facilitator", "remove", "ana@example.com")[1].startswith("Removed account ana@example.com")
+
+
+def test_problems_of_several_files_say_which_file() -> None:
+    status, out, _ = run(
+        "metrics", str(INVENTORIES / "en_problems.csv"), "--scores", str(INVENTORIES.parent / "scores" / "wide_en.csv")
+    )
+    assert status == 0
+    lines = [line.split() for line in out.splitlines()]
+    assert ["wide_en.csv", "warning", "7", "relevance", "Relevance", "6", "is", "outside", "1-5.", "Left",
+            "unscored."] in lines  # fmt: skip
+    assert any(line[:2] == ["en_problems.csv", "warning"] for line in lines if line)

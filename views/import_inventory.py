@@ -31,34 +31,47 @@ def _forget_choices() -> None:
         st.session_state.pop(key, None)
 
 
+def _forget_columns() -> None:
+    """Another sheet starts from its own columns: the choices made for the last sheet are dropped."""
+    st.session_state[OVERRIDES] = {}
+    for field in FIELDS:
+        st.session_state.pop(f"map_{field}", None)
+
+
 def _remap(field: str) -> None:
     """A column choice: recorded before the page runs again, which then reads the file with it."""
     picked = st.session_state[f"map_{field}"]
     st.session_state[OVERRIDES][field] = "" if picked == NO_COLUMN else picked
 
 
-def _problem_list(problems: list[Problem]) -> None:
-    """Problems by kind, errors first and open, each message whole, with a download of them all."""
-    if not problems:
+def _problem_list(imported: Imported) -> None:
+    """Problems by kind, errors first and open, each message whole and said of its file when there are
+    several files, with a download of them all."""
+    sourced = imported.sourced_problems
+    if not sourced:
         st.caption("None.")
         return
-    kinds: dict[tuple[str, str], list[Problem]] = {}
-    for problem in problems:
-        kinds.setdefault((problem.severity, problem.code), []).append(problem)
+    several = len({file for file, _ in sourced}) > 1
+    kinds: dict[tuple[str, str], list[tuple[str, Problem]]] = {}
+    for file, problem in sourced:
+        kinds.setdefault((problem.severity, problem.code), []).append((file, problem))
     order = {"error": 0, "warning": 1, "info": 2}
     for (severity, code), found in sorted(kinds.items(), key=lambda item: order[item[0][0]]):
         icon = {"error": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}[severity]
         with st.expander(f"{CODES[code]} ({len(found)})", icon=icon, expanded=severity == "error"):
-            lines = [_where(p) + p.message for p in found[:SHOWN_PER_KIND]]
+            lines = [_where(file if several else None, p) + p.message for file, p in found[:SHOWN_PER_KIND]]
             more = len(found) - SHOWN_PER_KIND
             st.markdown("\n".join(f"- {line}" for line in lines) + (f"\n\n... and {more} more." if more > 0 else ""))
-    frame = pd.DataFrame([p.to_dict() for p in problems], columns=["severity", "row", "column", "code", "message"])
+    frame = pd.DataFrame(
+        [{"file": file, **p.to_dict()} for file, p in sourced],
+        columns=["file", "severity", "row", "column", "code", "message"],
+    ).astype({"row": "Int64"})  # row 3, not 3.0
     st.download_button("Download every problem (.csv)", csv_bytes(frame), file_name="import_problems.csv",
                        mime="text/csv", key="download_problems")  # fmt: skip
 
 
-def _where(problem: Problem) -> str:
-    parts = [f"row {problem.row}" if problem.row else "", f"'{problem.column}'" if problem.column else ""]
+def _where(file: str | None, problem: Problem) -> str:
+    parts = [file or "", f"row {problem.row}" if problem.row else "", f"'{problem.column}'" if problem.column else ""]
     shown = ", ".join(p for p in parts if p)
     return f"**{shown}**: " if shown else ""
 
@@ -67,9 +80,16 @@ def _verdict(imported: Imported) -> None:
     inventory = imported.inventory
     where = f"header on row {inventory.header_row}" if inventory.header_row else "no header found"
     sheet = f", sheet '{inventory.sheet}'" if inventory.sheet and not imported.meta else ""
-    counted = f"{len(inventory.touchpoints)} touchpoints in {len(inventory.stages)} stage(s), {where}{sheet}"
+    touchpoints = len(inventory.touchpoints)
+    stages = len(inventory.stages)
+    counted = (
+        f"{touchpoints} touchpoint{'s' if touchpoints != 1 else ''} in {stages} stage{'s' if stages != 1 else ''}, "
+        f"{where}{sheet}"
+    )
+    warnings = sum(1 for p in imported.problems if p.severity == "warning")
     if imported.can_import:
-        st.success(f"{inventory.file}: {counted}. Ready to import.")
+        said = f", with {warnings} warning{'s' if warnings != 1 else ''}: see Problems" if warnings else ""
+        st.success(f"{inventory.file}: {counted}. Ready to import{said}.")
         return
     errors = [p.message for p in imported.problems if p.severity == "error"]
     st.error(
@@ -124,7 +144,7 @@ if meta:
         "order and weights are restored as they were exported."
     )
 elif len(imported.sheet_names) > 1:
-    st.selectbox("Sheet", [FIRST_TABLE, *imported.sheet_names], key="import_sheet")
+    st.selectbox("Sheet", [FIRST_TABLE, *imported.sheet_names], key="import_sheet", on_change=_forget_columns)
 _verdict(imported)
 
 st.subheader("Columns")
@@ -152,7 +172,7 @@ if imported.own_score_count or imported.score_sets:
     st.caption(f"Scores: {len(scores.frame)} from {len(scores.assessors)} assessor(s)" + (f": {who}." if who else "."))
 
 st.subheader("Problems")
-_problem_list(imported.problems)
+_problem_list(imported)
 
 st.subheader("Preview")
 st.dataframe(inventory.to_frame().head(50), hide_index=True, key="preview_table", width="stretch")
@@ -175,14 +195,24 @@ if name in editable and imported.can_import:
     st.info("What will change: " + plan.summary)
     with st.expander("Details"):
         st.write({"new": plan.added, "changed": plan.updated, "archived": plan.archived, "restored": plan.restored})
+if not name:
+    st.caption("Name the audit to import into.")
 typed_assessor = st.session_state.get("import_assessor")
 assessor_missing = bool(
     imported.own_score_count and not meta and typed_assessor is not None and not typed_assessor.strip()
 )
 if assessor_missing:
     st.warning("Name the assessor of the inventory's score columns before importing.")
+# What this import is: the same file, choices and target again is the same import (a double click).
+fingerprint = (
+    upload.file_id, st.session_state.get("import_sheet"), tuple(sorted(overrides.items())),
+    tuple(f.file_id for f in score_uploads or []), imported.assessor, name,
+)  # fmt: skip
 if st.button("Import", type="primary", key="import_button",
              disabled=not imported.can_import or not name or assessor_missing):  # fmt: skip
+    if st.session_state.get("import_last", (None, ""))[0] == fingerprint:
+        st.info(f"Already imported: {st.session_state['import_last'][1]}")
+        st.stop()
     with st.status(f"Importing {inventory.file} into '{name}'...", expanded=True) as status:
         st.write(f"Writing {len(inventory.touchpoints)} touchpoints and {len(imported.score_frame)} scores...")
         try:
@@ -194,4 +224,5 @@ if st.button("Import", type="primary", key="import_button",
         status.update(label=f"Imported into '{name}'", state="complete")
     state.open_audit(name)
     st.session_state["import_done"] = f"Imported {inventory.file} into '{name}'. {done.summary} The audit is open."
+    st.session_state["import_last"] = (fingerprint, st.session_state["import_done"])
     st.rerun()  # the sidebar and the navigation follow the audit now open
