@@ -522,45 +522,43 @@ class _RowReader:
         types, inferred = self.types(channels)
         controls = self.lookups("control", control_level, "unknown_control", _CONTROL_WORDS)
         numbers = {f: self.number_column(f) for f in NUMBER_RULES}
-        scores = {c: self.score_column(c) for c in CRITERIA}
+        scores = {c: self.score_column(c) for c in CRITERIA if c in table.mapping}  # unmapped: none to read
         extras = [(table.headers[i], table.column(i)) for i in table.extra]
-        touchpoints: list[Touchpoint] = []
-        for i, keep in enumerate(kept):
-            if not keep or not ids[i]:
-                continue
-            number = self.numbers[i]
-            importance = numbers["importance"][i]
-            tp = Touchpoint(
-                id=ids[i],
-                name=names[i] or "",
-                stage=stages[i],
-                row=number,
-                channel=channels[i],
-                type=types[i],
-                type_inferred=inferred[i],
-                control=controls[i],
-                owner=owners[i],
-                importance=DEFAULT_IMPORTANCE if importance is None else importance,
-                reach=numbers["reach"][i],
-                conversions=numbers["conversions"][i],
-                customer_rating=numbers["customer_rating"][i],
-                notes=notes[i],
-                scores={c: v for c in CRITERIA if (v := scores[c][i]) is not None},
-                extra={header: cells[i] for header, cells in extras if not is_blank(cells[i])},
+        importance = [DEFAULT_IMPORTANCE if v is None else v for v in numbers["importance"]]
+        rows = [i for i, keep in enumerate(kept) if keep and ids[i]]
+        touchpoints = [
+            Touchpoint(
+                ids[i],
+                names[i] or "",
+                stages[i],
+                self.numbers[i],
+                channels[i],
+                types[i],
+                inferred[i],
+                controls[i],
+                owners[i],
+                importance[i],
+                numbers["reach"][i],
+                numbers["conversions"][i],
+                numbers["customer_rating"][i],
+                _row_scores(scores, i),
+                notes[i],
+                {header: cells[i] for header, cells in extras if not is_blank(cells[i])} if extras else {},
             )
-            if inferred[i]:
-                self.inferred_rows.append(number)
+            for i in rows
+        ]  # positional, in the order of Touchpoint's fields: a keyword call per row costs a third more
+        self.inferred_rows = [self.numbers[i] for i in rows if inferred[i]]
+        for tp in touchpoints:
             if tp.reach is not None and tp.conversions is not None and tp.conversions > tp.reach:
                 self.problem(
                     "warning",
                     "conversions_exceed_reach",
-                    number,
+                    tp.row or 0,
                     "conversions",
-                    f"Row {number} has {tp.conversions:g} conversions but a reach of {tp.reach:g}; "
+                    f"Row {tp.row} has {tp.conversions:g} conversions but a reach of {tp.reach:g}; "
                     "its conversion rate is over 100%. Check both numbers.",
                     "conversions_exceed_reach",
                 )
-            touchpoints.append(tp)
         kept_rows = {tp.row for tp in touchpoints}
         # Rows left out (no name, a repeated id) tell only why they were left out.
         self.problems = [p for p in self.problems if p[1] <= _PROBLEM_ORDER["duplicate_id"] or p[0] in kept_rows]
@@ -690,6 +688,11 @@ class _RowReader:
                 f"channel ({'row' if len(self.inferred_rows) == 1 else 'rows'} {rows}); marked as inferred.",
             )
         ]
+
+
+def _row_scores(scores: Mapping[str, list[int | None]], index: int) -> dict[str, int]:
+    """One row's scores by criterion, the unscored left out."""
+    return {c: v for c, column in scores.items() if (v := column[index]) is not None}
 
 
 _TYPE_WORDS = "is not a touchpoint type; use physical, digital or human. The type was left empty."
