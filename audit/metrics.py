@@ -434,7 +434,8 @@ def _floats(column: pd.Series) -> list[float | None]:
 
 
 def _texts(column: pd.Series) -> list[object]:
-    return [_none_if_na(v) for v in column.tolist()]
+    """A column's values as they are, None for missing ones (tolist gives Python values already)."""
+    return [None if v is None or v is pd.NA or v != v else v for v in column.tolist()]
 
 
 def _none_if_na(value: object) -> object:
@@ -448,7 +449,7 @@ def _to_json(result: AuditResult) -> dict[str, Any]:
     # Column by column (serialising only, the numbers are already computed): a 10k-touchpoint audit's
     # JSON costs a fraction of what a dict per row, value by value, cost.
     text = {k: _texts(table[k]) for k in ("id", "name", "stage", "channel", "type", "quadrant", "control")}
-    importance = [_none_if_na(v) for v in table["importance"].tolist()]
+    importance = _texts(table["importance"])
     floats = {k: _floats(table[k]) for k in ("composite", "priority", "perception_gap", "conversion_rate")}
     criteria = {
         c: [
@@ -465,7 +466,7 @@ def _to_json(result: AuditResult) -> dict[str, Any]:
         for c in CRITERIA
     }
     weak = [bool(v) for v in table["weak"].tolist()]
-    reasons = [(_none_if_na(v) or None) for v in table["reasons"].tolist()]
+    reasons = [reason or None for reason in _texts(table["reasons"])]
     columns = zip(
         *(text[k] for k in ("id", "name", "stage", "channel", "type")),
         importance,

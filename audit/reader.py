@@ -1035,20 +1035,16 @@ def _open_text(data: bytes, name: str, limits: Limits) -> Source:
     )
 
     def load(_sheet: str | None) -> Grid:
-        rows: list[list[Cell]] = []
-        # Lines are checked one by one only when the whole text holds more delimiters than one line may.
-        lines = (
-            _lines(text, delimiter, name)
-            if text.count(delimiter) > MAX_DELIMITERS_PER_LINE
-            else io.StringIO(text, newline="")
-        )
-        widest = limits.max_columns
+        rows: list[list[str]] = []
+        # Lines are checked one by one only when one may hold more delimiters than a line may: a line
+        # longer than that many characters.
+        long_line = len(text) > MAX_DELIMITERS_PER_LINE and max(map(len, text.splitlines())) > MAX_DELIMITERS_PER_LINE
+        lines = _lines(text, delimiter, name) if long_line else io.StringIO(text, newline="")
+        widest, most = limits.max_columns, limits.row_limit
         try:
             for row in csv.reader(lines, delimiter=delimiter):
-                rows.append(
-                    cast(list[Cell], row) if len(row) <= widest else _within_columns(row, len(rows) + 1, name, limits)
-                )
-                if len(rows) > limits.row_limit:
+                rows.append(row if len(row) <= widest else _within_columns(row, len(rows) + 1, name, limits))
+                if len(rows) > most:
                     raise FileTooLarge(
                         f"{name} has more than {limits.max_rows:,} rows, the limit for one inventory.", file=name
                     )
@@ -1060,7 +1056,7 @@ def _open_text(data: bytes, name: str, limits: Limits) -> Source:
                     file=name,
                 ) from None
             raise NotASpreadsheet(f"{name}, record {len(rows) + 1}: {error}.", file=name) from None
-        return Grid(name=None, rows=rows)
+        return Grid(name=None, rows=cast(list[list[Cell]], rows))
 
     return Source(file=name, kind="csv", sheet_names=[], notes=notes, _load=load)
 
@@ -1076,7 +1072,7 @@ def _lines(text: str, delimiter: str, name: str) -> Iterator[str]:
         yield line
 
 
-def _within_columns(row: list[str], number: int, name: str, limits: Limits) -> list[Cell]:
+def _within_columns(row: list[str], number: int, name: str, limits: Limits) -> list[str]:
     """The row, without trailing empty cells past the column limit; too many filled ones are refused."""
     if len(row) <= limits.max_columns:
         return list(row)
