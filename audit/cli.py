@@ -219,9 +219,9 @@ def _computed(args: argparse.Namespace, imported: Imported) -> AuditResult:
 
 
 def _metrics(args: argparse.Namespace, out: TextIO) -> int:
-    _weights(args)  # a wrong --weights is said before any file is read
+    weights = _weights(args)  # a wrong --weights is said before any file is read
     if args.audit:
-        return _stored_metrics(args, out)
+        return _stored_metrics(args, weights, out)
     if args.file is None:
         raise _ArgumentError("name an inventory file, or a stored audit with --audit NAME.")
     imported = _read(args)
@@ -236,14 +236,13 @@ def _metrics(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if imported.can_import else EXIT_NOT_IMPORTABLE
 
 
-def _stored_metrics(args: argparse.Namespace, out: TextIO) -> int:
-    from audit.scoring import parse_weights
+def _stored_metrics(args: argparse.Namespace, weights: dict[str, float], out: TextIO) -> int:
     from audit.store import Store
 
     store = Store.open()
     try:
         if args.weights:
-            store.set_weights(args.audit, parse_weights(args.weights), actor=OPERATOR)
+            store.set_weights(args.audit, weights, actor=OPERATOR)
         result = store.snapshot(args.audit).result
     finally:
         store.close()

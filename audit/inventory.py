@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from audit.cells import Cell, cell_number, cell_text, column_texts, is_blank, row_has_data
 from audit.problems import FileTooLarge, Problem, has_errors
-from audit.reader import DEFAULT_LIMITS, Grid, Limits, Source, open_bytes, open_source
+from audit.reader import DEFAULT_LIMITS, Grid, Limits, Source, column_letters, open_bytes, open_source
 from audit.rules import NUMBER_RULES, number_column, score_column
 from audit.vocabulary import (
     CRITERIA,
@@ -335,7 +335,7 @@ def _header_texts(row: Sequence[Cell]) -> list[str]:
     headers: list[str] = []
     seen: dict[str, int] = {}
     for index, cell in enumerate(row):
-        text = cell_text(cell) or f"Column {_column_letters(index + 1)}"  # a header with no text
+        text = cell_text(cell) or f"Column {column_letters(index + 1)}"  # a header with no text
         seen[text] = seen.get(text, 0) + 1
         headers.append(text if seen[text] == 1 else f"{text} ({seen[text]})")
     return headers
@@ -346,14 +346,6 @@ def _visible(headers: list[str], body: Sequence[Sequence[Cell]]) -> list[str]:
     unnamed = [i for i, h in enumerate(headers) if h.startswith("Column ")]
     used = {i for i in unnamed if any(i < len(row) and not is_blank(row[i]) for row in body)}
     return [h for i, h in enumerate(headers) if i in used or i not in unnamed]
-
-
-def _column_letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def map_columns(
@@ -463,15 +455,16 @@ def _read_rows(
     """Validate the rows with data (`numbers` are their numbers in the sheet) column by column: each
     rule runs over a whole column, and only the cells it refuses cost a message. Problems are told
     row by row, in the order of the fields."""
-    table = _Columns(rows, headers, mapping)
+    table = Columns(rows, headers, mapping)
     reader = _RowReader(table, numbers)
     touchpoints = reader.read()
     problems = sorted(reader.problems, key=lambda p: (p[0], p[1]))
     return touchpoints, [p[2] for p in problems] + reader.summary()
 
 
-class _Columns:
-    """The rows with data, transposed: one sequence of cells per column of the header."""
+class Columns:
+    """Rows transposed: one sequence of cells per column of the header, and `mapping` (field -> column
+    index) to ask for a field's. Inventories and score files are both validated this way."""
 
     def __init__(self, rows: list[Sequence[Cell]], headers: list[str], mapping: dict[str, int]) -> None:
         self.headers, self.mapping, self.size = headers, mapping, len(rows)
@@ -490,6 +483,8 @@ class _Columns:
 
     def texts(self, name: str) -> list[str | None]:
         """The field's cells as stripped text, None when empty (text cells without a call each)."""
+        if name not in self.mapping:
+            return [None] * self.size  # no column for it: nothing to read cell by cell
         return column_texts(self.field(name))
 
     def header(self, name: str | None) -> str | None:
@@ -499,7 +494,7 @@ class _Columns:
 class _RowReader:
     """Turns the columns into touchpoints; remembers what it saw (ids, stage spellings, inferred types)."""
 
-    def __init__(self, table: _Columns, numbers: list[int]) -> None:
+    def __init__(self, table: Columns, numbers: list[int]) -> None:
         self.table, self.numbers = table, numbers
         self.id_cells = table.field("id")  # once: without an id column it is a fresh column of blanks
         self.problems: list[tuple[int, int, Problem]] = []  # (row, order in the row, problem)
@@ -516,7 +511,7 @@ class _RowReader:
         table = self.table
         names = table.texts("name")
         stages = self.stages(names)
-        kept = [self.keep(i, name, stages[i]) for i, name in enumerate(names)]
+        kept = [self.keep(i, name) for i, name in enumerate(names)]
         ids = [self.assign_id(i, names[i], stages[i]) if keep else "" for i, keep in enumerate(kept)]
         channels, owners, notes = table.texts("channel"), table.texts("owner"), table.texts("notes")
         types, inferred = self.types(channels)
@@ -564,7 +559,7 @@ class _RowReader:
         self.problems = [p for p in self.problems if p[1] <= _PROBLEM_ORDER["duplicate_id"] or p[0] in kept_rows]
         return touchpoints
 
-    def keep(self, index: int, name: str | None, stage: str) -> bool:
+    def keep(self, index: int, name: str | None) -> bool:
         if name:
             return True
         number = self.numbers[index]

@@ -438,12 +438,6 @@ def _texts(column: pd.Series) -> list[object]:
     return [None if v is None or v is pd.NA or v != v else v for v in column.tolist()]
 
 
-def _none_if_na(value: object) -> object:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    return value.item() if isinstance(value, np.generic) else value
-
-
 def _to_json(result: AuditResult) -> dict[str, Any]:
     table = result.touchpoints
     # Column by column (serialising only, the numbers are already computed): a 10k-touchpoint audit's

@@ -115,6 +115,11 @@ def plan_touchpoints(
     return plan, rows
 
 
+def stored_keys(inventory: Inventory, rows: list[dict[str, Any]]) -> dict[str, str]:
+    """The file's touchpoint ids -> the stored keys `plan_touchpoints` matched them to (for their scores)."""
+    return {tp.id: row["key"] for tp, row in zip(inventory.touchpoints, rows, strict=True)}
+
+
 def _same(old: object, new: object) -> bool:
     if isinstance(old, float) and isinstance(new, float):
         return abs(old - new) < 1e-9

@@ -455,7 +455,7 @@ def column_number(letters: str) -> int:
 @functools.cache
 def _beyond_columns(limit: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
     """Patterns for a reference past column `limit`: a cheap one, and one for valued cells."""
-    letters = _column_letters(limit)
+    letters = column_letters(limit)
     options = [f"[A-Z]{{{len(letters) + 1},}}"]
     for i, letter in enumerate(letters):
         if letter < "Z":
@@ -487,7 +487,8 @@ def _beyond_rows(limit: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
     )
 
 
-def _column_letters(number: int) -> str:
+def column_letters(number: int) -> str:
+    """A for 1, AA for 27: the reverse of `column_number`."""
     letters = ""
     while number:
         number, rest = divmod(number - 1, 26)

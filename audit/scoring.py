@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import zip_longest
 from pathlib import Path
 
 import krippendorff
 import numpy as np
 import pandas as pd
 
-from audit.cells import cell_text, column_texts, row_has_data
-from audit.inventory import Inventory, Touchpoint, find_header_row, without_cycle_collection
+from audit.cells import cell_text, row_has_data
+from audit.inventory import Columns, Inventory, Touchpoint, find_header_row, without_cycle_collection
 from audit.problems import Problem
 from audit.reader import DEFAULT_LIMITS, Limits, Source, open_bytes, open_source
 from audit.rules import SCORES, score_column
@@ -218,17 +217,8 @@ class _ScoreRows:
         return [p for _, _, p in sorted(self.problems, key=lambda found: (found[0], found[1]))]
 
     def read(self, rows: list[Sequence[object]], numbers: list[int]) -> pd.DataFrame:
-        cells = list(zip_longest(*rows)) if rows else []
-
-        def column(name: str) -> Sequence[object]:
-            index = self.columns.get(name)
-            return cells[index] if index is not None and index < len(cells) else (None,) * len(rows)
-
-        def texts(name: str) -> list[str | None]:
-            if name not in self.columns:
-                return [None] * len(rows)
-            return column_texts(column(name))
-
+        table = Columns(rows, self.headers, self.columns)
+        texts, column = table.texts, table.field
         tp_ids = self.touchpoint_ids(texts("touchpoint"), numbers)
         assessors = texts("assessor")
         for index, assessor in enumerate(assessors):

@@ -43,12 +43,13 @@ from audit.access import (
     refusal,
     role_of,
 )
+from audit.cells import is_blank
 from audit.database import database_url, make_engine, upgrade, write_transaction
 from audit.inventory import Inventory
 from audit.meta import AuditMeta
 from audit.metrics import TOUCHPOINT_COLUMNS, AuditResult, audit_stages, compute_audit
 from audit.phases import Phase, WorkshopState
-from audit.plan import FIELD_COLUMNS, ImportPlan, plan_touchpoints, score_changes, touchpoint_record
+from audit.plan import FIELD_COLUMNS, ImportPlan, plan_touchpoints, score_changes, stored_keys, touchpoint_record
 from audit.rules import score_refusal
 from audit.scoring import SCORE_COLUMNS, empty_scores
 from audit.vocabulary import CRITERIA
@@ -448,7 +449,7 @@ class Store:
             existing = _existing_touchpoints(connection, audit.id)
             plan, rows = plan_touchpoints(existing, inventory)
             if score_frame is not None:
-                keys = {tp.id: row["key"] for tp, row in zip(inventory.touchpoints, rows, strict=True)}
+                keys = stored_keys(inventory, rows)
                 existing_scores = _existing_scores(connection, audit.id)
                 plan.scores_added, plan.scores_changed = score_changes(existing_scores, score_frame, keys)
         return plan
@@ -486,7 +487,7 @@ class Store:
                 settings, plan.settings = _imported_settings(connection, audit_id, stages, meta, created)
                 connection.execute(audits.update().where(audits.c.id == audit_id).values(**settings))
                 if score_frame is not None and not score_frame.empty:
-                    keys = {tp.id: row["key"] for tp, row in zip(inventory.touchpoints, rows, strict=True)}
+                    keys = stored_keys(inventory, rows)
                     plan.scores_added, plan.scores_changed = _write_scores(
                         connection, audit_id, score_frame, keys, f"import by {actor.label}"
                     )
@@ -1098,7 +1099,7 @@ def _write_scores(
         ["touchpoint_id", "assessor", "criterion", "score", "note"]
     ].itertuples(index=False):
         key = keys.get(tp, tp)
-        note = None if note is None or (isinstance(note, float) and note != note) else str(note)
+        note = None if is_blank(note) else str(note)
         old = existing.get((key, assessor, criterion))
         record = {"tp": tp_ids[key], "as": as_ids[assessor], "criterion": criterion, "value": int(value), "note": note}
         if old is None:

@@ -31,6 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from audit import __version__
+from audit.cells import is_blank
 from audit.importing import META_SHEET, meta_values
 from audit.meta import AuditMeta
 from audit.metrics import (
@@ -584,7 +585,7 @@ def _scores(book: Workbook, scores: pd.DataFrame, touchpoints: pd.DataFrame) -> 
 
 
 def _int(value: object) -> int | None:
-    return None if value is None or value != value else int(value)  # type: ignore[call-overload]
+    return None if is_blank(value) else int(value)  # type: ignore[call-overload]
 
 
 def _method(book: Workbook, meta: AuditMeta) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from audit.cells import is_blank
 from audit.phases import Phase, WorkshopState
 from audit.scoring import SCALE
 from audit.store import StoreError
@@ -176,4 +177,4 @@ def _stored(mine: pd.DataFrame, criterion: str) -> int | None:
 
 
 def _present(value: object) -> bool:
-    return value is not None and not (isinstance(value, float) and pd.isna(value)) and str(value).strip() != ""
+    return not is_blank(value)

@@ -26,8 +26,9 @@ SHOWN_PER_KIND = 50  # problems listed per kind; all of them are in the download
 
 
 def _forget_choices() -> None:
-    st.session_state[OVERRIDES] = {}
-    for key in ["import_sheet", "import_assessor", *(f"map_{f}" for f in FIELDS)]:
+    """A new file starts from its own sheet, columns and assessor."""
+    _forget_columns()
+    for key in ("import_sheet", "import_assessor"):
         st.session_state.pop(key, None)
 
 
