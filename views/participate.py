@@ -7,13 +7,20 @@ import os
 
 import streamlit as st
 
-from audit.phases import Phase
+from audit.phases import Phase, WorkshopState
 from audit.workshop import progress
 from ui import card, grid, state
 
-# How soon a participant's screen notices a reveal, a round 2 or a lock.
+# How soon a participant's screen notices a reveal, a round 2, a lock, or (while the room is shown)
+# someone else's new score, whichever app process it came through.
 WATCH_SECONDS = float(os.environ.get("TOUCHPOINT_AUDIT_WATCH_SECONDS", "10"))
 SEEN = "seen_phase"
+
+
+def seen(workshop: WorkshopState) -> tuple[object, ...]:
+    """What the screen shows of the workshop: its phase and lock, and the room's revision once revealed."""
+    return workshop.phase, workshop.locked, workshop.revision if workshop.room_visible else None
+
 
 who = state.participant()
 if who is None:
@@ -26,10 +33,12 @@ if asked is not None and asked != who.audit:  # someone edited the URL: nothing 
         "views/participate.py", label=f"Back to {who.audit}", query_params={state.TOKEN: st.query_params[state.TOKEN]}
     )
     st.stop()
+
+
 workshop = state.phase(who.audit)
 if st.session_state.get(SEEN, (workshop.phase,))[0] != workshop.phase:
     st.session_state.pop(card.CURRENT, None)  # a new phase starts where it starts (round 2: the flagged)
-st.session_state[SEEN] = (workshop.phase, workshop.locked)
+st.session_state[SEEN] = seen(workshop)
 workshops = state.workshops()
 touchpoints, mine = state.touchpoints(who.audit), workshops.own_scores(who)
 
@@ -54,9 +63,9 @@ else:
 
 @st.fragment(run_every=WATCH_SECONDS)
 def watch(audit: str) -> None:
-    """Reload the screen when the facilitator changes the phase; otherwise cost (almost) nothing."""
-    now = state.phase(audit)
-    if (now.phase, now.locked) != st.session_state.get(SEEN):
+    """Reload the screen when the facilitator changes the phase, or the shown room changes; otherwise
+    cost (almost) nothing: the phase and the change counter come through a per-process cache."""
+    if seen(state.phase(audit)) != st.session_state.get(SEEN):
         st.rerun(scope="app")
 
 
