@@ -177,6 +177,44 @@ def test_a_locked_workshop_refuses_a_tap_with_a_message_and_keeps_the_saved_valu
     assert saved(db) == [["AW-01", "relevance", 2.0]]
 
 
+def test_the_card_is_in_the_address_so_a_new_session_opens_the_same_card(db: str) -> None:
+    """A reload, or a reconnection to another app process after one was lost (./scripts/serve), is a
+    new session: it opens the card the address names and says that an unconfirmed tap did not count."""
+    token = participant(db)
+    test = app(p=token)
+    assert test.query_params["at"] == "AW-01" and "Welcome back" not in text_of(test)
+    test.button(key="card_next").click().run()
+    tap(test, "AW-02", "relevance", 3)
+    assert test.query_params["at"] == "AW-02"
+    again = app(p=token, at="AW-02")  # the same address, a new session
+    assert again.subheader[0].value == test.subheader[0].value
+    assert again.segmented_control(key="tap|AW-02|relevance").value == 3
+    welcome = "Welcome back: your saved scores are shown. A tap that did not say 'Saved' did not count: tap it again."
+    assert welcome in [i.value for i in again.info]
+    tap(again, "AW-02", "meaningfulness", 4)
+    assert welcome not in text_of(again)  # said until the next tap
+    assert saved(db) == [["AW-02", "meaningfulness", 4.0], ["AW-02", "relevance", 3.0]]
+    Workshops(Store.open(db)).set_phase(SAMPLE, Phase.REVEALED, actor=LOCAL)
+    forget()
+    again.run()  # a new phase starts at its own start, not on the card in the address
+    assert again.query_params["at"] == "AW-01"
+
+
+def test_the_join_code_on_the_projector_survives_a_new_session(db: str) -> None:
+    """The code shown on the Workshop page is in its address: a reload, or a lost app process, shows it
+    again (codes are stored hashed, so the database cannot); a stopped code is not shown."""
+    test = app("views/workshop.py")
+    test.button(key="issue_code").click().run()
+    code = test.query_params["shown"]
+    assert code in text_of(test)
+    again = app("views/workshop.py", audit=SAMPLE, shown=code)
+    assert code in text_of(again) and len(again.get("image")) == 1  # the QR code too
+    again.button(key="revoke_codes").click().run()
+    assert "shown" not in again.query_params
+    stopped = app("views/workshop.py", audit=SAMPLE, shown=code)
+    assert code not in text_of(stopped) and "shown" not in stopped.query_params
+
+
 def test_a_note_refused_on_the_way_to_the_next_card_is_still_said(db: str) -> None:
     test = app(p=participant(db))
     Workshops(Store.open(db)).set_locked(SAMPLE, True, actor=LOCAL)

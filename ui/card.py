@@ -21,6 +21,8 @@ from audit.workshops import Participant
 from ui import state
 
 CURRENT = "card_current"  # the touchpoint key on the card
+AT = "at"  # the same, in the participant's address: a reload, or a lost app process, opens the same card
+WELCOMED = "card_welcomed"
 FLASH = "card_flash"  # (touchpoint key, criterion or "note", "success" | "error", sentence): the last tap
 SYNCED = "card_synced"  # widget key -> the stored value it was last set to
 NOTE_LIMIT = 2000
@@ -31,6 +33,7 @@ def show(who: Participant, workshop: WorkshopState, touchpoints: pd.DataFrame, m
          room_scores: pd.DataFrame | None) -> None:  # fmt: skip
     keys = touchpoints["id"].tolist()
     done = fully_scored(mine)
+    _welcome_back(keys)
     current = _current(keys, done, workshop)
     _navigation(keys, touchpoints, done, workshop)
     row = touchpoints.iloc[keys.index(current)]
@@ -50,20 +53,40 @@ def show(who: Participant, workshop: WorkshopState, touchpoints: pd.DataFrame, m
         _note(who, current, mine_here)
 
 
+def forget_position() -> None:
+    """A new phase starts where it starts (round 2: the first flagged), not on the last card."""
+    st.session_state.pop(CURRENT, None)
+    st.query_params.pop(AT, None)
+
+
+def _welcome_back(keys: list[str]) -> None:
+    """A new session on a card address is a reload, or a reconnection to another app process after
+    one was lost: what is saved is shown, and a tap that was on its way may not have arrived."""
+    if CURRENT not in st.session_state and st.query_params.get(AT) in keys:
+        st.session_state[WELCOMED] = True
+    if st.session_state.get(WELCOMED):
+        st.info("Welcome back: your saved scores are shown. A tap that did not say 'Saved' did not count: "
+                "tap it again.")  # fmt: skip
+
+
 def _current(keys: list[str], done: set[str], workshop: WorkshopState) -> str:
-    """The card's touchpoint: the one chosen, else where this phase starts (round 1: the first not
-    yet scored; after the reveal: the first; round 2: the first reopened)."""
-    chosen = st.session_state.get(CURRENT)
+    """The card's touchpoint: the one chosen (in this session, else in the address), else where this
+    phase starts (round 1: the first not yet scored; after the reveal: the first; round 2: the first
+    reopened)."""
+    chosen = st.session_state.get(CURRENT, st.query_params.get(AT))
     if chosen not in keys:
         starts = {Phase.ROUND1: [k for k in keys if k not in done], Phase.REVEALED: keys,
                   Phase.ROUND2: [k for k in keys if k in workshop.round2_keys]}  # fmt: skip
         chosen = next(iter(starts[workshop.phase]), keys[0])
-        st.session_state[CURRENT] = chosen
+    st.session_state[CURRENT] = chosen
+    if st.query_params.get(AT) != chosen:
+        st.query_params[AT] = chosen
     return str(chosen)
 
 
 def _go(key: str) -> None:
     st.session_state[CURRENT] = key
+    st.session_state.pop(WELCOMED, None)
     flash = st.session_state.get(FLASH)
     if flash and flash[2] != "error":  # a refusal stays in sight until the next save
         st.session_state.pop(FLASH, None)
@@ -122,6 +145,7 @@ def _tap(who: Participant, key: str, criterion: str, stored: int | None) -> None
         st.session_state[FLASH] = (key, criterion, "error", f"{criterion.capitalize()} not saved: {error}")
         return
     st.session_state[SYNCED][widget] = value
+    st.session_state.pop(WELCOMED, None)
     st.session_state[FLASH] = (key, criterion, "success", f"Saved: {criterion} {value} ({SCALE_WORDS[value]}).")
 
 

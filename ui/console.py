@@ -17,17 +17,33 @@ from audit.workshop import RoomSnapshot
 from ui import state
 
 ROOM_SECONDS = 5
+# The join code on the projector, kept in the facilitator's address like the open audit, so a reload
+# or a lost app process (./scripts/serve) brings it back: codes are stored hashed and cannot be shown
+# again from the database. Not "code": that address is the participants' invitation link.
+SHOWN = "shown"
 
 
 def _shown_code(audit: str) -> str | None:
-    return st.session_state.get(f"join_code|{audit}")
+    return st.session_state.get(f"join_code|{audit}") or st.query_params.get(SHOWN)
+
+
+def _show_code(audit: str, code: str | None) -> None:
+    if code:
+        st.session_state[f"join_code|{audit}"] = code
+        st.query_params[SHOWN] = code
+    else:
+        st.session_state.pop(f"join_code|{audit}", None)
+        st.query_params.pop(SHOWN, None)
 
 
 def invitation(audit: str) -> None:
     workshops = state.workshops()
     code = _shown_code(audit)
     if code and not workshops.code_is_active(audit, code):
+        _show_code(audit, None)  # replaced, stopped, or another audit's
         code = None
+    if code:
+        _show_code(audit, code)  # back in the address after a visit to another page
     if code:
         link = join_link(state.base_url(), code)
         st.markdown(f"<div class='join-code'>{code}</div>", unsafe_allow_html=True)
@@ -51,12 +67,12 @@ def invitation(audit: str) -> None:
 
 
 def _issue(audit: str) -> None:
-    st.session_state[f"join_code|{audit}"] = state.workshops().issue_code(audit, actor=state.actor())
+    _show_code(audit, state.workshops().issue_code(audit, actor=state.actor()))
 
 
 def _revoke(audit: str) -> None:
     count = state.workshops().revoke_codes(audit, actor=state.actor())
-    st.session_state.pop(f"join_code|{audit}", None)
+    _show_code(audit, None)
     st.toast(f"{count} join code(s) stopped. Nobody new can join until you issue a code.")
 
 
@@ -68,7 +84,7 @@ def _show_typed(audit: str) -> None:
         st.session_state["console_error"] = str(error)
         return
     if state.workshops().code_is_active(audit, code):
-        st.session_state[f"join_code|{audit}"] = code
+        _show_code(audit, code)
     else:
         st.session_state["console_error"] = f"{code} does not open this audit (replaced, or for another audit)."
 

@@ -37,7 +37,7 @@ if asked is not None and asked != who.audit:  # someone edited the URL: nothing 
 
 workshop = state.phase(who.audit)
 if st.session_state.get(SEEN, (workshop.phase,))[0] != workshop.phase:
-    st.session_state.pop(card.CURRENT, None)  # a new phase starts where it starts (round 2: the flagged)
+    card.forget_position()
 st.session_state[SEEN] = seen(workshop)
 workshops = state.workshops()
 touchpoints, mine = state.touchpoints(who.audit), workshops.own_scores(who)
