@@ -194,6 +194,8 @@ def test_the_card_is_in_the_address_so_a_new_session_opens_the_same_card(db: str
     tap(again, "AW-02", "meaningfulness", 4)
     assert welcome not in text_of(again)  # said until the next tap
     assert saved(db) == [["AW-02", "meaningfulness", 4.0], ["AW-02", "relevance", 3.0]]
+    tap(again, "AW-02", "attractiveness", 2)  # the card is done: a reload opens the next one to do
+    assert app(p=token, at="AW-02").query_params["at"] == "AW-01"
     Workshops(Store.open(db)).set_phase(SAMPLE, Phase.REVEALED, actor=LOCAL)
     forget()
     again.run()  # a new phase starts at its own start, not on the card in the address

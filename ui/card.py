@@ -70,10 +70,14 @@ def _welcome_back(keys: list[str]) -> None:
 
 
 def _current(keys: list[str], done: set[str], workshop: WorkshopState) -> str:
-    """The card's touchpoint: the one chosen (in this session, else in the address), else where this
-    phase starts (round 1: the first not yet scored; after the reveal: the first; round 2: the first
-    reopened)."""
-    chosen = st.session_state.get(CURRENT, st.query_params.get(AT))
+    """The card's touchpoint: the one chosen in this session; else the one in the address (a reload,
+    a reconnection), unless in round 1 it is already fully scored; else where this phase starts
+    (round 1: the first not yet scored; after the reveal: the first; round 2: the first reopened)."""
+    chosen = st.session_state.get(CURRENT)
+    if chosen is None:
+        chosen = st.query_params.get(AT)
+        if workshop.phase is Phase.ROUND1 and chosen in done:
+            chosen = None  # done with it: on to the next one to do, as "Next unscored" would
     if chosen not in keys:
         starts = {Phase.ROUND1: [k for k in keys if k not in done], Phase.REVEALED: keys,
                   Phase.ROUND2: [k for k in keys if k in workshop.round2_keys]}  # fmt: skip
