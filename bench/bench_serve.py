@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import sqlalchemy as sa  # noqa: E402
-from common import print_table  # noqa: E402
+from common import cpu_seconds, print_table, rss_mb  # noqa: E402
 from room_client import ClientError, Participant  # noqa: E402
 
 from audit.access import OPERATOR, Facilitator  # noqa: E402
@@ -52,24 +52,7 @@ AUDIT = "Bench room"
 CRITERIA = ("relevance", "meaningfulness", "attractiveness")
 IDLE_SECONDS = 20
 OPENING_AT_ONCE = 8
-TICK = os.sysconf("SC_CLK_TCK")
 TARGET_P95 = 1.0
-
-
-def cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
-
-
-def rss_mb(pid: int) -> float:
-    try:
-        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
-    except OSError:
-        return 0.0
-    return next((int(line.split()[1]) / 1024 for line in lines if line.startswith("VmRSS:")), 0.0)
 
 
 def new_database(admin_url: str) -> str:

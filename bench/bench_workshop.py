@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import median_seconds, print_table  # noqa: E402
+from common import cpu_seconds, median_seconds, print_table, rss_mb  # noqa: E402
 
 from audit.access import LOCAL  # noqa: E402
 from audit.inventory import read_inventory  # noqa: E402
@@ -54,19 +54,6 @@ AUDIT = "Bench room"
 CRITERIA = ("relevance", "meaningfulness", "attractiveness")
 IDLE_SECONDS = 20
 OPENING_AT_ONCE = 5
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def make_browsers_yield() -> None:

@@ -1,10 +1,14 @@
-"""Helpers the benchmarks share: timing by median and printing a table."""
+"""Helpers the benchmarks share: timing by median, a process's CPU and memory, printing a table."""
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
+
+TICK = os.sysconf("SC_CLK_TCK")
 
 
 def median_seconds(action: Callable[[], object], runs: int) -> float:
@@ -16,6 +20,24 @@ def median_seconds(action: Callable[[], object], runs: int) -> float:
         action()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds a process has used (user + system); 0 once it has gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def rss_mb(pid: int) -> float:
+    """A process's resident memory in MB; 0 once it has gone."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return 0.0
+    return next((int(line.split()[1]) / 1024 for line in lines if line.startswith("VmRSS:")), 0.0)
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
