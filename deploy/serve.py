@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -36,18 +37,19 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 sys.path.insert(0, str(ROOT))
 
-from audit.accounts import HASH_VARIABLE, PASSWORD_VARIABLE  # noqa: E402
+from audit.accounts import PASSWORD_VARIABLE, TRUSTED_PROXY_VARIABLE, Accounts  # noqa: E402
 from audit.database import URL_VARIABLE  # noqa: E402
 from audit.reader import DEFAULT_LIMITS, MB  # noqa: E402
+from audit.store import Store, StoreError  # noqa: E402
 
 COOKIE_SECRET_VARIABLE = "TOUCHPOINT_AUDIT_COOKIE_SECRET"  # the same on every replica (and every host)
-TRUSTED_PROXY_VARIABLE = "TOUCHPOINT_AUDIT_TRUSTED_PROXY"
 REPLICA_VARIABLE = "TOUCHPOINT_AUDIT_REPLICA"  # r1, r2, ...: which replica a process is (its log says)
 FAIL_TIMEOUT = "10s"  # how long nginx leaves out a replica that failed
 CONNECTIONS_PER_REPLICA = 35  # the store's pool: 5 kept open, 30 more under load (audit/database.py)
 START_SECONDS = 90
 WATCH_SECONDS = 2.0
 RESTARTS_PER_MINUTE = 5
+UPLOAD_MB = math.ceil(DEFAULT_LIMITS.max_bytes / MB)  # Streamlit's upload limit and nginx's body size follow it
 
 
 class Refusal(Exception):
@@ -84,25 +86,16 @@ def check_database(url: str | None) -> str:
     return url
 
 
-def check_sign_in(url: str) -> str:
+def check_sign_in(store: Store) -> str:
     """How facilitators sign in; Refusal when nobody can (local mode serves only this computer)."""
     secrets_file = ROOT / ".streamlit" / "secrets.toml"
-    if secrets_file.exists() and "[auth]" in secrets_file.read_text(encoding="utf-8"):
-        return "OpenID Connect (.streamlit/secrets.toml)"
-    if os.environ.get(PASSWORD_VARIABLE) or os.environ.get(HASH_VARIABLE):
+    try:
+        if "auth" in tomllib.loads(secrets_file.read_text(encoding="utf-8")):
+            return "OpenID Connect (.streamlit/secrets.toml)"
+    except (OSError, tomllib.TOMLDecodeError):
+        pass  # no secrets file, or one the app cannot read either (ui/auth.py): no OpenID Connect
+    if Accounts(store).configured():  # a configured password or its hash, or any account
         return "facilitator password"
-    from audit.accounts import Accounts
-    from audit.store import Store, StoreError
-
-    try:
-        store = Store.open(url)
-    except StoreError as error:
-        raise Refusal(str(error)) from None
-    try:
-        if Accounts(store).configured():
-            return "facilitator accounts"
-    finally:
-        store.close()
     raise Refusal(
         "Nobody could sign in as a facilitator: without sign-in the app runs in local mode, which serves only "
         f"this computer. Set {PASSWORD_VARIABLE} (or add accounts: python -m audit facilitator add you@example.com), "
@@ -112,7 +105,6 @@ def check_sign_in(url: str) -> str:
 
 def nginx_config(replicas: Sequence[Replica], listen: str, run_dir: Path, *, as_root: bool) -> str:
     """deploy/nginx.conf.template filled in for these replicas."""
-    upload_mb = math.ceil(DEFAULT_LIMITS.max_bytes / MB)
     server = "server {address} max_fails=1 fail_timeout=" + FAIL_TIMEOUT
     servers = "\n".join(f"        {server.format(address=r.address)};" for r in replicas)
     own = []
@@ -132,8 +124,8 @@ def nginx_config(replicas: Sequence[Replica], listen: str, run_dir: Path, *, as_
         "cookie_routes": routes,
         "served_by": served,
         "listen": listen,
-        "upload_mb": str(upload_mb),
-        "body_mb": str(upload_mb + 1),  # the form around the file
+        "upload_mb": str(UPLOAD_MB),
+        "body_mb": str(UPLOAD_MB + 1),  # the form around the file
         "fail_timeout": FAIL_TIMEOUT,
         "replicas": str(len(replicas)),
     }
@@ -180,7 +172,7 @@ class Room:
     def start_replica(self, replica: Replica) -> None:
         command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(replica.port),
                    "--server.address", "127.0.0.1", "--server.headless", "true",
-                   "--server.maxUploadSize", str(math.ceil(DEFAULT_LIMITS.max_bytes / MB))]  # fmt: skip
+                   "--server.maxUploadSize", str(UPLOAD_MB)]  # fmt: skip
         log = replica.log.open("ab")
         replica.process = subprocess.Popen(command, cwd=ROOT, env=self.env | {REPLICA_VARIABLE: replica.name},
                                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
@@ -272,18 +264,13 @@ def say(message: str) -> None:
     print(f"serve: {message}", flush=True)
 
 
-def postgres_connections(url: str) -> int | None:
+def postgres_connections(store: Store) -> int | None:
     """The server's max_connections, to warn before the replicas' pools outgrow it."""
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
-        with engine.connect() as connection:
+        with store.engine.connect() as connection:
             return int(connection.exec_driver_sql("SHOW max_connections").scalar_one())
     except Exception:
         return None
-    finally:
-        engine.dispose()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -310,8 +297,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signum, stop)
     try:
         url = check_database(os.environ.get(URL_VARIABLE))
-        say(f"sign-in: {check_sign_in(url)} (database migrated)")
-        limit = postgres_connections(url)
+        try:
+            store = Store.open(url)  # migrates once, before the replicas start
+        except StoreError as error:
+            raise Refusal(str(error)) from None
+        try:
+            say(f"sign-in: {check_sign_in(store)} (database migrated)")
+            limit = postgres_connections(store)
+        finally:
+            store.close()
         if limit is not None and args.replicas * CONNECTIONS_PER_REPLICA > limit - 10:
             say(f"warning: {args.replicas} replicas may open up to {args.replicas * CONNECTIONS_PER_REPLICA} "
                 f"database connections under load, and PostgreSQL allows {limit}: raise max_connections, "

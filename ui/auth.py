@@ -19,12 +19,19 @@ from enum import StrEnum
 import streamlit as st
 
 from audit.access import LOCAL, Facilitator, IdentityError, identity
-from audit.accounts import HASH_VARIABLE, JOIN_LIMITS, PASSWORD_VARIABLE, SIGN_IN_LIMITS, Accounts, Throttle
+from audit.accounts import (
+    HASH_VARIABLE,
+    JOIN_LIMITS,
+    PASSWORD_VARIABLE,
+    SIGN_IN_LIMITS,
+    TRUSTED_PROXY_VARIABLE,
+    Accounts,
+    Throttle,
+)
 from audit.store import StoreError, checked_identity
 from ui import state
 
 ALLOWED_VARIABLE = "TOUCHPOINT_AUDIT_FACILITATORS"  # who may sign in with OpenID Connect: e-mails, @domains
-TRUSTED_PROXY_VARIABLE = "TOUCHPOINT_AUDIT_TRUSTED_PROXY"  # the reverse proxy's address(es), for X-Forwarded-For
 COOKIE = "touchpoint_audit_session"
 SIGNED_IN = "signed_in"  # (identity, session token) of a password sign-in, in session state
 SET_COOKIE, CLEAR_COOKIE = "set_cookie", "clear_cookie"
