@@ -30,7 +30,8 @@ def _shown_code(audit: str) -> str | None:
 def _show_code(audit: str, code: str | None) -> None:
     if code:
         st.session_state[f"join_code|{audit}"] = code
-        st.query_params[SHOWN] = code
+        if st.query_params.get(SHOWN) != code:  # every assignment sends the browser a new address
+            st.query_params[SHOWN] = code
     else:
         st.session_state.pop(f"join_code|{audit}", None)
         st.query_params.pop(SHOWN, None)
