@@ -28,7 +28,7 @@ SCORE = st.Page("views/participate.py", title="Score", icon=":material/touch_app
 SIGN_IN = st.Page("views/sign_in.py", title="Sign in", icon=":material/lock:", url_path="sign-in", default=True)
 # The facilitator pages' addresses: signed out, or on a participant's link, they lead to the sign-in
 # page or the scoring screen (a bookmark of /dashboard must not end in "Page not found").
-FACILITATOR_PATHS = ("dashboard", "workshop", "inventory", "import_inventory", "export", "audits")
+FACILITATOR_PATHS = ("dashboard", "compare", "workshop", "inventory", "import_inventory", "export", "audits")
 
 
 def route() -> None:
@@ -38,6 +38,7 @@ def route() -> None:
 
 FACILITATOR_PAGES = [  # (script, title, icon, shown to whom): every page is registered for every facilitator,
     ("views/dashboard.py", "Dashboard", "dashboard", Action.READ),  # so no address ends in "Page not found";
+    ("views/compare.py", "Compare", "compare_arrows", Action.READ),
     ("views/workshop.py", "Workshop", "groups", Action.RUN_WORKSHOP),  # the sidebar links only to those the
     ("views/inventory.py", "Inventory", "list_alt", Action.READ),  # role allows, and each page checks again
     ("views/import_inventory.py", "Import", "upload_file", None),  # into a new audit, at least

@@ -30,8 +30,10 @@ from audit.reader import MB, Limits
 from audit.vocabulary import FIELDS
 
 if TYPE_CHECKING:  # imported by the commands that use them: `check` needs neither pandas nor a database
+    from audit.compare import Comparison
     from audit.meta import AuditMeta
     from audit.metrics import AuditResult
+    from audit.store import AuditInfo
 
 EXIT_OK, EXIT_NOT_IMPORTABLE, EXIT_UNREADABLE = 0, 1, 2
 
@@ -130,6 +132,17 @@ def build_parser() -> argparse.ArgumentParser:
                         f"{DEFAULT_BASE_URL})")  # fmt: skip
     invite.add_argument("--qr", type=Path, help="also write the QR code of the link to this .png")
     _add_json_options(invite, "text: audit, code, url")
+    compare = commands.add_parser(
+        "compare",
+        help="compare an audit with its baseline (or a competitor's audit): what moved beyond the noise",
+        description="Each side is a file (an inventory with its scores, or a workbook exported by the app) or "
+        "--audit NAME, the baseline first. A stored audit alone is compared with the baseline it names.",
+    )
+    compare.add_argument("files", nargs="*", metavar="FILE", help="a side's file")
+    compare.add_argument("--audit", action="append", metavar="NAME", help="a stored audit as a side")
+    compare.add_argument("--scores", action="append", metavar="FILE", help="a score file of the FILE before it")
+    compare.add_argument("--competitor", action="store_true", help="the first side is a competitor's audit")
+    _add_json_options(compare, "tables")
     template = commands.add_parser("template", help="write a blank inventory template")
     template.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx to write")
     template.add_argument("--lang", choices=["en", "ru", "pt", "fa"], default="en", help="the headers' language")
@@ -140,7 +153,12 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
     out, err = out or sys.stdout, err or sys.stderr
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        tokens = list(sys.argv[1:] if argv is None else argv)
+        args, extras = parser.parse_known_args(tokens)
+        if args.command == "compare":  # its sides come in any order: files and --audit NAMEs
+            args.sides = compare_sides(tokens[tokens.index("compare") + 1 :])
+        elif extras:
+            parser.error(f"unrecognized arguments: {' '.join(extras)}")
     except SystemExit as stop:  # argparse has printed its usage message
         return int(stop.code or 0) and EXIT_UNREADABLE
     try:
@@ -577,12 +595,144 @@ def _hash_password(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _compare(args: argparse.Namespace, out: TextIO) -> int:
+    from audit.compare import Kind, compare_audits
+
+    sides: list[tuple[str, str, list[Path]]] = list(args.sides)
+    kind = Kind.COMPETITOR if args.competitor else Kind.BASELINE
+    if len(sides) == 1 and sides[0][0] == "audit":
+        info = _stored_info(sides[0][1])
+        if info.compared_with is None:
+            raise _ArgumentError(f"the audit '{info.name}' names no baseline: give two sides, e.g. "
+                                 f"compare --audit EARLIER --audit '{info.name}'.")  # fmt: skip
+        sides.insert(0, ("audit", info.compared_with, []))
+        kind = Kind(info.compared_as) if not args.competitor else kind
+    if len(sides) != 2:
+        raise _ArgumentError(f"compare takes two sides (files or --audit NAME), the baseline first; got {len(sides)}.")
+    (before, before_label), (after, after_label) = (_side_result(*side) for side in sides)
+    comparison = compare_audits(before, after, kind=kind, before_label=before_label, after_label=after_label)
+    if args.json:
+        _dump(comparison.to_json(), args, out)
+    else:
+        out.write(format_comparison(comparison))
+    return EXIT_OK
+
+
+def compare_sides(tokens: Sequence[str]) -> list[tuple[str, str, list[Path]]]:
+    """`compare`'s sides in the order given, as (kind, value, score files): kind "file" or "audit".
+
+    argparse checks the options; the order of files and --audit NAMEs, which it does not keep, is read here.
+    """
+    sides: list[tuple[str, str, list[Path]]] = []
+    with_value = {"--audit", "--scores", "--indent"}
+    tokens = [
+        part for token in tokens for part in (token.split("=", 1) if token.split("=", 1)[0] in with_value else [token])
+    ]
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        value = tokens[index + 1] if token in with_value and index + 1 < len(tokens) else None
+        if token == "--audit" and value is not None:
+            sides.append(("audit", value, []))
+        elif token == "--scores" and value is not None:
+            if not sides or sides[-1][0] != "file":
+                raise SystemExit(_usage_error("--scores follows the inventory file it scores"))
+            sides[-1][2].append(Path(value))
+        elif token.startswith("-"):
+            if token not in ("--json", "--competitor", "--indent", "--debug", "-h", "--help"):
+                raise SystemExit(_usage_error(f"unrecognized argument: {token}"))
+        else:
+            sides.append(("file", token, []))
+        index += 2 if value is not None else 1
+    return sides
+
+
+def _usage_error(message: str) -> int:
+    print(f"python -m audit compare: error: {message}", file=sys.stderr)
+    return EXIT_UNREADABLE
+
+
+def _stored_info(name: str) -> AuditInfo:
+    from audit.store import Store
+
+    store = Store.open()
+    try:
+        return store.audit(name)
+    finally:
+        store.close()
+
+
+def _side_result(how: str, value: str, score_files: list[Path]) -> tuple[AuditResult, str]:
+    """A side of `compare`: a stored audit's result, or a file's with its score files (default reading options)."""
+    if how == "audit":
+        from audit.store import Store
+
+        store = Store.open()
+        try:
+            return store.snapshot(value).result, value
+        finally:
+            store.close()
+    from audit.metrics import audit_stages, compute_audit, inventory_frame
+
+    imported = read_import(Path(value), score_files=score_files)
+    if not imported.inventory.can_import:
+        raise _ArgumentError(f"{value} cannot be read as an inventory: run `python -m audit check {value}`.")
+    stages = imported.meta.stage_order if imported.meta else audit_stages(imported.inventory)
+    weights = dict(imported.meta.weights) if imported.meta else None
+    label = imported.meta.name if imported.meta else Path(value).stem
+    return compute_audit(inventory_frame(imported.inventory), imported.score_frame, stages, weights), label
+
+
+def format_comparison(comparison: Comparison) -> str:
+    """Sentences, the stages before and after, what moved, weak spots, gaps and what did not match."""
+    c = comparison
+    lines = [f"{c.after_label} compared with {'its baseline' if c.kind == 'baseline' else 'the competitor'} "
+             f"{c.before_label}", *(f"  {s}" for s in c.sentences()), "", "Stages (mean composite)"]  # fmt: skip
+    rows = [("stage", c.before_label, c.after_label, "change", "noise", "")]
+    rows += [
+        (str(r["stage"]), _two(r["composite_before"]), _two(r["composite_after"]), _signed(r["composite_change"]),
+         _two(r["noise"]), str(r["movement"]))
+        for r in c.stages.to_dict("records")
+    ]  # fmt: skip
+    lines += _aligned(rows)
+    moved = c.touchpoints[c.touchpoints["beyond_noise"].eq(True)]
+    lines += ["", f"Touchpoints that moved beyond the noise ({len(moved)} of {len(c.touchpoints)} matched)"]
+    lines += [
+        f"  {r['id']}  {r['name']} ({r['stage']}): {_two(r['composite_before'])} -> {_two(r['composite_after'])} "
+        f"({_signed(r['composite_change'])}, noise {_two(r['noise'])})"
+        for r in moved.to_dict("records")
+    ]
+    names = dict(zip(c.touchpoints["id"], c.touchpoints["name"], strict=True))
+    names |= dict(zip(c.unmatched_after["id"], c.unmatched_after["name"], strict=True))
+    lines.append("")
+    for title, ids in (("fixed", c.weak_fixed), ("new", c.weak_new), ("still open", c.weak_open),
+                       ("not rescored yet", c.weak_unscored)):  # fmt: skip
+        lines.append(f"Weak spots {title} ({len(ids)}): " + (", ".join(f"{i} {names.get(i, '')}" for i in ids) or "-"))
+    lines += [
+        "",
+        f"Coverage gaps closed ({len(c.gaps_closed)}): " + (" ".join(g.message for g in c.gaps_closed) or "-"),
+    ]
+    lines.append(f"Coverage gaps opened ({len(c.gaps_opened)}): " + (" ".join(g.message for g in c.gaps_opened) or "-"))
+    for label, table in ((c.before_label, c.unmatched_before), (c.after_label, c.unmatched_after)):
+        listed = ", ".join(f"{r['id']} {r['name']}" for r in table.to_dict("records")) or "-"
+        lines.append(f"Only in {label} ({len(table)}): {listed}")
+    return "\n".join(lines) + "\n"
+
+
+def _signed(value: object) -> str:
+    from audit.metrics import as_float
+
+    number = as_float(value)
+    return "-" if number is None else f"{number:+.2f}"
+
+
 _COMMANDS = {
     "check": _check,
     "metrics": _metrics,
     "import": _import,
     "audits": _audits,
     "report": _report,
+    "compare": _compare,
     "invite": _invite,
     "template": _template,
     "owner": _owner,

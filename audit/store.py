@@ -213,6 +213,8 @@ class AuditInfo:
     touchpoints: int = 0
     assessors: int = 0
     scores: int = 0
+    compared_with: str | None = None  # the audit this one is compared with: its baseline, or a competitor's
+    compared_as: str = "baseline"  # what that audit is to this one: "baseline" or "competitor"
 
 
 @dataclass(frozen=True)
@@ -429,6 +431,23 @@ class Store:
 
     def set_weights(self, name: str, weights: Mapping[str, float], *, actor: Facilitator) -> None:
         self._update_audit(name, actor, weights={c: float(weights[c]) for c in CRITERIA})
+
+    def set_comparison(self, name: str, other: str | None, kind: str = "baseline", *, actor: Facilitator) -> None:
+        """Name the audit `name` is compared with (None forgets it): the actor must be able to change
+        this audit and to open the other, so a comparison never shows an audit its reader may not see."""
+        if kind not in ("baseline", "competitor"):
+            raise StoreError(f"An audit is compared with a baseline or a competitor, not '{kind}'.")
+        if other == name:
+            raise StoreError("An audit cannot be compared with itself; choose an earlier audit or a competitor's.")
+        if other is not None:
+            self.check(actor, other, Action.READ)
+        with self.acting(actor, name, Action.EDIT, f"the settings of '{name}'") as (connection, audit_id):
+            settings = connection.execute(sa.select(audits.c.settings).where(audits.c.id == audit_id)).scalar_one()
+            chosen = {"compared_with": other, "compared_as": kind} if other is not None else {}
+            settings = {k: v for k, v in (settings or {}).items() if k not in ("compared_with", "compared_as")}
+            connection.execute(
+                audits.update().where(audits.c.id == audit_id).values(settings=settings | chosen, updated_at=utc_now())
+            )
 
     def _update_audit(self, name: str, actor: Facilitator, **values: object) -> None:
         with self.acting(actor, name, Action.EDIT, f"the settings of '{name}'") as (connection, audit_id):
@@ -811,6 +830,8 @@ def _audit_info(row: sa.RowMapping, n_tp: int = 0, n_as: int = 0, n_sc: int = 0,
         touchpoints=int(n_tp),
         assessors=int(n_as),
         scores=int(n_sc),
+        compared_with=(row["settings"] or {}).get("compared_with"),
+        compared_as=(row["settings"] or {}).get("compared_as", "baseline"),
     )
 
 

@@ -434,7 +434,7 @@ def test_audits_page_creates_and_deletes(db: str) -> None:
     assert test.button(key="delete_button").disabled
     test.checkbox(key="delete_confirm|Pilot").check().run()
     test.button(key="delete_button").click().run()
-    assert Store.open(db).audit_names() == [SAMPLE]
+    assert Store.open(db).audit_names() == [SAMPLE, state.SAMPLE_BASELINE_AUDIT]
 
 
 def test_export_builds_the_workbook(db: str) -> None:

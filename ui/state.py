@@ -29,7 +29,13 @@ from audit.workshops import Participant, ParticipantInfo, Workshops
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_INVENTORY = ROOT / "sample_data" / "northwind_inventory.xlsx"
 SAMPLE_SCORES = ROOT / "sample_data" / "northwind_scores.csv"
+SAMPLE_FILES = SAMPLE_INVENTORY, SAMPLE_SCORES
+SAMPLE_BASELINE = (
+    ROOT / "sample_data" / "northwind_spring_inventory.xlsx",
+    ROOT / "sample_data" / "northwind_spring_scores.csv",
+)
 SAMPLE_AUDIT = "Northwind Home (sample)"
+SAMPLE_BASELINE_AUDIT = "Northwind Home (sample spring)"  # the sample's baseline, a quarter earlier
 DEFAULT_STAGES = ("Awareness", "Consideration", "Purchase", "Service", "Loyalty")
 
 AUDIT = "audit"  # the open audit's name (facilitator)
@@ -186,10 +192,16 @@ def sample_name(actor: Facilitator) -> str:
 
 
 def load_sample(actor: Facilitator) -> str:
-    """Import the bundled sample audit for this facilitator (once) and return its name."""
+    """Import the bundled sample audit for this facilitator (once), with the spring audit it is compared
+    with, and return its name."""
     name = sample_name(actor)
-    if name not in store().audit_names():
-        inventory = read_inventory(SAMPLE_INVENTORY)
-        scores = combine([scores_from_inventory(inventory), read_scores(SAMPLE_SCORES, inventory.touchpoints)])
-        store().import_inventory(name, inventory, scores.frame, actor=actor, client="Northwind Home (fictional)")
+    baseline = SAMPLE_BASELINE_AUDIT if actor == LOCAL else f"Northwind Home (sample spring, {actor.identity})"
+    if name not in (known := store().audit_names()):
+        for audit, (inventory_file, scores_file) in ((baseline, SAMPLE_BASELINE), (name, SAMPLE_FILES)):
+            if audit in known:
+                continue
+            inventory = read_inventory(inventory_file)
+            scores = combine([scores_from_inventory(inventory), read_scores(scores_file, inventory.touchpoints)])
+            store().import_inventory(audit, inventory, scores.frame, actor=actor, client="Northwind Home (fictional)")
+        store().set_comparison(name, baseline, actor=actor)
     return name

@@ -1,0 +1,450 @@
+"""Two audits side by side: a baseline and a follow-up of the same journey, or ours and a competitor's.
+
+`compare_audits(before, after)` takes two `AuditResult`s scored with the same method and
+returns one `Comparison` that the Compare page, the workbook's Comparison sheet, the report
+and `python -m audit compare` all read. The rules (docs/method.md, "Comparing two audits"):
+
+- touchpoints are matched by id, then the rest by name (case, accents and spacing aside);
+  the ones left on either side are listed as unmatched;
+- stages are matched by their default-model stage (so "Awareness" meets "Осведомлённость"),
+  else by name;
+- a change counts as beyond noise when it is larger than the room's disagreement on it: for
+  a touchpoint, the largest sd of its criteria in either audit; for a stage, whose mean
+  averages many touchpoints, that disagreement as the standard error of a change in a mean,
+  sqrt(d1²/n1 + d2²/n2) with d the stage's mean touchpoint disagreement in each audit and n
+  its number of touchpoints with one. Where an audit has one assessor there is no
+  disagreement to measure, so whether a change is beyond noise is unknown (None);
+- a weak spot is fixed when its touchpoint is scored and no longer weak, open when it is
+  still weak, new when it is weak now and was not (or did not exist) before;
+- a coverage gap (a stage with no touchpoint, or none of one type) is closed when the
+  baseline had it and the follow-up does not, opened the other way round.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from audit.metrics import AuditResult, Finding, as_float
+from audit.scoring import Agreement
+from audit.vocabulary import CRITERIA, default_stage
+
+MEASURES = ("composite", *CRITERIA)  # what is compared, per touchpoint and per stage
+GAP_CODES = ("stage_gap", "type_gap")  # the findings that are coverage gaps
+
+
+class Kind(StrEnum):
+    """What the other audit is to this one."""
+
+    BASELINE = "baseline"  # an earlier audit of the same journey: before and after
+    COMPETITOR = "competitor"  # a competitor's journey, scored with the same method: them and us
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A coverage gap found in one audit, with its sentence from that audit."""
+
+    key: str  # stage key / type, the same in both audits
+    message: str
+
+
+@dataclass
+class Comparison:
+    """Everything that moved between two audits; `before` is the baseline (or the competitor)."""
+
+    kind: Kind
+    before_label: str
+    after_label: str
+    touchpoints: pd.DataFrame  # matched pairs: see TOUCHPOINT_COLUMNS
+    stages: pd.DataFrame  # stages found in either audit, in the follow-up's order: see STAGE_COLUMNS
+    weak_fixed: list[str]  # follow-up ids (the touchpoint as it is now)
+    weak_new: list[str]
+    weak_open: list[str]
+    weak_unscored: list[str]  # weak before, matched, but not scored in the follow-up yet
+    gaps_closed: list[Gap]
+    gaps_opened: list[Gap]
+    unmatched_before: pd.DataFrame  # id, name, stage
+    unmatched_after: pd.DataFrame
+    agreement_before: Agreement
+    agreement_after: Agreement
+
+    @property
+    def sides(self) -> tuple[str, str]:
+        """What the two audits are called in table headers: Before and Now, or Competitor and Ours."""
+        return ("Before", "Now") if self.kind is Kind.BASELINE else ("Competitor", "Ours")
+
+    def stage_table(self) -> pd.DataFrame:
+        """The stages for reading: composite and criteria on both sides, the change, the noise, in words."""
+        return _readable(self, self.stages, ["stage"], {"touchpoints_before": "Touchpoints", "touchpoints_after": ""})
+
+    def touchpoint_table(self) -> pd.DataFrame:
+        """The matched touchpoints for reading, like `stage_table`."""
+        return _readable(self, self.touchpoints, ["id", "name", "stage"], {"matched_by": "Matched by"})
+
+    def sentences(self) -> list[str]:
+        """What changed, in a few sentences for a slide or the top of a page."""
+        return _sentences(self)
+
+    def to_json(self) -> dict[str, Any]:
+        """The `compare --json` object."""
+        return _to_json(self)
+
+
+TOUCHPOINT_COLUMNS = [
+    "id", "before_id", "matched_by", "name", "stage",
+    *[f"{m}_{side}" for m in MEASURES for side in ("before", "after", "change")],
+    "noise", "beyond_noise", "movement", "weak_before", "weak_after",
+]  # fmt: skip
+STAGE_COLUMNS = [
+    "stage", "touchpoints_before", "touchpoints_after",
+    *[f"{m}_{side}" for m in MEASURES for side in ("before", "after", "change")],
+    "noise", "beyond_noise", "movement",
+]  # fmt: skip
+
+
+def compare_audits(
+    before: AuditResult,
+    after: AuditResult,
+    *,
+    kind: Kind = Kind.BASELINE,
+    before_label: str = "before",
+    after_label: str = "after",
+) -> Comparison:
+    """The comparison of two audits' results (see the module's docstring for the rules)."""
+    old, new = before.touchpoints, after.touchpoints
+    pairs = match_touchpoints(old, new)
+    touchpoints = _touchpoint_changes(old, new, pairs)
+    fixed, new_weak, still, unscored = _weak_spots(old, new, pairs)
+    closed, opened = _gap_changes(before.coverage.gaps, after.coverage.gaps)
+    return Comparison(
+        kind=kind,
+        before_label=before_label,
+        after_label=after_label,
+        touchpoints=touchpoints,
+        stages=_stage_changes(before, after, touchpoints),
+        weak_fixed=fixed,
+        weak_new=new_weak,
+        weak_open=still,
+        weak_unscored=unscored,
+        gaps_closed=closed,
+        gaps_opened=opened,
+        unmatched_before=_unmatched(old, [b for b, _, _ in pairs]),
+        unmatched_after=_unmatched(new, [a for _, a, _ in pairs]),
+        agreement_before=before.agreement,
+        agreement_after=after.agreement,
+    )
+
+
+# --- matching ------------------------------------------------------------------------------
+
+
+def name_key(value: object) -> str:
+    """A name as matching sees it: case, accents and runs of spaces aside."""
+    text = unicodedata.normalize("NFKD", str(value)).casefold()
+    return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).split())
+
+
+def stage_key(value: object) -> str:
+    """The default-model stage a name stands for (in any language), else its name key."""
+    return default_stage(value) or name_key(value)
+
+
+def match_touchpoints(before: pd.DataFrame, after: pd.DataFrame) -> list[tuple[int, int, str]]:
+    """(row in before, row in after, "id" or "name") for each matched pair, in the follow-up's order.
+
+    Ids first; then, among what is left, names, each name used once and in inventory order.
+    """
+    old_ids = {str(v): i for i, v in reversed(list(enumerate(before["id"].tolist())))}
+    pairs: dict[int, tuple[int, str]] = {}
+    taken: set[int] = set()
+    for row, value in enumerate(after["id"].tolist()):
+        match = old_ids.get(str(value))
+        if match is not None and match not in taken:
+            pairs[row] = (match, "id")
+            taken.add(match)
+    by_name: dict[str, list[int]] = {}
+    for row, value in enumerate(before["name"].tolist()):
+        if row not in taken:
+            by_name.setdefault(name_key(value), []).append(row)
+    for row, value in enumerate(after["name"].tolist()):
+        candidates = by_name.get(name_key(value))
+        if row not in pairs and candidates:
+            pairs[row] = (candidates.pop(0), "name")
+    return [(pairs[row][0], row, pairs[row][1]) for row in sorted(pairs)]
+
+
+def _unmatched(table: pd.DataFrame, matched: Iterable[int]) -> pd.DataFrame:
+    left = np.setdiff1d(np.arange(len(table)), np.fromiter(matched, dtype=np.int64))
+    return table.iloc[left][["id", "name", "stage"]].reset_index(drop=True)
+
+
+# --- touchpoints ---------------------------------------------------------------------------
+
+
+def _disagreement(table: pd.DataFrame) -> pd.Series:
+    """Per touchpoint, the largest sd of its criteria (NaN where no criterion has two scores)."""
+    return table[[f"{c}_sd" for c in CRITERIA]].where(table[[f"{c}_n" for c in CRITERIA]].to_numpy() >= 2).max(axis=1)
+
+
+def _touchpoint_changes(
+    before: pd.DataFrame, after: pd.DataFrame, pairs: Sequence[tuple[int, int, str]]
+) -> pd.DataFrame:
+    old = before.iloc[[b for b, _, _ in pairs]].reset_index(drop=True)
+    new = after.iloc[[a for _, a, _ in pairs]].reset_index(drop=True)
+    frame = pd.DataFrame(
+        {
+            "id": new["id"],
+            "before_id": old["id"],
+            "matched_by": [how for _, _, how in pairs],
+            "name": new["name"],
+            "stage": new["stage"],
+        }
+    )
+    for measure in MEASURES:
+        column = "composite" if measure == "composite" else f"{measure}_mean"
+        frame[f"{measure}_before"] = old[column].astype("float64")
+        frame[f"{measure}_after"] = new[column].astype("float64")
+        frame[f"{measure}_change"] = _change(frame[f"{measure}_before"], frame[f"{measure}_after"])
+    frame["noise"] = pd.concat([_disagreement(old), _disagreement(new)], axis=1).max(axis=1)
+    frame["beyond_noise"] = _beyond(frame["composite_change"], frame["noise"])
+    frame["movement"] = _movement(frame["composite_change"], frame["beyond_noise"])
+    frame["weak_before"] = old["weak"].astype(bool)
+    frame["weak_after"] = new["weak"].astype(bool)
+    return frame[TOUCHPOINT_COLUMNS]
+
+
+def _change(before: pd.Series, after: pd.Series) -> pd.Series:
+    """after - before, rounded to 9 places: 4.0 - 4.0000000000000001 is no change, not -0.00."""
+    return (after - before).round(9) + 0.0
+
+
+def _beyond(change: pd.Series, noise: pd.Series) -> pd.Series:
+    """True where |change| exceeds the noise, False where it does not, None where either is unknown."""
+    known = change.notna() & noise.notna()
+    out = pd.Series([None] * len(change), index=change.index, dtype="object")
+    out[known] = (change[known].abs() > noise[known]).to_numpy()
+    return out
+
+
+def _movement(change: pd.Series, beyond: pd.Series) -> pd.Series:
+    """The change in words: better, worse, within the noise, not comparable yet."""
+    words = np.select(
+        [change.isna(), beyond.isna(), beyond.eq(False), change > 0],
+        ["not scored on both sides", "cannot tell (one assessor)", "within the noise", "better"],
+        default="worse",
+    )
+    return pd.Series(words, index=change.index, dtype="object")
+
+
+# --- stages --------------------------------------------------------------------------------
+
+
+def _stage_changes(before: AuditResult, after: AuditResult, touchpoints: pd.DataFrame) -> pd.DataFrame:
+    old, new = _keyed_stages(before.stages), _keyed_stages(after.stages)
+    keys = list(dict.fromkeys([*new.index, *old.index]))
+    frame = pd.DataFrame(index=pd.Index(keys, name="key"))
+    frame["stage"] = new["name"].reindex(keys).fillna(old["name"].reindex(keys))
+    frame["touchpoints_before"] = old["touchpoints"].reindex(keys).fillna(0).astype("int64")
+    frame["touchpoints_after"] = new["touchpoints"].reindex(keys).fillna(0).astype("int64")
+    for measure in MEASURES:
+        column = "mean_composite" if measure == "composite" else f"{measure}_mean"
+        frame[f"{measure}_before"] = old[column].reindex(keys).astype("float64")
+        frame[f"{measure}_after"] = new[column].reindex(keys).astype("float64")
+        frame[f"{measure}_change"] = _change(frame[f"{measure}_before"], frame[f"{measure}_after"])
+    frame["noise"] = _stage_noise(before.touchpoints, after.touchpoints).reindex(keys)
+    frame["beyond_noise"] = _beyond(frame["composite_change"], frame["noise"])
+    frame["movement"] = _movement(frame["composite_change"], frame["beyond_noise"])
+    return frame.reset_index(drop=True)[STAGE_COLUMNS]
+
+
+def _keyed_stages(stages: pd.DataFrame) -> pd.DataFrame:
+    keyed = stages.assign(key=stages["name"].map(stage_key))
+    return keyed.drop_duplicates("key").set_index("key")
+
+
+def _stage_noise(before: pd.DataFrame, after: pd.DataFrame) -> pd.Series:
+    """Per stage key, the standard error of the change in the stage's mean: sqrt(d1²/n1 + d2²/n2), where d
+    is the mean disagreement of the stage's touchpoints in one audit and n how many of them have one."""
+    sides = []
+    for table in (before, after):
+        frame = pd.DataFrame({"key": table["stage"].map(stage_key), "noise": _disagreement(table)}).dropna()
+        grouped = frame.groupby("key")["noise"]
+        sides.append(grouped.mean() ** 2 / grouped.size())
+    return (sides[0] + sides[1]) ** 0.5
+
+
+# --- weak spots and gaps -------------------------------------------------------------------
+
+
+def _weak_spots(
+    before: pd.DataFrame, after: pd.DataFrame, pairs: Sequence[tuple[int, int, str]]
+) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Fixed, new, still open and not yet rescored weak spots, as follow-up ids in priority order."""
+    old_weak = before["weak"].to_numpy(dtype=bool)
+    was_weak = {a: bool(old_weak[b]) for b, a, _ in pairs}
+    ranked = after.assign(row=np.arange(len(after))).sort_values(
+        ["priority", "composite", "id"], ascending=[False, True, True], na_position="last"
+    )
+    fixed: list[str] = []
+    new: list[str] = []
+    still: list[str] = []
+    unscored: list[str] = []
+    for row, tp_id, weak, scored in zip(
+        ranked["row"].tolist(), ranked["id"].tolist(), ranked["weak"].tolist(), ranked["scored"].tolist(), strict=True
+    ):
+        if weak:
+            (still if was_weak.get(row) else new).append(str(tp_id))
+        elif was_weak.get(row):
+            (fixed if scored else unscored).append(str(tp_id))
+    return fixed, new, still, unscored
+
+
+def _gaps(findings: Iterable[Finding]) -> dict[str, Gap]:
+    gaps: dict[str, Gap] = {}
+    for finding in findings:
+        if finding.code in GAP_CODES:
+            stage, _, kind = finding.subject.partition("/")
+            key = f"{stage_key(stage)}/{kind}" if kind else stage_key(stage)
+            gaps[key] = Gap(key, finding.message)
+    return gaps
+
+
+def _gap_changes(before: Iterable[Finding], after: Iterable[Finding]) -> tuple[list[Gap], list[Gap]]:
+    old, new = _gaps(before), _gaps(after)
+    return [g for k, g in old.items() if k not in new], [g for k, g in new.items() if k not in old]
+
+
+# --- words and JSON ------------------------------------------------------------------------
+
+
+def _readable(c: Comparison, frame: pd.DataFrame, first: list[str], extra: dict[str, str]) -> pd.DataFrame:
+    """Columns renamed for people, sides named as `c.sides` says: the composite, the noise and the movement
+    first, then counts and criteria ("Composite Before", "Relevance Now", ...)."""
+    before, after = c.sides
+    names = {column: column.capitalize() for column in first}
+    names |= {key: title for key, title in extra.items() if key != "touchpoints_before" and title}
+
+    def trio(measure: str) -> dict[str, str]:
+        label = measure.capitalize()
+        return {f"{measure}_before": f"{label} {before}", f"{measure}_after": f"{label} {after}",
+                f"{measure}_change": f"{label} change"}  # fmt: skip
+
+    names |= trio("composite") | {"noise": "Noise", "movement": "Movement"}
+    if "touchpoints_before" in extra:
+        names |= {"touchpoints_before": f"Touchpoints {before}", "touchpoints_after": f"Touchpoints {after}"}
+    for criterion in CRITERIA:
+        names |= trio(criterion)
+    return frame[list(names)].rename(columns=names)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _alpha(agreement: Agreement) -> str:
+    return f"{agreement.alpha:.2f} ({agreement.band})" if agreement.alpha is not None else "not computed"
+
+
+def _sentences(c: Comparison) -> list[str]:
+    stages = c.stages.dropna(subset=["composite_change"])
+    moved = stages[stages["beyond_noise"].eq(True)]
+    lines = []
+    if c.kind is Kind.BASELINE:
+        if not moved.empty:
+            parts = [f"{r.stage} {r.composite_change:+.2f}" for r in moved.itertuples()]
+            lines.append("Stages that moved beyond the room's disagreement: " + ", ".join(parts) + ".")
+        elif not stages.empty:
+            lines.append("No stage moved beyond the room's disagreement: the changes may be noise.")
+        else:
+            lines.append("No stage has scores in both audits yet: there is nothing to compare.")
+        lines.append(
+            f"Weak spots: {len(c.weak_fixed)} fixed, {len(c.weak_new)} new, {len(c.weak_open)} still open"
+            + (f", {len(c.weak_unscored)} not rescored yet." if c.weak_unscored else ".")
+        )
+        lines.append(f"Coverage: {_count(len(c.gaps_closed), 'gap', 'gaps')} closed, {len(c.gaps_opened)} opened.")
+    else:
+        ahead = moved[moved["composite_change"] > 0]["stage"].tolist()
+        behind = moved[moved["composite_change"] < 0]["stage"].tolist()
+        lines.append(
+            f"{c.after_label} is ahead of {c.before_label} beyond the noise in "
+            + (", ".join(ahead) or "no stage")
+            + "; behind in "
+            + (", ".join(behind) or "no stage")
+            + "."
+        )
+    matched = len(c.touchpoints)
+    lines.append(
+        f"{_count(matched, 'touchpoint', 'touchpoints')} matched; "
+        f"{len(c.unmatched_before)} only in {c.before_label}, {len(c.unmatched_after)} only in {c.after_label}."
+    )
+    lines.append(
+        f"Agreement: {_alpha(c.agreement_before)} in {c.before_label}, {_alpha(c.agreement_after)} in {c.after_label}."
+    )
+    return lines
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts of plain values, None for NaN."""
+    return [
+        {str(k): as_float(v) if isinstance(v, float) else v for k, v in row.items()} for row in frame.to_dict("records")
+    ]
+
+
+def _side(row: dict[str, Any], side: str) -> dict[str, float | None]:
+    return {m: row[f"{m}_{side}"] for m in MEASURES}
+
+
+def _to_json(c: Comparison) -> dict[str, Any]:
+    touchpoints = [
+        {
+            "id": r["id"],
+            "before_id": r["before_id"],
+            "matched_by": r["matched_by"],
+            "name": r["name"],
+            "stage": r["stage"],
+            "before": _side(r, "before"),
+            "after": _side(r, "after"),
+            "change": _side(r, "change"),
+            "noise": r["noise"],
+            "beyond_noise": r["beyond_noise"],
+            "movement": r["movement"],
+        }
+        for r in _records(c.touchpoints)
+    ]
+    stages = [
+        {
+            "stage": r["stage"],
+            "touchpoints": {"before": r["touchpoints_before"], "after": r["touchpoints_after"]},
+            "before": _side(r, "before"),
+            "after": _side(r, "after"),
+            "change": _side(r, "change"),
+            "noise": r["noise"],
+            "beyond_noise": r["beyond_noise"],
+            "movement": r["movement"],
+        }
+        for r in _records(c.stages)
+    ]
+    return {
+        "kind": c.kind.value,
+        "before": c.before_label,
+        "after": c.after_label,
+        "touchpoints": touchpoints,
+        "stages": stages,
+        "weak_spots": {"fixed": c.weak_fixed, "new": c.weak_new, "open": c.weak_open, "not_rescored": c.weak_unscored},
+        "gaps": {
+            "closed": [g.message for g in c.gaps_closed],
+            "opened": [g.message for g in c.gaps_opened],
+        },
+        "unmatched": {"before": _records(c.unmatched_before), "after": _records(c.unmatched_after)},
+        "agreement": {
+            side: {"alpha": a.alpha, "band": a.band, "message": a.message}
+            for side, a in (("before", c.agreement_before), ("after", c.agreement_after))
+        },
+        "sentences": c.sentences(),
+    }
