@@ -32,6 +32,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from audit import __version__
 from audit.cells import is_blank
+from audit.compare import Comparison
 from audit.importing import META_SHEET, meta_values
 from audit.meta import AuditMeta
 from audit.metrics import (
@@ -257,14 +258,17 @@ def audit_workbook(
     meta: AuditMeta,
     *,
     progress: Callable[[float, str], None] | None = None,
+    comparison: Comparison | None = None,
 ) -> bytes:
-    """The finished workbook, as bytes. `touchpoints` carries the `extra` column of each touchpoint."""
+    """The finished workbook, as bytes. `touchpoints` carries the `extra` column of each touchpoint;
+    a `comparison` with the audit's baseline (or a competitor's audit) adds a Comparison sheet."""
     steps: list[tuple[str, Callable[[Workbook], None]]] = [
         ("Summary", lambda b: _summary(b, result, meta)),
         ("Touchpoints", lambda b: _touchpoints(b, result, touchpoints)),
         ("Action plan", lambda b: _action_plan(b, result)),
         ("Coverage", lambda b: _coverage(b, result)),
         ("Consistency", lambda b: _consistency(b, result)),
+        *([("Comparison", lambda b: _comparison(b, comparison))] if comparison is not None else []),
         ("Scores", lambda b: _scores(b, scores, touchpoints)),
         ("Method", lambda b: _method(b, meta)),
         ("", lambda b: _meta(b, meta)),
@@ -548,6 +552,43 @@ def _consistency(book: Workbook, result: AuditResult) -> None:
     out.table(headers, rows, formats=formats, filter_it=True)
     out.skip()
     out.append([out.cell(f"Overall consistency index: {_percent(result.overall_consistency)}", font=BOLD)])
+
+
+def _comparison(book: Workbook, comparison: Comparison) -> None:
+    """Sentences, stages and touchpoints on both sides, weak spots, gaps and what did not match."""
+    stages, touchpoints = comparison.stage_table(), comparison.touchpoint_table()
+    rows = touchpoints.astype(object).where(touchpoints.notna(), None).to_numpy().tolist()
+    out = _SheetWriter(book, "Comparison", _widths(list(touchpoints.columns), rows, {"Name": 32, "Movement": 22}))
+    what = "its baseline" if comparison.kind == "baseline" else "the competitor's audit"
+    out.append([out.cell(f"{comparison.after_label} compared with {what} {comparison.before_label}", font=TITLE_FONT)])
+    for sentence in comparison.sentences():
+        out.append([f"• {sentence}"])
+    before, after = comparison.sides
+    out.append([f"{before}: {comparison.before_label}. {after}: {comparison.after_label}. A change is beyond the "
+                "noise when it is larger than the room's disagreement on it (docs/method.md)."])  # fmt: skip
+    numbers = {h: "+0.00;-0.00;0.00" if h.endswith("change") else "0.00" for h in touchpoints.columns}
+    for title, table in (("Stages", stages), ("Matched touchpoints", touchpoints)):
+        out.skip()
+        out.append([out.cell(title, font=SECTION_FONT)])
+        body = table.astype(object).where(table.notna(), None).to_numpy().tolist()
+        out.table(list(table.columns), body, formats={h: f for h, f in numbers.items() if h in table.columns})
+    names = dict(zip(comparison.touchpoints["id"], comparison.touchpoints["name"], strict=True))
+    names |= dict(zip(comparison.unmatched_after["id"], comparison.unmatched_after["name"], strict=True))
+    out.skip()
+    out.append([out.cell("Weak spots", font=SECTION_FONT)])
+    lists = {"Fixed": comparison.weak_fixed, "New": comparison.weak_new, "Still open": comparison.weak_open}
+    for title, ids in (lists | {"Not rescored yet": comparison.weak_unscored}).items():
+        out.append([out.cell(f"{title} ({len(ids)})", font=BOLD), ", ".join(f"{names.get(i, '')} ({i})" for i in ids)])
+    out.skip()
+    out.append([out.cell("Coverage gaps", font=SECTION_FONT)])
+    for title, gaps in (("Closed", comparison.gaps_closed), ("Opened", comparison.gaps_opened)):
+        out.append([out.cell(f"{title} ({len(gaps)})", font=BOLD), " ".join(g.message for g in gaps) or "none"])
+    out.skip()
+    out.append([out.cell("Not matched", font=SECTION_FONT)])
+    for label, table in ((comparison.before_label, comparison.unmatched_before),
+                         (comparison.after_label, comparison.unmatched_after)):  # fmt: skip
+        listed = ", ".join(f"{r['name']} ({r['id']})" for r in table.to_dict("records")) or "none"
+        out.append([out.cell(f"Only in {label} ({len(table)})", font=BOLD), listed])
 
 
 def _scores(book: Workbook, scores: pd.DataFrame, touchpoints: pd.DataFrame) -> None:

@@ -33,14 +33,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import ROOT, SAMPLE_INVENTORY, SAMPLE_SCORES
+from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from audit.access import OPERATOR, Facilitator, Role
 from audit.cli import main
 from audit.compare import Comparison, Kind, compare_audits, match_touchpoints, name_key, stage_key
+from audit.importing import read_import
+from audit.meta import AuditMeta
 from audit.metrics import compute_audit
 from audit.scoring import SCORE_COLUMNS
 from audit.store import AccessDenied, AuditNotFound, Store, StoreError
+from audit.workbook import audit_workbook
 from ui import state
 
 STAGES = ["Awareness", "Purchase"]
@@ -351,3 +355,25 @@ def test_compare_page_without_another_audit_says_what_to_do(db: str) -> None:
     test.run()
     assert not test.exception
     assert "There is no other audit to compare with" in test.info[0].value
+
+
+def test_workbook_comparison_sheet_and_the_workbook_still_imports(comparison: Comparison, tmp_path: Path) -> None:
+    after = compute_audit(Q2, scores(Q2_SCORES), STAGES)
+    meta = AuditMeta("Q2", None, STAGES, after.weights)
+    path = tmp_path / "q2.xlsx"
+    path.write_bytes(
+        audit_workbook(after, Q2.assign(notes=None, extra=None), scores(Q2_SCORES), meta, comparison=comparison)
+    )
+    book = load_workbook(path)
+    assert book.sheetnames.index("Comparison") == book.sheetnames.index("Consistency") + 1
+    rows = [[v for v in row if v is not None] for row in book["Comparison"].iter_rows(values_only=True)]
+    assert rows[0] == ["Q2 compared with its baseline Q1"]
+    assert rows[1] == ["• Stages that moved beyond the room's disagreement: Awareness +1.00."]
+    header = rows.index(["Stage", "Composite Before", "Composite Now", "Composite change", "Noise", "Movement",
+                         "Touchpoints Before", "Touchpoints Now", *[f"{c} {s}" for c in ("Relevance", "Meaningfulness",
+                         "Attractiveness") for s in ("Before", "Now", "change")]])  # fmt: skip
+    assert rows[header + 1][:6] == ["Awareness", 3.0, 4.0, 1.0, 0.0, "better"]
+    assert ["Fixed (1)", "Website (T1)"] in rows and ["Only in Q1 (1)", "Flyer (T4)"] in rows
+    assert ["Opened (1)", "Awareness has no physical touchpoint."] in rows
+    back = read_import(path)
+    assert back.can_import and [t.id for t in back.inventory.touchpoints] == ["T1", "S-2", "T3", "T5"]
