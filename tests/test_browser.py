@@ -235,10 +235,13 @@ def test_a_newcomers_flow(server: tuple[str, str], browser, tmp_path: Path) -> N
         me.get_by_role("radiogroup", name="Relevance").get_by_role("radio", name="4").get_attribute("aria-checked")
         == "true"
     )
-    for title, name in (("Inventory", "inventory"), ("Import", "import"), ("Audits", "audits")):
+    for title, name in (("Compare", "compare"), ("Inventory", "inventory"), ("Import", "import"), ("Audits", "audits")):
         _go(page, title)
         _no_exception(page)
         _shot(page, name)
+    _go(page, "Compare")  # the sample against its spring audit: the stage chart and what moved
+    page.get_by_text("Stages that moved beyond the room's disagreement: Service +0.47.").wait_for()
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 2
     page.context.close()
     me.context.close()
 
@@ -384,7 +387,7 @@ def test_a_fresh_audit_has_no_exception_on_any_page(server: tuple[str, str], bro
     code = Workshops(store).issue_code("Fresh", actor=LOCAL)
     for device, suffix in ((LAPTOP, ""), (PHONE, "_phone")):
         page = _open(browser, f"{url}/?audit=Fresh", device)
-        for title in ("Dashboard", "Workshop", "Inventory", "Import", "Export", "Audits"):
+        for title in ("Dashboard", "Compare", "Workshop", "Inventory", "Import", "Export", "Audits"):
             if device is LAPTOP:
                 _go(page, title)
             else:
