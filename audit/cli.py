@@ -119,12 +119,14 @@ def build_parser() -> argparse.ArgumentParser:
     hashed = commands.add_parser("hash-password", help="print the argon2 hash of a password, for "
                                  "TOUCHPOINT_AUDIT_FACILITATOR_PASSWORD_HASH")  # fmt: skip
     hashed.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    report = commands.add_parser("report", help="write the scored Excel audit")
+    report = commands.add_parser("report", help="write the scored Excel audit, or the report for the meeting "
+                                 "(PowerPoint or PDF)")  # fmt: skip
     report.add_argument("file", type=Path, nargs="?", help="the inventory (or --audit NAME for a stored audit)")
     report.add_argument("--audit", help="report a stored audit instead of files")
     _add_score_options(report)
     report.add_argument("--weights", help="criterion weights R,M,A, e.g. 2,1,1 (default: equal, or the workbook's)")
-    report.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx to write")
+    report.add_argument("-o", "--output", type=Path, required=True, help="the file to write, by its extension: .xlsx "
+                        "(the scored workbook), .pptx or .pdf (the slides; PDF through LibreOffice)")  # fmt: skip
     _add_reading_options(report)
     invite = commands.add_parser("invite", help="issue a join code for a stored audit's workshop")
     invite.add_argument("--audit", required=True, help="the stored audit")
@@ -313,10 +315,13 @@ def _audits(_args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _report(args: argparse.Namespace, out: TextIO) -> int:
-    from audit.workbook import audit_workbook
-
+    kind = args.output.suffix.lower()
+    if kind not in (".xlsx", ".pptx", ".pdf"):  # said before any file is read
+        raise _ArgumentError(f"-o {args.output}: write the report as .xlsx (the scored workbook), .pptx (PowerPoint) "
+                             "or .pdf; the file name's extension chooses.")  # fmt: skip
     weights = _weights(args)
     if args.audit:
+        from audit.compare import stored_comparison
         from audit.store import Store
 
         store = Store.open()
@@ -324,6 +329,7 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
             if args.weights:
                 store.set_weights(args.audit, weights, actor=OPERATOR)
             snapshot = store.snapshot(args.audit)
+            comparison = stored_comparison(store, args.audit, OPERATOR, snapshot.result)
         finally:
             store.close()
         result, touchpoints, scores, meta = snapshot.result, snapshot.touchpoints, snapshot.scores, snapshot.meta
@@ -339,8 +345,25 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
         result = _computed(args, imported)
         touchpoints, scores = inventory_frame(imported.inventory), imported.score_frame
         meta = _file_meta(imported, audit_stages(imported.inventory), result.weights)
-    args.output.write_bytes(audit_workbook(result, touchpoints, scores, meta))
-    out.write(f"Wrote {args.output}: {len(result.touchpoints)} touchpoints, {len(result.weak_spots)} weak spots.\n")
+        comparison = None
+    counts = f"{len(result.touchpoints)} touchpoints, {len(result.weak_spots)} weak spots"
+    if comparison is not None:
+        counts += f", compared with '{comparison.before_label}'"
+    if kind == ".xlsx":
+        from audit.workbook import audit_workbook
+
+        args.output.write_bytes(audit_workbook(result, touchpoints, scores, meta, comparison=comparison))
+        out.write(f"Wrote {args.output}: {counts}.\n")
+        return EXIT_OK
+    from audit.report import ReportError, pdf_pages, report_file, slide_count
+
+    try:
+        data = report_file(result, meta, "pptx" if kind == ".pptx" else "pdf", comparison=comparison)
+    except ReportError as error:  # LibreOffice missing or failing: its sentence says what to install
+        raise _ArgumentError(str(error)) from None
+    args.output.write_bytes(data)
+    made = f"{slide_count(data)} slides" if kind == ".pptx" else f"{pdf_pages(data)} pages"
+    out.write(f"Wrote {args.output}: {made}; {counts}.\n")
     return EXIT_OK
 
 

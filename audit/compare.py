@@ -26,7 +26,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,10 @@ import pandas as pd
 from audit.metrics import AuditResult, Finding, as_float
 from audit.scoring import Agreement
 from audit.vocabulary import CRITERIA, default_stage
+
+if TYPE_CHECKING:
+    from audit.access import Facilitator
+    from audit.store import Store
 
 MEASURES = ("composite", *CRITERIA)  # what is compared, per touchpoint and per stage
 GAP_CODES = ("stage_gap", "type_gap")  # the findings that are coverage gaps
@@ -139,6 +143,25 @@ def compare_audits(
         agreement_before=before.agreement,
         agreement_after=after.agreement,
     )
+
+
+def stored_comparison(
+    store: Store, name: str, actor: Facilitator, result: AuditResult | None = None
+) -> Comparison | None:
+    """The stored audit against the audit it names as its baseline (or competitor), for the workbook and
+    the report; None when it names none, or one the actor may no longer open (or that was deleted)."""
+    from audit.store import StoreError
+
+    info = store.audit(name)
+    if info.compared_with is None:
+        return None
+    try:
+        store.check(actor, info.compared_with)
+        other = store.snapshot(info.compared_with).result
+    except StoreError:  # AuditNotFound and AccessDenied: the comparison is left out, not shown to the wrong reader
+        return None
+    this = result if result is not None else store.snapshot(name).result
+    return compare_audits(other, this, kind=Kind(info.compared_as), before_label=info.compared_with, after_label=name)
 
 
 # --- matching ------------------------------------------------------------------------------

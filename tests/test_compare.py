@@ -29,11 +29,14 @@ import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 from conftest import ROOT, SAMPLE_INVENTORY, SAMPLE_SCORES
 from openpyxl import load_workbook
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 from streamlit.testing.v1 import AppTest
 
 from audit.access import OPERATOR, Facilitator, Role
@@ -42,6 +45,7 @@ from audit.compare import Comparison, Kind, compare_audits, match_touchpoints, n
 from audit.importing import read_import
 from audit.meta import AuditMeta
 from audit.metrics import compute_audit
+from audit.report import report_file
 from audit.scoring import SCORE_COLUMNS
 from audit.store import AccessDenied, AuditNotFound, Store, StoreError
 from audit.workbook import audit_workbook
@@ -377,3 +381,42 @@ def test_workbook_comparison_sheet_and_the_workbook_still_imports(comparison: Co
     assert ["Opened (1)", "Awareness has no physical touchpoint."] in rows
     back = read_import(path)
     assert back.can_import and [t.id for t in back.inventory.touchpoints] == ["T1", "S-2", "T3", "T5"]
+
+
+def test_report_has_the_comparison_slides(comparison: Comparison) -> None:
+    after = compute_audit(Q2, scores(Q2_SCORES), STAGES)
+    deck = Presentation(io.BytesIO(report_file(after, AuditMeta("Q2", None, STAGES, after.weights), "pptx",
+                                               comparison=comparison)))  # fmt: skip
+    titles = [slide.shapes.title.text if slide.shapes.title else _first_text(slide) for slide in deck.slides]
+    since = titles.index("Since Q1")
+    assert titles[since - 1] == "Headline figures" and titles[since + 1] == "What changed since Q1"
+    chart = deck.slides[since]
+    assert [s.shape_type for s in chart.shapes].count(MSO_SHAPE_TYPE.PICTURE) == 1
+    assert "Stages that moved beyond the room's disagreement: Awareness +1.00." in _all_text(chart)
+    changed = _all_text(deck.slides[since + 1])
+    assert "Moved beyond the noise: Website +2.00." in changed
+    assert "Weak spots fixed: Website." in changed and "New weak spots: App." in changed
+
+
+def _all_text(slide: Any) -> str:
+    return "\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+
+
+def _first_text(slide: Any) -> str:
+    return next((shape.text_frame.text for shape in slide.shapes if shape.has_text_frame), "")
+
+
+def test_cli_report_of_a_stored_audit_carries_its_comparison(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TOUCHPOINT_AUDIT_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    assert run("import", *SPRING, "--audit", "Spring")[0] == 0
+    assert run("import", *AUTUMN, "--audit", "Autumn")[0] == 0
+    status, out, _ = run("report", "--audit", "Autumn", "-o", str(tmp_path / "plain.xlsx"))
+    assert status == 0 and "compared with" not in out
+    assert "Comparison" not in load_workbook(tmp_path / "plain.xlsx").sheetnames
+    Store.open().set_comparison("Autumn", "Spring", actor=OPERATOR)
+    status, out, _ = run("report", "--audit", "Autumn", "-o", str(tmp_path / "compared.xlsx"))
+    assert (status, out.strip().endswith("compared with 'Spring'.")) == (0, True)
+    assert "Comparison" in load_workbook(tmp_path / "compared.xlsx").sheetnames
+    Store.open().delete_audit("Spring", actor=OPERATOR)  # a baseline deleted since: the report goes on without it
+    status, out, _ = run("report", "--audit", "Autumn", "-o", str(tmp_path / "after.xlsx"))
+    assert status == 0 and "Comparison" not in load_workbook(tmp_path / "after.xlsx").sheetnames

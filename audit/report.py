@@ -1,0 +1,995 @@
+"""The report for the meeting: a 16:9 PowerPoint deck of one audit, and the same deck as a PDF.
+
+`audit_report` writes, from one `AuditResult`: a title slide (audit, client, date, assessors,
+touchpoints), the headline figures with a sentence each, the findings in sentences, the top
+weak spots with their reasons, one slide per dashboard chart (drawn from the same Altair
+chart the app shows, rendered to PNG by vl-convert, with its caption as text under it), a
+slide naming the charts there is nothing to draw for yet and why, the action plan, and the
+method on one slide. Every word is editable text; only the charts are pictures. Long lists
+go on as "(continued)" slides, and a list cut short says how much is left out and where to
+find all of it: nothing is dropped silently. `report_pdf` has LibreOffice convert the deck,
+so the PDF is the same report page for page.
+
+The slide builders (`title_slide`, `figures_slide`, `bullets_slide`, `table_slide`,
+`chart_slide`) take a `Deck` and plain values, so a later slide type (the comparison with a
+baseline, say: a title, a picture and a few sentences make a `chart_slide`) reuses them
+through `audit_report(..., comparison_slide=...)`.
+
+Exceptions:
+
+    ReportError    the PDF cannot be made: LibreOffice is missing, failed or took too long;
+                   its message is a sentence that says what to install or do
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import io
+import math
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal, cast
+
+import altair as alt
+import pandas as pd
+import vl_convert
+from altair.utils.data import to_values
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml import parse_xml
+from pptx.oxml.ns import nsdecls, qn
+from pptx.oxml.xmlchemy import OxmlElement
+from pptx.presentation import Presentation as PresentationType
+from pptx.slide import Slide
+from pptx.text.text import TextFrame, _Paragraph
+from pptx.util import Emu, Inches, Pt
+
+from audit import charts, compare_charts
+from audit.compare import Comparison, Kind
+from audit.meta import AuditMeta
+from audit.metrics import (
+    IMPORTANT,
+    INCONSISTENT_SPREAD,
+    LARGEST_SD,
+    PERCEPTION_GAP,
+    QUADRANTS,
+    STRONG,
+    WEAK_COMPOSITE,
+    WEAK_CRITERION,
+    AuditResult,
+)
+from audit.rules import HIGHEST_SCORE, LOWEST_SCORE
+from audit.scoring import RELIABLE, TENTATIVE
+from audit.vocabulary import CRITERIA, UNASSIGNED_STAGE
+from audit.workshop import RUBRIC, SCALE_WORDS
+
+NEEDS_LIBREOFFICE = "The PDF report needs LibreOffice: apt-get install libreoffice-impress-nogui"
+PDF_TIMEOUT = 180.0  # seconds; a first conversion with a fresh profile takes a few
+TOP_WEAK_SPOTS = 10  # weak spots in the "Top weak spots" table, as on the workbook's Summary
+ACTION_PLAN_ROWS = 30  # weak spots in the action plan; the workbook's Action plan sheet has them all
+MAX_FINDINGS = 40  # findings in the deck; the rest are counted in a last sentence
+BULLETS_PER_SLIDE = 8
+ROWS_PER_SLIDE = 10  # table rows a slide holds at most (fewer when their text wraps)
+GAP_BARS = 20  # bars of the perception gap chart on a slide: the largest gaps either way
+CHART_PIXELS = (980, 360)  # a chart's size in Vega-Lite pixels: its 12 px labels read at about 11 points
+CHART_SCALE = 2.0  # PNG pixels per Vega-Lite pixel: sharp on a projector and in print
+# The slide's type sizes, for Vega-Lite (pixels): axis labels and titles, legends.
+CHART_CONFIG = {
+    "axis": {"labelFontSize": 12, "titleFontSize": 13},
+    "legend": {"labelFontSize": 12, "titleFontSize": 13},
+    "header": {"labelFontSize": 12, "titleFontSize": 13},
+}
+# The dashboard's charts in the dashboard's order, with the titles it gives them.
+CHART_TITLES = {
+    "journey": "The journey",
+    "coverage_type": "Coverage: stage x type",
+    "weak_spots": "Weak spots by priority",
+    "quadrant": "Importance and performance",
+    "consistency": "Consistency per stage",
+    "disagreement": "Where assessors disagree",
+    "perception_gap": "Perception gap",
+    "coverage_channel": "Coverage: stage x channel",
+}
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+PDF_MIME = "application/pdf"
+
+# The look: one typeface that every office suite has (LibreOffice draws it with the metric-compatible
+# Liberation Sans), dark text, one accent colour (the workbook's header blue), a pale panel colour.
+FONT = "Arial"
+
+
+def _colour(hex_rgb: str) -> RGBColor:
+    return cast(RGBColor, RGBColor.from_string(hex_rgb))  # type: ignore[no-untyped-call]
+
+
+ACCENT, TEXT, MUTED, PANEL, WHITE = map(_colour, ("1F3864", "262626", "595959", "F2F4F7", "FFFFFF"))
+AVERAGE_CHAR = 0.42  # an average character of Arial prose is about 0.37 em wide; this errs wide
+
+# The grid, in inches, on a 13.33 x 7.5 inch slide.
+SLIDE_WIDTH, SLIDE_HEIGHT = 40 / 3, 7.5  # 16:9, as PowerPoint makes it
+MARGIN = 0.6
+CONTENT_WIDTH = SLIDE_WIDTH - 2 * MARGIN
+TITLE_TOP, TITLE_HEIGHT = 0.35, 0.8
+BODY_TOP, BODY_BOTTOM = 1.45, 6.75
+FOOTER_TOP = 7.0
+
+
+class ReportError(Exception):
+    """The PDF report cannot be made; the message says what to install or do."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One headline figure: what it is, its value as shown, and the sentence that explains it."""
+
+    label: str
+    value: str
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: its header, its width in inches, and whether its values are numbers (right-aligned)."""
+
+    header: str
+    width: float
+    number: bool = False
+
+
+Bullet = str | tuple[str, str]  # a sentence, or (a bold lead, the sentence after it)
+Progress = Callable[[float, str], None]
+
+
+# --- the deck ------------------------------------------------------------------------------
+
+
+class Deck:
+    """A 16:9 presentation in the report's look; the slide builders below add to it."""
+
+    def __init__(self, footer: str, *, title: str = "") -> None:
+        self.presentation: PresentationType = Presentation()
+        self.presentation.slide_width = Inches(SLIDE_WIDTH)
+        self.presentation.slide_height = Inches(SLIDE_HEIGHT)
+        self.presentation.core_properties.title = title
+        self.presentation.core_properties.author = "Touchpoint Audit"
+        self.footer = footer
+        self._layout = self.presentation.slide_layouts[5]  # "Title Only": a real title, no other placeholder
+
+    @property
+    def slides(self) -> int:
+        return len(self.presentation.slides)
+
+    def new_slide(self) -> Slide:
+        """A new slide with only a title placeholder, for the builders to fill."""
+        return cast(Slide, self.presentation.slides.add_slide(self._layout))
+
+    def slide(self, title: str) -> Slide:
+        """A new slide with its title set, left-aligned, above a short accent rule."""
+        slide = self.new_slide()
+        heading = slide.shapes.title
+        assert heading is not None  # the layout has a title placeholder
+        heading.left, heading.top = Inches(MARGIN), Inches(TITLE_TOP)
+        heading.width, heading.height = Inches(CONTENT_WIDTH), Inches(TITLE_HEIGHT)
+        frame = heading.text_frame
+        frame.word_wrap = True
+        frame.vertical_anchor = MSO_ANCHOR.BOTTOM
+        frame.margin_left = frame.margin_right = Emu(0)
+        _paragraph(frame, title, size=28, bold=True, color=ACCENT, first=True)
+        _rule(slide, MARGIN, TITLE_TOP + TITLE_HEIGHT + 0.1, 1.2)
+        return slide
+
+    def save(self) -> bytes:
+        """The deck as .pptx bytes, every slide but the first with its footer and page number."""
+        total = self.slides
+        for number, slide in enumerate(self.presentation.slides, start=1):
+            if number > 1:
+                _footer(slide, self.footer, f"{number} / {total}")
+            _drop_empty_placeholders(slide)
+        buffer = io.BytesIO()
+        self.presentation.save(buffer)
+        return buffer.getvalue()
+
+
+def _paragraph(
+    frame: TextFrame,
+    text: str,
+    *,
+    size: float,
+    bold: bool = False,
+    color: RGBColor = TEXT,
+    first: bool = False,
+    align: PP_ALIGN = PP_ALIGN.LEFT,
+    after: float = 0,
+) -> _Paragraph:
+    """A paragraph of one run in the report's typeface; `first` writes into the frame's first paragraph."""
+    paragraph = frame.paragraphs[0] if first else frame.add_paragraph()  # type: ignore[no-untyped-call]
+    paragraph.alignment = align
+    paragraph.space_after = Pt(after)
+    _run(paragraph, text, size=size, bold=bold, color=color)
+    return paragraph
+
+
+def _run(paragraph: _Paragraph, text: str, *, size: float, bold: bool = False, color: RGBColor = TEXT) -> None:
+    """A run of text in the report's typeface, size, weight and colour."""
+    run = paragraph._p.add_r(text)
+    run.insert(0, copy.deepcopy(_run_properties(size, bold, str(color))))
+
+
+@functools.cache
+def _run_properties(size: float, bold: bool, color: str) -> Any:
+    """A run's character properties, made once per style and copied: setting them one by one through
+    python-pptx's font object costs half a millisecond a run, a third of a big action plan's time."""
+    return parse_xml(
+        f'<a:rPr {nsdecls("a")} sz="{round(size * 100)}" b="{int(bold)}"><a:solidFill><a:srgbClr val="{color}"/>'
+        f'</a:solidFill><a:latin typeface="{FONT}"/><a:cs typeface="{FONT}"/></a:rPr>'
+    )
+
+
+def _text_box(slide: Slide, left: float, top: float, width: float, height: float) -> TextFrame:
+    """An empty, word-wrapping text box (inches); the caller writes its paragraphs."""
+    box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
+    frame = cast(TextFrame, box.text_frame)
+    frame.word_wrap = True
+    frame.margin_left = frame.margin_right = Emu(0)  # text lines up with the title and the tables
+    return frame
+
+
+def _rule(slide: Slide, left: float, top: float, length: float) -> None:
+    """A short accent line: a connector, so it carries no (empty) text frame."""
+    line = slide.shapes.add_connector(
+        MSO_CONNECTOR.STRAIGHT, Inches(left), Inches(top), Inches(left + length), Inches(top)
+    )
+    style = line._element.find(qn("p:style"))  # the theme's line style brings a shadow
+    if style is not None:
+        line._element.remove(style)
+    line.line.color.rgb = ACCENT
+    line.line.width = Pt(3)
+
+
+def _footer(slide: Slide, text: str, number: str) -> None:
+    left = _text_box(slide, MARGIN, FOOTER_TOP, CONTENT_WIDTH - 1.5, 0.3)
+    _paragraph(left, text, size=10, color=MUTED, first=True)
+    right = _text_box(slide, SLIDE_WIDTH - MARGIN - 1.5, FOOTER_TOP, 1.5, 0.3)
+    _paragraph(right, number, size=10, color=MUTED, first=True, align=PP_ALIGN.RIGHT)
+
+
+def _continued(slide: Slide) -> None:
+    """Says that the list goes on, just above the footer."""
+    frame = _text_box(slide, SLIDE_WIDTH - MARGIN - 4, BODY_BOTTOM - 0.05, 4, 0.3)
+    _paragraph(frame, "Continued on the next slide.", size=11, color=MUTED, first=True, align=PP_ALIGN.RIGHT)
+
+
+def _drop_empty_placeholders(slide: Slide) -> None:
+    """Remove any placeholder left without text: a deck shows no "Click to add text"."""
+    for placeholder in list(slide.placeholders):
+        if not (placeholder.has_text_frame and placeholder.text_frame.text.strip()):
+            element = placeholder._element
+            element.getparent().remove(element)
+
+
+def _lines(text: str, width: float, size: float) -> int:
+    """How many lines `text` takes in a box `width` inches wide at `size` points (an estimate that
+    errs long: words wrap before the box is full)."""
+    per_line = max(1, int(width * 72 / (size * AVERAGE_CHAR) * 0.92))
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def _pages(heights: Sequence[float], budget: float, most: int) -> list[range]:
+    """Items cut into pages of at most `most` items and `budget` height (an item taller than the
+    budget gets a page of its own)."""
+    pages: list[range] = []
+    start, used = 0, 0.0
+    for index, height in enumerate(heights):
+        if index > start and (index - start >= most or used + height > budget):
+            pages.append(range(start, index))
+            start, used = index, 0.0
+        used += height
+    if start < len(heights) or not pages:
+        pages.append(range(start, len(heights)))
+    return pages
+
+
+def _page_title(title: str, page: int) -> str:
+    return title if page == 0 else f"{title} (continued)"
+
+
+# --- slide builders ------------------------------------------------------------------------
+
+
+def title_slide(deck: Deck, title: str, lines: Sequence[str], *, overline: str = "Touchpoint audit") -> Slide:
+    """The opening slide: a small overline, the title in large type, then one line per fact, each
+    placed below the one before however many lines the title takes."""
+    slide = deck.new_slide()
+    left, width = MARGIN + 0.3, CONTENT_WIDTH - 0.6
+    above = _text_box(slide, left, 1.75, width, 0.4)
+    _paragraph(above, overline.upper(), size=16, bold=True, color=ACCENT, first=True)
+    size = 44 if len(title) <= 36 else 32
+    height = _lines(title, width, size) * size * 1.2 / 72 + 0.1
+    heading = slide.shapes.title
+    assert heading is not None
+    top = 2.2
+    heading.left, heading.top, heading.width, heading.height = Inches(left), Inches(top), Inches(width), Inches(height)
+    frame = heading.text_frame
+    frame.word_wrap = True
+    frame.vertical_anchor = MSO_ANCHOR.TOP
+    frame.margin_left = frame.margin_right = frame.margin_top = Emu(0)
+    _paragraph(frame, title, size=size, bold=True, color=TEXT, first=True)
+    _rule(slide, left, top + height + 0.2, 1.6)
+    body = _text_box(slide, left, top + height + 0.45, width, max(1.0, BODY_BOTTOM - top - 0.45 - height))
+    for index, line in enumerate(lines):
+        label, _, value = line.partition(": ")
+        paragraph = body.paragraphs[0] if index == 0 else body.add_paragraph()  # type: ignore[no-untyped-call]
+        paragraph.space_after = Pt(6)
+        if value:
+            _run(paragraph, f"{label}: ", size=20, color=MUTED)
+        _run(paragraph, value or label, size=20)
+    return slide
+
+
+def figures_slide(deck: Deck, title: str, figures: Sequence[Figure], *, columns: int = 3) -> Slide:
+    """Figures as panels in a grid: the label, the value in large type, and its sentence."""
+    slide = deck.slide(title)
+    rows = max(1, math.ceil(len(figures) / columns))
+    gap = 0.25
+    width = (CONTENT_WIDTH - gap * (columns - 1)) / columns
+    height = (BODY_BOTTOM - BODY_TOP - gap * (rows - 1)) / rows
+    for index, figure in enumerate(figures):
+        row, column = divmod(index, columns)
+        panel = slide.shapes.add_shape(
+            MSO_SHAPE.ROUNDED_RECTANGLE,
+            Inches(MARGIN + column * (width + gap)),
+            Inches(BODY_TOP + row * (height + gap)),
+            Inches(width),
+            Inches(height),
+        )
+        panel.adjustments[0] = 0.04
+        style = panel._element.find(qn("p:style"))  # the theme's shape style brings a shadow and white text
+        if style is not None:
+            panel._element.remove(style)
+        panel.fill.solid()
+        panel.fill.fore_color.rgb = PANEL
+        panel.line.fill.background()
+        frame = panel.text_frame
+        frame.word_wrap = True
+        frame.vertical_anchor = MSO_ANCHOR.TOP
+        for side in ("margin_left", "margin_right", "margin_top", "margin_bottom"):
+            setattr(frame, side, Inches(0.18))
+        _paragraph(frame, figure.label, size=15, bold=True, color=MUTED, first=True)
+        _paragraph(frame, figure.value, size=36 if len(figure.value) <= 12 else 28, bold=True, color=ACCENT, after=6)
+        _paragraph(frame, figure.sentence, size=13 if len(figure.sentence) <= 240 else 11, color=TEXT)
+    return slide
+
+
+def bullets_slide(
+    deck: Deck, title: str, bullets: Sequence[Bullet], *, size: float = 18, per_slide: int = BULLETS_PER_SLIDE
+) -> list[Slide]:
+    """Bullet sentences, over as many slides as they need: at most `per_slide` a slide, never more
+    than fits; the slides after the first are titled "(continued)"."""
+    texts = [b if isinstance(b, str) else f"{b[0]}: {b[1]}" for b in bullets]
+    line = size * 1.2 / 72
+    heights = [_lines(t, CONTENT_WIDTH - 0.4, size) * line + size * 0.5 / 72 for t in texts]
+    pages = _pages(heights, BODY_BOTTOM - BODY_TOP - 0.35, per_slide)
+    slides = []
+    for page, items in enumerate(pages):
+        slide = deck.slide(_page_title(title, page))
+        frame = _text_box(slide, MARGIN, BODY_TOP, CONTENT_WIDTH, BODY_BOTTOM - BODY_TOP - 0.3)
+        for index in items:
+            paragraph = frame.paragraphs[0] if index == items.start else frame.add_paragraph()  # type: ignore[no-untyped-call]
+            paragraph.space_after = Pt(size * 0.5)
+            _bullet(paragraph, size)
+            bullet = bullets[index]
+            if isinstance(bullet, str):
+                _run(paragraph, bullet, size=size)
+            else:
+                _run(paragraph, f"{bullet[0]}: ", size=size, bold=True, color=ACCENT)
+                _run(paragraph, bullet[1], size=size)
+        if page < len(pages) - 1:
+            _continued(slide)
+        slides.append(slide)
+    return slides
+
+
+def _bullet(paragraph: _Paragraph, size: float) -> None:
+    """A real list bullet (a round one, hanging), not a typed character."""
+    properties = paragraph._p.get_or_add_pPr()
+    indent = int(Pt(size * 1.1))
+    properties.set("marL", str(indent))
+    properties.set("indent", str(-indent))
+    colour, rgb, font, char = (OxmlElement(f"a:{tag}") for tag in ("buClr", "srgbClr", "buFont", "buChar"))
+    rgb.set("val", str(ACCENT))
+    colour.append(rgb)
+    font.set("typeface", FONT)
+    char.set("char", "•")
+    properties.extend([colour, font, char])
+
+
+def table_slide(
+    deck: Deck,
+    title: str,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    *,
+    note: str | None = None,
+    size: float = 12,
+    per_slide: int = ROWS_PER_SLIDE,
+) -> list[Slide]:
+    """A real table, header in the accent colour, over as many slides as it needs ("(continued)");
+    `note` goes under the table on the last slide."""
+    line = size * 1.2 / 72
+    padding = 0.16
+    heights = [
+        max(_lines(v, c.width - 0.2, size) for v, c in zip(row, columns, strict=True)) * line + padding for row in rows
+    ]
+    header = max(_lines(c.header, c.width - 0.2, size) for c in columns) * line + padding
+    note_height = (_lines(note, CONTENT_WIDTH, 12) * 0.22 + 0.15) if note else 0.0
+    pages = _pages(heights, BODY_BOTTOM - BODY_TOP - header - note_height - 0.35, per_slide)
+    slides = []
+    for page, items in enumerate(pages):
+        slide = deck.slide(_page_title(title, page))
+        shape = slide.shapes.add_table(
+            len(items) + 1,
+            len(columns),
+            Inches(MARGIN),
+            Inches(BODY_TOP),
+            Inches(sum(c.width for c in columns)),
+            Inches((line + padding) * (len(items) + 1)),
+        )
+        table = shape.table
+        table.horz_banding = False
+        for index, column in enumerate(columns):
+            table.columns[index].width = Inches(column.width)
+            _cell(table.cell(0, index), column.header, size=size, bold=True, color=WHITE, fill=ACCENT, column=column)
+        table.rows[0].height = Emu(int(Inches(line + padding)))
+        for offset, index in enumerate(items, start=1):
+            # One line's height: PowerPoint and LibreOffice grow a row to its text, and the estimate
+            # (which errs long, to paginate safely) would leave gaps.
+            table.rows[offset].height = Emu(int(Inches(line + padding)))
+            fill = PANEL if offset % 2 == 0 else WHITE
+            for position, column in enumerate(columns):
+                _cell(table.cell(offset, position), rows[index][position], size=size, fill=fill, column=column)
+        if page < len(pages) - 1:
+            _continued(slide)
+        elif note:  # at the foot of the body, in the room the pages kept for it
+            frame = _text_box(slide, MARGIN, BODY_BOTTOM - note_height + 0.1, CONTENT_WIDTH, note_height)
+            _paragraph(frame, note, size=12, color=MUTED, first=True)
+        slides.append(slide)
+    return slides
+
+
+def _cell(
+    cell: Any, text: str, *, size: float, fill: RGBColor, column: Column, bold: bool = False, color: RGBColor = TEXT
+) -> None:
+    """A cell's fill, margins and middle anchor (one copied element), its text right-aligned for numbers."""
+    tc = cell._tc
+    if tc.tcPr is not None:
+        tc.remove(tc.tcPr)
+    tc.append(copy.deepcopy(_cell_properties(str(fill))))
+    paragraph = cell.text_frame.paragraphs[0]
+    if column.number:
+        paragraph.alignment = PP_ALIGN.RIGHT
+    if text:  # an empty cell (the action plan's Action, Owner...) is left to fill in
+        _run(paragraph, text, size=size, bold=bold, color=color)
+
+
+@functools.cache
+def _cell_properties(fill: str) -> Any:
+    margins = f'marL="{Inches(0.08)}" marR="{Inches(0.08)}" marT="{Inches(0.05)}" marB="{Inches(0.05)}"'
+    return parse_xml(
+        f'<a:tcPr {nsdecls("a")} {margins} anchor="ctr"><a:solidFill><a:srgbClr val="{fill}"/></a:solidFill></a:tcPr>'
+    )
+
+
+def chart_slide(deck: Deck, title: str, picture: bytes, sentences: Sequence[str]) -> Slide:
+    """A picture (a chart's PNG) as large as fits, centred, with its sentences as text under it."""
+    slide = deck.slide(title)
+    size = 13
+    text_height = sum(_lines(s, CONTENT_WIDTH, size) for s in sentences) * size * 1.25 / 72 + 0.1
+    box_height = BODY_BOTTOM - BODY_TOP - text_height - 0.15
+    width, height = _png_size(picture)
+    scale = min(CONTENT_WIDTH / width, box_height / height)
+    shown_width, shown_height = width * scale, height * scale
+    stream = io.BytesIO(picture)
+    slide.shapes.add_picture(
+        stream,
+        Inches(MARGIN + (CONTENT_WIDTH - shown_width) / 2),
+        Inches(BODY_TOP),
+        Inches(shown_width),
+        Inches(shown_height),
+    )
+    if sentences:
+        frame = _text_box(slide, MARGIN, BODY_TOP + shown_height + 0.15, CONTENT_WIDTH, text_height)
+        for index, sentence in enumerate(sentences):
+            _paragraph(frame, sentence, size=size, color=MUTED if index else TEXT, first=index == 0, after=3)
+    return slide
+
+
+def _png_size(picture: bytes) -> tuple[int, int]:
+    """Width and height in pixels, from the PNG's header."""
+    if picture[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("a chart picture must be a PNG")
+    return int.from_bytes(picture[16:20], "big"), int.from_bytes(picture[20:24], "big")
+
+
+# --- charts --------------------------------------------------------------------------------
+
+
+def chart_spec(
+    chart: alt.TopLevelMixin, *, width: int = CHART_PIXELS[0], height: int = CHART_PIXELS[1]
+) -> dict[str, Any]:
+    """The chart's Vega-Lite spec with its data inline, sized for a slide: `width` x `height` pixels
+    in all, axes and legend included.
+
+    The data is written inline here rather than by Altair's data transformer: that one is global to
+    the process (Streamlit swaps in its own while it draws a chart in another session) and refuses
+    more than 5,000 rows.
+    """
+    _inline_data(chart)
+    spec = chart.to_dict(validate=False)
+    spec.update(width=width, height=height, autosize={"type": "fit", "contains": "padding"})
+    return spec
+
+
+def _inline_data(chart: Any) -> None:
+    """Replace every data frame of a chart and its layers by its values, as Altair would write them."""
+    data = getattr(chart, "data", alt.Undefined)
+    if data is not alt.Undefined and hasattr(data, "to_dict") and hasattr(data, "columns"):
+        chart.data = to_values(data)
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        parts = getattr(chart, key, None)
+        for part in parts if isinstance(parts, list) else []:
+            _inline_data(part)
+
+
+def chart_png(chart: alt.TopLevelMixin, *, scale: float = CHART_SCALE) -> bytes:
+    """The chart as a PNG for a slide, rendered by vl-convert (no browser) in one call."""
+    return bytes(vl_convert.vegalite_to_png(chart_spec(chart), scale=scale, config=CHART_CONFIG))
+
+
+def _chart_for_slide(name: str, result: AuditResult) -> tuple[alt.TopLevelMixin, str | None]:
+    """The dashboard's chart, and a sentence when the slide shows only part of what it counts."""
+    if name == "perception_gap":
+        gaps = result.touchpoints.dropna(subset=["perception_gap"])
+        if len(gaps) > GAP_BARS:
+            largest = gaps.loc[gaps["perception_gap"].abs().nlargest(GAP_BARS).index]
+            note = (
+                f"Showing the {GAP_BARS} largest gaps either way, of {len(gaps):,}; the workbook's Touchpoints "
+                "sheet has every one."
+            )
+            return charts.CHARTS[name](replace(result, touchpoints=largest)), note
+    chart = charts.CHARTS[name](result)
+    shown = getattr(chart, "data", None)
+    if name not in ("weak_spots", "disagreement") or not isinstance(shown, pd.DataFrame):
+        return chart, None
+    if name == "weak_spots":
+        total, what = len(result.weak_spots), "weak spots"
+    else:
+        total = int(result.touchpoints[[f"{c}_n" for c in CRITERIA]].ge(2).any(axis=1).sum())
+        what = "touchpoints scored by two assessors or more"
+    note = (
+        f"Showing the top {len(shown)} of {total:,} {what}; the workbook lists them all." if len(shown) < total else ""
+    )
+    if name == "weak_spots":  # the app shows a bar's reason on hover; a slide cannot
+        note = f"{note} Each one's reason is in the Top weak spots table.".strip()
+    return chart, note or None
+
+
+# --- what the report says ------------------------------------------------------------------
+
+
+def _no_scores(result: AuditResult) -> bool:
+    return not bool(result.touchpoints["composite"].notna().any())
+
+
+def headline_figures(result: AuditResult) -> list[Figure]:
+    """The dashboard's six headline figures, each with a sentence; "no scores yet" before any score."""
+    table = result.touchpoints
+    total = len(table)
+    unscored = _no_scores(result)
+    journey = [s for s in result.stages["name"] if s != UNASSIGNED_STAGE]
+    coverage = result.coverage.share
+    where = f"in {len(journey)} journey stage{'s' if len(journey) != 1 else ''}"
+    covered = f"; {coverage:.0%} of the stage x type cells have a touchpoint." if coverage is not None else "."
+    figures = [Figure("Touchpoints", f"{total:,}", f"Touchpoints {where}{covered}")]
+    if unscored:
+        waiting = "Nobody has scored a touchpoint yet: the figures fill in as the room scores."
+        figures += [
+            Figure("Scored", "no scores yet", waiting),
+            Figure("Mean composite", "no scores yet", "The mean of the three criteria, once touchpoints are scored."),
+            Figure("Consistency", "no scores yet", "How even each stage is, once its touchpoints are scored."),
+        ]
+    else:
+        complete = int(table[[f"{c}_n" for c in CRITERIA]].gt(0).all(axis=1).sum())
+        share = result.coverage.scoring_share or 0.0
+        mean = result.mean_composite or 0.0
+        weakest = result.weakest_stage.message if result.weakest_stage else ""
+        figures += [
+            Figure("Scored", f"{share:.0%}", f"{complete:,} of {total:,} touchpoints have all three criteria scored."),
+            Figure("Mean composite", f"{mean:.2f}", f"Out of {HIGHEST_SCORE}, over the scored touchpoints. {weakest}"),
+            _consistency_figure(result),
+        ]
+    figures += [_agreement_figure(result), _weak_figure(result, unscored)]
+    return figures
+
+
+def _consistency_figure(result: AuditResult) -> Figure:
+    value = result.overall_consistency
+    inconsistent = int(result.stages["inconsistent"].sum())
+    spread = (
+        f" {inconsistent} stage{'s' if inconsistent != 1 else ''} differ{'s' if inconsistent == 1 else ''} by "
+        f"{INCONSISTENT_SPREAD:g} points or more between channels."
+        if inconsistent
+        else ""
+    )
+    return Figure(
+        "Consistency",
+        "-" if value is None else f"{value:.0%}",
+        f"How evenly good the touchpoints of each stage are (100%: all alike).{spread}",
+    )
+
+
+def _agreement_figure(result: AuditResult) -> Figure:
+    agreement = result.agreement
+    value = "not computed" if agreement.alpha is None else f"{agreement.alpha:.2f} ({agreement.band})"
+    sentence = agreement.message
+    before = result.round1_agreement
+    if before is not None:
+        then = "not computed" if before.alpha is None else f"{before.alpha:.2f} ({before.band})"
+        sentence += f" Round 1, before the discussion: {then}."
+    return Figure("Agreement", value, sentence)
+
+
+def _weak_figure(result: AuditResult, unscored: bool) -> Figure:
+    if unscored:
+        return Figure("Weak spots", "no scores yet", "Weak spots show once touchpoints are scored.")
+    rule = f"composite below {WEAK_COMPOSITE:.1f}, or a criterion at {WEAK_CRITERION:.1f} or lower"
+    if not result.weak_spots:
+        return Figure("Weak spots", "0", f"No scored touchpoint is weak ({rule}).")
+    first = result.touchpoints.set_index("id").loc[result.weak_spots[0]]
+    return Figure(
+        "Weak spots",
+        f"{len(result.weak_spots):,}",
+        f"Touchpoints with a {rule}. The most urgent: {first['name']} (priority {first['priority']:.2f}).",
+    )
+
+
+def findings_bullets(result: AuditResult) -> list[Bullet]:
+    """The findings' sentences (weak spots have their own slide), at most MAX_FINDINGS, then a sentence
+    saying how many more there are; the uncontrolled touchpoints last."""
+    findings = [f.message for f in result.findings if f.code != "weak_spot"]
+    bullets: list[Bullet] = list(findings[:MAX_FINDINGS])
+    if len(findings) > MAX_FINDINGS:
+        bullets.append(
+            f"... and {len(findings) - MAX_FINDINGS:,} more findings: the scored Excel audit (Summary sheet) lists "
+            f"all {len(findings):,}."
+        )
+    if not findings:
+        bullets.append("Nothing flagged: no coverage gap, no inconsistent stage, no perception gap.")
+    if result.uncontrolled:
+        names = result.touchpoints.set_index("id").loc[result.uncontrolled, "name"].astype(str).tolist()
+        listed = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+        bullets.append(f"Uncontrolled touchpoints ({len(names)}): monitor and respond rather than redesign: {listed}.")
+    return bullets
+
+
+WEAK_SPOT_COLUMNS = [
+    Column("Weak spot", 2.4),
+    Column("Stage", 1.35),
+    Column("Composite", 1.05, number=True),
+    Column("Priority", 0.9, number=True),
+    Column("Why", CONTENT_WIDTH - 5.7),
+]
+ACTION_PLAN_COLUMNS = [
+    Column("#", 0.45, number=True),
+    Column("Weak spot", 2.2),
+    Column("Stage", 1.2),
+    Column("Current owner", 1.3),
+    Column("Priority", 0.9, number=True),
+    Column("Quadrant", 1.45),
+    Column("Action", CONTENT_WIDTH - 10.2),  # the widest of the columns to fill in
+    Column("Owner", 1.0),
+    Column("Due", 0.8),
+    Column("Status", 0.9),
+]
+
+
+def weak_spot_rows(result: AuditResult, limit: int = TOP_WEAK_SPOTS) -> list[list[str]]:
+    """The top weak spots as the table shows them: name, stage, composite, priority, why."""
+    weak = result.touchpoints.set_index("id").loc[result.weak_spots[:limit]]
+    return [
+        [_text(r["name"]), _text(r["stage"]), f"{r['composite']:.2f}", f"{r['priority']:.2f}", _text(r["reasons"])]
+        for r in weak.to_dict("records")
+    ]
+
+
+def action_plan_rows(result: AuditResult, limit: int = ACTION_PLAN_ROWS) -> list[list[str]]:
+    """The workbook's Action plan rows for the slide: weak spots by priority, Action to Status left to fill."""
+    weak = result.touchpoints.set_index("id").loc[result.weak_spots[:limit]]
+    return [
+        [str(i), _text(r["name"]), _text(r["stage"]), _text(r["owner"]), f"{r['priority']:.2f}",
+         _text(r["quadrant"]), "", "", "", ""]
+        for i, r in enumerate(weak.to_dict("records"), start=1)
+    ]  # fmt: skip
+
+
+def _text(value: object) -> str:
+    """A cell's text: a dash for a missing value."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return "-"
+    return str(value)
+
+
+def method_bullets(weights: dict[str, float]) -> list[Bullet]:
+    """The method in ten sentences, from the constants the numbers are computed with."""
+    scale = ", ".join(f"{n} {w}" for n, w in SCALE_WORDS.items())
+    weighting = ", ".join(f"{c} {weights.get(c, 1.0):g}" for c in CRITERIA)
+    quadrants = "; ".join(
+        f"{QUADRANTS[(important, strong)]} ({'important' if important else 'less important'}, "
+        f"{'strong' if strong else 'weak'})"
+        for important in (True, False)
+        for strong in (False, True)
+    )
+    return [
+        *[(c.capitalize(), RUBRIC[c]) for c in CRITERIA],
+        ("Scale", f"{LOWEST_SCORE}-{HIGHEST_SCORE}: {scale}. An empty score is not scored, never zero."),
+        ("Composite", f"The weighted mean of the criterion means (weights: {weighting})."),
+        (
+            "Weak spot",
+            f"A composite below {WEAK_COMPOSITE:.1f}, or any criterion mean of {WEAK_CRITERION:.1f} or lower.",
+        ),
+        ("Priority", f"Importance x ({HIGHEST_SCORE} - composite); weak spots are listed highest first."),
+        (
+            "Quadrants",
+            f"Importance {IMPORTANT:g} or more is important, a composite of {STRONG:.1f} or more is strong: "
+            f"{quadrants}.",
+        ),
+        (
+            "Consistency",
+            f"1 - sd / {LARGEST_SD:g} of the composites within a stage; a channel spread of {INCONSISTENT_SPREAD:g} "
+            f"or more marks the stage inconsistent. A perception gap of {PERCEPTION_GAP:+g} or more is flagged.",
+        ),
+        (
+            "Agreement",
+            f"Krippendorff's alpha (ordinal): {RELIABLE:.3f} or more reliable, {TENTATIVE:.3f} to {RELIABLE:.3f} "
+            f"tentative, below {TENTATIVE:.3f} low.",
+        ),
+    ]
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+def audit_report(
+    result: AuditResult,
+    meta: AuditMeta,
+    *,
+    assessors: Sequence[str] | None = None,
+    on: date | None = None,
+    comparison_slide: Callable[[Deck], object] | None = None,
+    progress: Progress | None = None,
+) -> bytes:
+    """The report as .pptx bytes. `assessors` default to the result's, `on` to today;
+    `comparison_slide` adds its slides to the deck after the headline figures."""
+    day = (on or date.today()).isoformat()
+    deck = Deck(f"Touchpoint audit: {meta.name} · {day}", title=f"Touchpoint audit: {meta.name}")
+    names = list(result.assessors if assessors is None else assessors)
+    drawn = [n for n in [*CHART_TITLES, *(n for n in charts.CHARTS if n not in CHART_TITLES)] if n in charts.CHARTS]
+    steps = 6 + len(drawn)
+    done = 0
+
+    def step(text: str) -> None:
+        nonlocal done
+        if progress:
+            progress(done / steps, text)
+        done += 1
+
+    step("Writing the title and the headline figures...")
+    title_slide(deck, meta.name, _title_lines(result, meta, names, day))
+    figures_slide(deck, "Headline figures", headline_figures(result))
+    if comparison_slide is not None:
+        comparison_slide(deck)
+    step("Writing the findings...")
+    bullets_slide(deck, "Findings", findings_bullets(result))
+    step("Writing the weak spots...")
+    _weak_spots_slides(deck, result)
+    empty: dict[str, list[str]] = {}  # reason -> the charts it keeps empty
+    for name in drawn:
+        title = CHART_TITLES.get(name, name.replace("_", " ").capitalize())
+        step(f"Drawing {title.lower()}...")
+        reason = charts.empty_reason(name, result)
+        if reason:
+            empty.setdefault(reason, []).append(title)
+            continue
+        chart, note = _chart_for_slide(name, result)
+        caption = charts.CAPTIONS.get(name)
+        chart_slide(deck, title, chart_png(chart), [s for s in (caption, note) if s])
+    if empty:
+        bullets_slide(deck, "Charts not drawn yet", [(", ".join(titles), reason) for reason, titles in empty.items()])
+    step("Writing the action plan...")
+    _action_plan_slides(deck, result)
+    step("Writing the method...")
+    bullets_slide(deck, "Method", method_bullets(result.weights), size=15, per_slide=len(CRITERIA) + 7)
+    step("Saving the deck...")
+    data = deck.save()
+    if progress:
+        progress(1.0, "Done")
+    return data
+
+
+def _title_lines(result: AuditResult, meta: AuditMeta, assessors: list[str], day: str) -> list[str]:
+    shown = ", ".join(assessors[:12]) + (f" and {len(assessors) - 12} more" if len(assessors) > 12 else "")
+    lines = [f"Client: {meta.client}"] if meta.client else []
+    lines += [
+        f"Date: {day}",
+        f"Assessors: {shown}" if assessors else "Assessors: no assessors yet",
+        f"Touchpoints: {len(result.touchpoints):,}",
+    ]
+    return lines
+
+
+def _weak_spots_slides(deck: Deck, result: AuditResult) -> None:
+    title = "Top weak spots"
+    if not result.weak_spots:
+        bullets_slide(deck, title, [charts.empty_reason("weak_spots", result) or "No weak spot."])
+        return
+    total = len(result.weak_spots)
+    note = (
+        f"The {TOP_WEAK_SPOTS} weak spots with the highest priority, of {total:,}; the action plan goes on "
+        "with the rest."
+        if total > TOP_WEAK_SPOTS
+        else None
+    )
+    table_slide(deck, title, WEAK_SPOT_COLUMNS, weak_spot_rows(result), note=note, size=12)
+
+
+def _action_plan_slides(deck: Deck, result: AuditResult) -> None:
+    title = "Action plan"
+    if not result.weak_spots:
+        reason = charts.empty_reason("weak_spots", result) or "No weak spot."
+        bullets_slide(deck, title, [f"Nothing to plan yet. {reason}"])
+        return
+    total = len(result.weak_spots)
+    note = "Agree an action, an owner and a date for each; the workbook's Action plan sheet has the same rows."
+    if total > ACTION_PLAN_ROWS:
+        note = (
+            f"The {ACTION_PLAN_ROWS} weak spots with the highest priority, of {total:,}; the workbook's Action plan "
+            "sheet lists every one, with the same columns to fill in."
+        )
+    table_slide(deck, title, ACTION_PLAN_COLUMNS, action_plan_rows(result), note=note, size=11)
+
+
+def slide_count(pptx: bytes) -> int:
+    """How many slides a .pptx holds (read from its zip listing, without parsing it)."""
+    with zipfile.ZipFile(io.BytesIO(pptx)) as package:
+        return sum(1 for n in package.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n))
+
+
+# --- PDF -----------------------------------------------------------------------------------
+
+
+def report_pdf(pptx: bytes, *, timeout: float = PDF_TIMEOUT) -> bytes:
+    """The deck as a PDF, page for slide, converted by LibreOffice (`soffice --headless`).
+
+    Each conversion runs in a temporary folder with a LibreOffice profile of its own, so that
+    conversions at the same time do not wait on (or break) one another's profile.
+    """
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise ReportError(NEEDS_LIBREOFFICE + ".")
+    with tempfile.TemporaryDirectory(prefix="touchpoint_report_") as folder:
+        work = Path(folder)
+        source = work / "report.pptx"
+        source.write_bytes(pptx)
+        command = [
+            soffice,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work),
+            str(source),
+        ]
+        status, output = _run_soffice(command, timeout)
+        pdf = work / "report.pdf"
+        if status != 0 or not pdf.exists():
+            detail = output.strip().splitlines()[-1] if output.strip() else f"exit status {status}"
+            raise ReportError(
+                f"LibreOffice could not convert the report to PDF ({detail}). It needs its presentation part: "
+                "apt-get install libreoffice-impress-nogui"
+            )
+        return pdf.read_bytes()
+
+
+def _run_soffice(command: list[str], timeout: float) -> tuple[int, str]:
+    """Run LibreOffice in a process group of its own, and end the whole group if it takes too long
+    (the `soffice` script starts the real program as a child)."""
+    try:
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+        )
+    except OSError as error:
+        raise ReportError(f"{NEEDS_LIBREOFFICE} ({error.strerror}).") from error
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise ReportError(
+            f"LibreOffice took more than {timeout:g} s to convert the report to PDF and was stopped; try again, "
+            "or download the PowerPoint report and save it as PDF."
+        ) from None
+    return process.returncode, output
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """How many pages a PDF has, counted from its page objects (LibreOffice writes them uncompressed)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+MOVED_SHOWN = 8  # touchpoints named on the comparison slide, the largest changes first
+
+
+def comparison_slides(deck: Deck, comparison: Comparison) -> None:
+    """The audit against its baseline (or a competitor's): the stages' dumbbell chart with its sentence,
+    then what changed in sentences, with the weak spots fixed and new by name."""
+    other = comparison.before_label
+    title = f"Since {other}" if comparison.kind is Kind.BASELINE else f"Against {other}"
+    sentences = comparison.sentences()
+    reason = compare_charts.empty_reason(comparison)
+    if reason is None:
+        chart = compare_charts.stages(comparison)
+        chart_slide(deck, title, chart_png(chart), [sentences[0], compare_charts.caption("stages", comparison)])
+    names = dict(zip(comparison.touchpoints["id"], comparison.touchpoints["name"], strict=True))
+    names |= dict(zip(comparison.unmatched_after["id"], comparison.unmatched_after["name"], strict=True))
+    bullets: list[Bullet] = [*([reason] if reason else []), *sentences[0 if reason else 1 :]]
+    moved = comparison.touchpoints[comparison.touchpoints["beyond_noise"].eq(True)]
+    moved = moved.reindex(moved["composite_change"].abs().sort_values(ascending=False).index)
+    if not moved.empty:
+        shown = [f"{name} {change:+.2f}" for name, change in zip(moved["name"], moved["composite_change"], strict=True)]
+        more = f" and {len(shown) - MOVED_SHOWN} more" if len(shown) > MOVED_SHOWN else ""
+        bullets.append(("Moved beyond the noise", ", ".join(shown[:MOVED_SHOWN]) + more + "."))
+    for lead, ids in (("Weak spots fixed", comparison.weak_fixed), ("New weak spots", comparison.weak_new)):
+        if ids:
+            bullets.append((lead, ", ".join(str(names.get(i, i)) for i in ids) + "."))
+    bullets_slide(deck, f"What changed since {other}" if comparison.kind is Kind.BASELINE else title, bullets, size=16)
+
+
+def report_file(
+    result: AuditResult,
+    meta: AuditMeta,
+    kind: Literal["pptx", "pdf"],
+    *,
+    comparison: Comparison | None = None,
+    progress: Progress | None = None,
+) -> bytes:
+    """The report as .pptx or .pdf: the one action behind `python -m audit report` and the Export page.
+    A `comparison` (with the audit's baseline or a competitor's) adds its slides after the headline figures."""
+    compared = None if comparison is None else functools.partial(comparison_slides, comparison=comparison)
+    if kind == "pptx":
+        return audit_report(result, meta, comparison_slide=compared, progress=progress)
+    share = 0.7  # of the progress bar for the deck; LibreOffice's conversion takes the rest
+
+    def deck_progress(done: float, text: str) -> None:
+        if progress:
+            progress(done * share, text)
+
+    deck = audit_report(result, meta, comparison_slide=compared, progress=deck_progress)
+    if progress:
+        progress(share, "Converting to PDF with LibreOffice...")
+    pdf = report_pdf(deck)
+    if progress:
+        progress(1.0, "Done")
+    return pdf
