@@ -75,7 +75,11 @@ from audit.scoring import RELIABLE, TENTATIVE
 from audit.vocabulary import CRITERIA, UNASSIGNED_STAGE
 from audit.workshop import RUBRIC, SCALE_WORDS
 
-NEEDS_LIBREOFFICE = "The PDF report needs LibreOffice: apt-get install libreoffice-impress-nogui"
+NEEDS_LIBREOFFICE = (
+    "The PDF report needs LibreOffice, which ./scripts/run installs in the background on its first start: try "
+    "again in a minute, or install it yourself with apt-get install libreoffice-impress-nogui. The PowerPoint "
+    "report needs nothing more"
+)
 PDF_TIMEOUT = 180.0  # seconds; a first conversion with a fresh profile takes a few
 TOP_WEAK_SPOTS = 10  # weak spots in the "Top weak spots" table, as on the workbook's Summary
 ACTION_PLAN_ROWS = 30  # weak spots in the action plan; the workbook's Action plan sheet has them all

@@ -34,6 +34,7 @@ from audit.report import (
     BULLETS_PER_SLIDE,
     CHART_TITLES,
     MAX_FINDINGS,
+    NEEDS_LIBREOFFICE,
     ROWS_PER_SLIDE,
     TOP_WEAK_SPOTS,
     ReportError,
@@ -377,7 +378,7 @@ def test_every_pdf_page_renders_to_a_picture_that_is_not_blank(pdf: Path, tmp_pa
 
 def test_report_pdf_says_what_is_missing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # no soffice anywhere
-    with pytest.raises(ReportError, match="needs LibreOffice: apt-get install libreoffice-impress-nogui"):
+    with pytest.raises(ReportError, match="with apt-get install libreoffice-impress-nogui"):
         report_pdf(b"PK")
     fake = tmp_path / "soffice"
     fake.write_text("#!/bin/sh\necho 'Error: source file could not be loaded'\nexit 0\n")
@@ -430,7 +431,7 @@ def test_cli_writes_the_pdf_or_says_libreoffice_is_missing(tmp_path: Path, monke
     )
     monkeypatch.setenv("PATH", str(tmp_path))
     status, _, err = run("report", str(SAMPLE_INVENTORY), "-o", str(tmp_path / "again.pdf"))
-    assert (status, err) == (2, "error: The PDF report needs LibreOffice: apt-get install libreoffice-impress-nogui.\n")
+    assert (status, err) == (2, f"error: {NEEDS_LIBREOFFICE}.\n")
 
 
 def test_the_export_page_builds_the_pptx_and_explains_a_missing_libreoffice(
@@ -445,9 +446,7 @@ def test_the_export_page_builds_the_pptx_and_explains_a_missing_libreoffice(
     monkeypatch.setattr(report.shutil, "which", lambda name: None)
     test.button(key="build_report_pdf").click().run()
     assert not test.exception
-    assert [e.value for e in test.error] == [
-        "The PDF report needs LibreOffice: apt-get install libreoffice-impress-nogui."
-    ]
+    assert [e.value for e in test.error] == [f"{NEEDS_LIBREOFFICE}."]
     assert "report_pdf" not in test.session_state
 
 
