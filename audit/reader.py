@@ -452,6 +452,11 @@ def column_number(letters: str) -> int:
     return number
 
 
+# A styled empty cell is written <c r=".." s="1"/> or, by openpyxl with lxml, <c r=".." s="1"></c>: neither
+# holds a value, so neither counts as a cell in use.
+_NOT_EMPTY = rb"(?!\s*</(?:\w+:)?c>)"
+
+
 @functools.cache
 def _beyond_columns(limit: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
     """Patterns for a reference past column `limit`: a cheap one, and one for valued cells."""
@@ -464,7 +469,7 @@ def _beyond_columns(limit: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
     columns = "|".join(options).encode()
     return (
         re.compile(rb'r="(?:' + columns + rb")[0-9]", re.IGNORECASE),
-        re.compile(rb'<(?:\w+:)?c\s[^<>]*?\br="(' + columns + rb')([0-9]+)"[^<>]*(?<!/)>', re.IGNORECASE),
+        re.compile(rb'<(?:\w+:)?c\s[^<>]*?\br="(' + columns + rb')([0-9]+)"[^<>]*(?<!/)>' + _NOT_EMPTY, re.IGNORECASE),
     )
 
 
@@ -483,7 +488,7 @@ def _beyond_rows(limit: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
     rows = "|".join(options).encode()
     return (
         re.compile(rb'r="[A-Za-z]+0*(?:' + rows + rb')"'),
-        re.compile(rb'<(?:\w+:)?c\s[^<>]*?\br="[A-Za-z]+0*(' + rows + rb')"[^<>]*(?<!/)>'),
+        re.compile(rb'<(?:\w+:)?c\s[^<>]*?\br="([A-Za-z]+)0*(' + rows + rb')"[^<>]*(?<!/)>' + _NOT_EMPTY),
     )
 
 
@@ -516,9 +521,9 @@ def _check_xlsx_extent(content: bytes, name: str, part: str, limits: Limits) -> 
         any_far, valued_far = _beyond_rows(limits.row_limit)
         if not any_far.search(content) and not any_wide.search(content):
             return
-        wide = valued_wide.findall(content)
-        last_row = max([*(int(r) for r in valued_far.findall(content)), *(int(r) for _, r in wide)], default=0)
-        last_column = max((column_number(c.decode()) for c in {c for c, _ in wide}), default=0)
+        found = valued_wide.findall(content) + valued_far.findall(content)  # (column letters, row number)
+        last_row = max((int(r) for _, r in found), default=0)
+        last_column = max((column_number(c.decode()) for c in {c for c, _ in found}), default=0)
     if last_row > limits.row_limit or last_column > limits.max_columns:
         raise UnsafeWorkbook(
             f"{name}, {part}: a cell sits at row {last_row:,}, column {last_column:,}; a sheet may use up to "

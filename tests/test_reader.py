@@ -107,10 +107,21 @@ def test_styled_empty_cells_far_away_are_harmless(tmp_path: Path) -> None:
     book = Workbook()
     book.active.append(["Name", "Stage"])
     book.active.append(["Website", "Awareness"])
-    book.active["XFD1048576"].font = Font(bold=True)
+    book.active["XFD1048576"].font = Font(bold=True)  # written <c .../> or, with lxml installed, <c ...></c>
     path = tmp_path / "styled.xlsx"
     book.save(path)
     assert len(read_inventory(path).touchpoints) == 1
+
+
+def test_a_value_far_away_is_refused_naming_its_row_and_column(tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.append(["Name", "Stage"])
+    book.active.append(["Website", "Awareness"])
+    book.active["C1048576"] = 1
+    path = tmp_path / "far.xlsx"
+    book.save(path)
+    with pytest.raises(UnsafeWorkbook, match="a cell sits at row 1,048,576, column 3;"):
+        read_inventory(path)
 
 
 def test_ods_with_a_value_repeated_across_the_sheet_is_refused() -> None:
