@@ -2,6 +2,8 @@
 
 `compute_audit` takes the touchpoints (one row each), the long score table and the stage
 order, and returns one `AuditResult` that the app, the CLI and the Excel export all read.
+`filtered_audit` is the same audit seen through the dashboard's filters: figures of the
+touchpoints the filters keep, coverage judged on the whole audit (docs/method.md, "Filters").
 Definitions follow docs/method.md; every flag carries a sentence for the report. The
 work is vectorised with pandas and numpy: the score table is grouped once into units
 (audit.scoring.group_units) and every per-touchpoint figure is read from those arrays; the
@@ -28,6 +30,8 @@ STRONG = 3.0  # a composite at or above this counts as strong
 INCONSISTENT_SPREAD = 1.5  # channel spread in a stage at or above this is inconsistent
 PERCEPTION_GAP = 1.0  # the team rating a touchpoint this much above its customers is flagged
 LARGEST_SD = 2.0  # the largest population sd possible on a 1-5 scale
+GAP, UNKNOWN = "gap", "unknown"  # the states of an empty stage x type cell (Coverage.cell_states)
+FILTERS = ("stage", "channel", "type", "owner")  # the dashboard's filters, in the order they are named
 
 QUADRANTS = {
     (True, False): "Concentrate here",
@@ -62,11 +66,16 @@ class Finding:
 class Coverage:
     type_matrix: pd.DataFrame  # stages x physical/digital/human: touchpoint counts
     channel_matrix: pd.DataFrame  # stages x channels: touchpoint counts
-    share: float | None  # filled stage x type cells / all such cells (journey stages only)
+    share: float | None  # filled stage x type cells / cells whose state is known (journey stages only)
     scoring_share: float | None  # touchpoints with all three criteria scored / touchpoints
-    gaps: list[Finding]
+    gaps: list[Finding]  # stage_gap and type_gap, stage by stage
     assessor_completion: dict[str, float]  # assessor -> scored cells / (touchpoints x 3)
-    untyped: int  # touchpoints with no type, left out of the type matrix
+    untyped: int  # touchpoints with no type, counted apart from the type matrix
+    untyped_by_stage: pd.Series  # stage -> touchpoints with no type ("type unknown")
+    cell_states: pd.DataFrame  # stages x types: GAP, UNKNOWN, or "" (filled, Unassigned, or emptied by a filter)
+    type_unknown: list[Finding]  # one per journey stage with untyped touchpoints
+    fully_scored: int  # touchpoints with all three criteria scored by at least one assessor
+    partly_scored: int  # touchpoints with one or two criteria scored: they have a composite too
 
 
 @dataclass
@@ -88,6 +97,7 @@ class AuditResult:
     assessors: list[str]
     findings: list[Finding] = field(default_factory=list)  # every flag's sentence, for reports
     round1_agreement: Agreement | None = None  # before the discussion, when a round 2 changed scores
+    filters: dict[str, list[str]] = field(default_factory=dict)  # what the touchpoints were filtered by, if anything
 
     @property
     def mean_composite(self) -> float | None:
@@ -149,13 +159,58 @@ def compute_audit(
     `round1_scores`, the scores as they stood before a second round, adds the agreement
     before the discussion beside the agreement now.
     """
+    return _compute(touchpoints, scores, stages, weights, round1_scores, judged=None)
+
+
+def filtered_audit(
+    touchpoints: pd.DataFrame,
+    scores: pd.DataFrame,
+    stages: Sequence[str],
+    weights: Mapping[str, float] | None = None,
+    chosen: Mapping[str, Sequence[str]] | None = None,
+    *,
+    round1_scores: pd.DataFrame | None = None,
+) -> AuditResult:
+    """The audit of the touchpoints the filters keep, with its coverage judged on the whole audit.
+
+    A filter narrows what is shown; it never declares a stage or a cell empty. A stage filter
+    narrows the stages shown to those chosen; the coverage share, gaps and unknown types are
+    those of every touchpoint in the stages shown, whatever the channel, type or owner filters.
+    """
+    active = {column: list(values) for column, values in (chosen or {}).items() if values}
+    if not active:
+        return compute_audit(touchpoints, scores, stages, weights, round1_scores=round1_scores)
+    picked = active.get("stage", [])
+    order = _stage_order(stages, touchpoints)
+    shown = [s for s in order if s in picked] if picked else order
+    judged = filter_touchpoints(touchpoints, {"stage": picked})
+    result = _compute(filter_touchpoints(touchpoints, active), scores, shown, weights, round1_scores, judged=judged)
+    result.filters = active
+    return result
+
+
+def describe_filters(chosen: Mapping[str, Sequence[str]]) -> str:
+    """The filters in words, for sentences: "channel Phone or Store; owner Care"."""
+    return "; ".join(f"{c} {' or '.join(map(str, chosen[c]))}" for c in FILTERS if chosen.get(c))
+
+
+def _compute(
+    touchpoints: pd.DataFrame,
+    scores: pd.DataFrame,
+    stages: Sequence[str],
+    weights: Mapping[str, float] | None,
+    round1_scores: pd.DataFrame | None,
+    *,
+    judged: pd.DataFrame | None,
+) -> AuditResult:
+    """compute_audit, with the stage x type coverage judged on `judged` (None: on these touchpoints)."""
     weights = dict(weights or dict.fromkeys(CRITERIA, 1.0))
     scores = _audit_scores(scores, touchpoints["id"])
     units = group_units(scores)  # the one grouping every per-unit figure and the agreement read
     assessor_cells = _assessor_cells(scores)
     table = _touchpoint_table(touchpoints, units, weights)
     stage_table = _stage_table(table, stages)
-    coverage = _coverage(table, assessor_cells, stages)
+    coverage = _coverage(table, assessor_cells, stages, judged)
     weak_spots = table[table["weak"]].sort_values(["priority", "composite", "id"], ascending=[False, True, True])
     criterion_means = {c: as_float(table[f"{c}_mean"].mean()) for c in CRITERIA}
     result = AuditResult(
@@ -267,9 +322,14 @@ def _two_decimals(values: pd.Series) -> pd.Series:
 # --- stages --------------------------------------------------------------------------------
 
 
+def _stage_order(stages: Sequence[str], table: pd.DataFrame) -> list[str]:
+    """The stages in journey order, then any stage a touchpoint names that the order lacks."""
+    return list(dict.fromkeys(list(stages) + table["stage"].drop_duplicates().tolist()))
+
+
 def _stage_table(table: pd.DataFrame, stages: Sequence[str]) -> pd.DataFrame:
     """Per stage: counts, mean composite, sd, consistency index, channel spread, inconsistent flag."""
-    order = list(dict.fromkeys(list(stages) + table["stage"].drop_duplicates().tolist()))
+    order = _stage_order(stages, table)
     scored = table[table["scored"]]
     by_stage = scored.groupby("stage")["composite"]
     frame = pd.DataFrame(index=pd.Index(order, name="name"))
@@ -333,25 +393,31 @@ def _weak_criterion(means: Mapping[str, float | None]) -> Finding | None:
 # --- coverage ------------------------------------------------------------------------------
 
 
-def _coverage(table: pd.DataFrame, assessor_cells: pd.Series, stages: Sequence[str]) -> Coverage:
-    order = list(dict.fromkeys(list(stages) + table["stage"].drop_duplicates().tolist()))
+def _coverage(
+    table: pd.DataFrame, assessor_cells: pd.Series, stages: Sequence[str], judged: pd.DataFrame | None
+) -> Coverage:
+    """Counts of these touchpoints; share, gaps and unknown types of `judged` (None: of these touchpoints)."""
+    order = _stage_order(stages, table)
     type_matrix = _count_matrix(table, "type", order, list(TYPES))
     channel_order = table["channel"].dropna().drop_duplicates().tolist()
     channel_matrix = _count_matrix(table, "channel", order, channel_order)
-    journey = [s for s in order if s != UNASSIGNED_STAGE]
-    cells = type_matrix.loc[journey].astype("int64")
-    share = float((cells > 0).to_numpy().mean()) if journey else None
+    types = _type_coverage(table if judged is None else judged, order)
     complete = table[[f"{c}_n" for c in CRITERIA]].gt(0).all(axis=1)
     total = len(table)
     per_assessor = assessor_cells / (total * len(CRITERIA)) if total else pd.Series(dtype=float)
     return Coverage(
         type_matrix=type_matrix,
         channel_matrix=channel_matrix,
-        share=share,
+        share=types.share,
         scoring_share=float(complete.mean()) if total else None,
-        gaps=_gaps(table, cells),
+        gaps=types.gaps,
         assessor_completion={str(a): float(v) for a, v in per_assessor.items()},
         untyped=int(table["type"].isna().sum()),
+        untyped_by_stage=_untyped_by_stage(table, order),
+        cell_states=types.states,
+        type_unknown=types.unknown,
+        fully_scored=int(complete.sum()),
+        partly_scored=int((table["scored"] & ~complete).sum()),
     )
 
 
@@ -361,18 +427,68 @@ def _count_matrix(table: pd.DataFrame, column: str, stages: list[str], values: l
     return counts.reindex(index=stages, columns=values).fillna(0).astype("int64")
 
 
-def _gaps(table: pd.DataFrame, cells: pd.DataFrame) -> list[Finding]:
-    """A stage with no touchpoint, or with none of one type: one sentence each, in journey order."""
+def _untyped_by_stage(table: pd.DataFrame, stages: list[str]) -> pd.Series:
+    """How many touchpoints of each stage have no type."""
+    untyped = table.loc[table["type"].isna(), "stage"].value_counts()
+    return untyped.reindex(stages).fillna(0).astype("int64").rename("untyped")
+
+
+@dataclass(frozen=True)
+class _TypeCoverage:
+    share: float | None
+    states: pd.DataFrame
+    gaps: list[Finding]
+    unknown: list[Finding]
+
+
+def _type_coverage(table: pd.DataFrame, order: list[str]) -> _TypeCoverage:
+    """The stage x type cells' states, the share of known cells filled, and the sentences.
+
+    An empty cell of a stage that has untyped touchpoints is unknown, not a gap: one of them
+    may be of that type. Unknown cells count in neither part of the share.
+    """
+    counts = _count_matrix(table, "type", order, list(TYPES))
+    untyped = _untyped_by_stage(table, order)
+    empty = counts.to_numpy() == 0
+    unknown = empty & (untyped.to_numpy() > 0)[:, None]
+    states = pd.DataFrame(
+        np.where(unknown, UNKNOWN, np.where(empty, GAP, "")), index=counts.index, columns=counts.columns
+    )
+    journey = [s for s in order if s != UNASSIGNED_STAGE]
+    states.loc[~states.index.isin(journey)] = ""  # "Unassigned" is no stage of the journey: it has no gaps
+    known = states.loc[journey] != UNKNOWN
+    filled = counts.loc[journey] > 0
+    share = float(filled.to_numpy().sum() / known.to_numpy().sum()) if known.to_numpy().any() else None
     per_stage = table.groupby("stage").size()
     gaps: list[Finding] = []
-    for stage, row in cells.iterrows():  # one iteration per stage, not per touchpoint
+    unknown_findings: list[Finding] = []
+    for stage in journey:  # one iteration per stage, not per touchpoint
         if per_stage.get(stage, 0) == 0:
             gaps.append(Finding("stage_gap", str(stage), f"{stage} has no touchpoint at all."))
             continue
-        for kind in TYPES:
-            if row[kind] == 0:
-                gaps.append(Finding("type_gap", f"{stage}/{kind}", f"{stage} has no {kind} touchpoint."))
-    return gaps
+        row = states.loc[stage]
+        gaps += [Finding("type_gap", f"{stage}/{kind}", f"{stage} has no {kind} touchpoint.") for kind in TYPES
+                 if row[kind] == GAP]  # fmt: skip
+        if untyped[stage]:
+            unknown_findings.append(
+                _type_unknown(str(stage), int(untyped[stage]), [k for k in TYPES if row[k] == UNKNOWN])
+            )
+    return _TypeCoverage(share, states, gaps, unknown_findings)
+
+
+def _type_unknown(stage: str, count: int, kinds: list[str]) -> Finding:
+    """The sentence for a stage whose untyped touchpoints leave some of its coverage unknown.
+
+    The stage's name is followed by words, not by a colon and a number: a right-to-left name
+    (a Persian stage) would otherwise be displayed with the number before it.
+    """
+    touchpoints = "touchpoint" if count == 1 else "touchpoints"
+    unknown = f", so its {' / '.join(kinds)} coverage is unknown" if kinds else ""
+    return Finding(
+        "type_unknown",
+        stage,
+        f"{stage} has {count} {touchpoints} with no type{unknown}. Add a Type on the Inventory page.",
+    )
 
 
 # --- findings ------------------------------------------------------------------------------
@@ -402,7 +518,7 @@ def _all_findings(result: AuditResult, weak: pd.DataFrame) -> list[Finding]:
         Finding("weak_spot", str(tp_id), f"{name}: {reasons}")
         for tp_id, name, reasons in _rows(weak, "id", "name", "reasons")
     ]
-    findings += result.coverage.gaps
+    findings += result.coverage.gaps + result.coverage.type_unknown
     for row in result.stages[result.stages["inconsistent"]].itertuples(index=False):
         findings.append(
             Finding(
@@ -415,6 +531,70 @@ def _all_findings(result: AuditResult, weak: pd.DataFrame) -> list[Finding]:
     findings += [f for f in (result.weakest_stage, result.weak_criterion) if f is not None]
     findings += result.perception_gaps
     return findings
+
+
+# --- headline figures ----------------------------------------------------------------------
+
+NOT_YET = "-"  # what a figure shows before there is anything to compute it from
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One headline figure: a short value (it must fit a narrow column), an optional band, and help."""
+
+    label: str
+    value: str
+    help: str
+    band: str | None = None  # the agreement's band, shown beside its value
+
+
+def headline(result: AuditResult) -> list[Figure]:
+    """The dashboard's headline figures; "-" where nothing is scored yet, never a misleading 0."""
+    coverage, total = result.coverage, len(result.touchpoints)
+    nothing = "Not yet: no scores yet."
+    scored_help = f"Touchpoints with all three criteria scored by at least one assessor ({_share(coverage)})."
+    if coverage.partly_scored:
+        scored_help += (
+            f" {coverage.partly_scored} more {'is' if coverage.partly_scored == 1 else 'are'} partly scored: "
+            "their composites count in the means."
+        )
+    any_scored = bool(result.touchpoints["scored"].any())
+    agreement = result.agreement
+    mean, overall = result.mean_composite, result.overall_consistency
+    return [
+        Figure("Touchpoints", str(total), "Touchpoints in the audit, or those the filters keep."),
+        Figure("Scored", f"{coverage.fully_scored} of {total}", scored_help),
+        Figure(
+            "Mean composite",
+            NOT_YET if mean is None else f"{mean:.2f}",
+            nothing if mean is None else "Out of 5: the mean of the scored touchpoints' composites.",
+        ),
+        Figure(
+            "Consistency",
+            NOT_YET if overall is None else f"{overall:.0%}",
+            nothing
+            if overall is None
+            else "1 - sd/2 of the composites within each stage, weighted by scored "
+            "touchpoints: 100% means every touchpoint of a stage is as good as the others.",
+        ),
+        Figure(
+            "Agreement",
+            NOT_YET if agreement.alpha is None else f"{agreement.alpha:.2f}",
+            agreement.message,
+            agreement.band,
+        ),
+        Figure(
+            "Weak spots",
+            str(len(result.weak_spots)) if any_scored else NOT_YET,
+            f"Composite below {WEAK_COMPOSITE:.1f}, or a criterion at {WEAK_CRITERION:.1f} or lower."
+            if any_scored
+            else nothing,
+        ),
+    ]
+
+
+def _share(coverage: Coverage) -> str:
+    return "none yet" if coverage.scoring_share is None else f"{coverage.scoring_share:.0%}"
 
 
 # --- JSON ----------------------------------------------------------------------------------
@@ -517,6 +697,9 @@ def _to_json(result: AuditResult) -> dict[str, Any]:
             "share": coverage.share,
             "scoring_share": coverage.scoring_share,
             "gaps": [{"subject": g.subject, "message": g.message} for g in coverage.gaps],
+            "untyped": coverage.untyped,
+            "unknown_cells": _unknown_cells(coverage.cell_states),
+            "type_unknown": [{"subject": f.subject, "message": f.message} for f in coverage.type_unknown],
             "assessor_completion": coverage.assessor_completion,
         },
         "consistency": {"overall_index": result.overall_consistency},
@@ -547,6 +730,16 @@ def audit_from_inventory(
 ) -> AuditResult:
     """compute_audit for an inventory read from a file."""
     return compute_audit(inventory_frame(inventory), scores, audit_stages(inventory), weights)
+
+
+def _unknown_cells(states: pd.DataFrame) -> list[dict[str, str]]:
+    """The stage x type cells whose state is unknown, stage by stage."""
+    return [
+        {"stage": str(stage), "type": str(kind)}
+        for stage, row in states.iterrows()
+        for kind, state in row.items()
+        if state == UNKNOWN
+    ]
 
 
 def _finding_json(finding: Finding | None) -> dict[str, str] | None:

@@ -36,11 +36,13 @@ from audit.compare import Comparison
 from audit.importing import META_SHEET, meta_values
 from audit.meta import AuditMeta
 from audit.metrics import (
+    GAP,
     IMPORTANT,
     INCONSISTENT_SPREAD,
     LARGEST_SD,
     PERCEPTION_GAP,
     STRONG,
+    UNKNOWN,
     WEAK_COMPOSITE,
     WEAK_CRITERION,
     AuditResult,
@@ -60,6 +62,7 @@ SECTION_FONT = Font(bold=True, size=13)
 BOLD = Font(bold=True)
 WEAK_FILL = PatternFill("solid", fgColor="F8D7DA")
 GAP_FILL = PatternFill("solid", fgColor="F8D7DA")
+UNKNOWN_FILL = PatternFill("solid", fgColor="FFF3CD")
 SCORE_SCALE = ColorScaleRule(  # type: ignore[no-untyped-call]
     start_type="num",
     start_value=1,
@@ -525,24 +528,39 @@ def _action_plan(book: Workbook, result: AuditResult) -> None:
 
 
 def _coverage(book: Workbook, result: AuditResult) -> None:
-    channels = result.coverage.channel_matrix
-    out = _SheetWriter(book, "Coverage", [40] + [14] * max(len(channels.columns), 3))
-    for title, matrix in (("Stage x type", result.coverage.type_matrix), ("Stage x channel", channels)):
-        out.append([out.cell(title, font=SECTION_FONT)])
-        headers = ["Stage", *map(str, matrix.columns)]
-        out.append([out.cell(h, font=HEADER_FONT, fill=HEADER_FILL) for h in headers])
-        for stage, values in zip(matrix.index, matrix.to_numpy().tolist(), strict=True):
-            marks_gaps = title == "Stage x type"
-            out.append([stage, *(out.cell(v, fill=GAP_FILL if marks_gaps and v == 0 else None) for v in values)])
-        out.skip()
+    coverage = result.coverage
+    channels = coverage.channel_matrix
+    out = _SheetWriter(book, "Coverage", [40] + [14] * max(len(channels.columns), 4))
+    types = coverage.type_matrix.assign(unknown=coverage.untyped_by_stage.reindex(coverage.type_matrix.index).fillna(0))
+    states = coverage.cell_states.reindex(index=types.index, columns=types.columns).astype(object).fillna("")
+    out.append([out.cell("Stage x type", font=SECTION_FONT)])
+    out.append([out.cell(h, font=HEADER_FONT, fill=HEADER_FILL) for h in ["Stage", *map(str, types.columns)]])
+    for stage, values, marks in zip(types.index, types.to_numpy().tolist(), states.to_numpy().tolist(), strict=True):
+        cells = [_coverage_cell(out, int(v), mark) for v, mark in zip(values, marks, strict=True)]
+        out.append([stage, *cells])
+    out.append(["A gap (red) is a stage with none of a type; '?' (yellow) is unknown: the stage has touchpoints "
+                "with no type, so it may have one."])  # fmt: skip
+    out.skip()
+    out.append([out.cell("Stage x channel", font=SECTION_FONT)])
+    out.append([out.cell(h, font=HEADER_FONT, fill=HEADER_FILL) for h in ["Stage", *map(str, channels.columns)]])
+    for stage, values in zip(channels.index, channels.to_numpy().tolist(), strict=True):
+        out.append([stage, *values])
+    out.skip()
     out.append([out.cell("Gaps", font=SECTION_FONT)])
-    for gap in result.coverage.gaps:
+    for gap in [*coverage.gaps, *coverage.type_unknown]:
         out.append([gap.message])
     out.skip()
     out.append([out.cell("Assessor completion", font=SECTION_FONT)])
-    out.table(
-        ["Assessor", "Completion"], list(result.coverage.assessor_completion.items()), formats={"Completion": "0%"}
-    )
+    out.table(["Assessor", "Completion"], list(coverage.assessor_completion.items()), formats={"Completion": "0%"})
+
+
+def _coverage_cell(out: _SheetWriter, count: int, state: str) -> object:
+    """A stage x type count: red where it is a gap, '?' on yellow where it is unknown."""
+    if state == GAP:
+        return out.cell(count, fill=GAP_FILL)
+    if state == UNKNOWN:
+        return out.cell("?", fill=UNKNOWN_FILL)
+    return count
 
 
 def _consistency(book: Workbook, result: AuditResult) -> None:

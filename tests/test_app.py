@@ -10,6 +10,7 @@ from conftest import DATA, INVENTORIES, REALWORLD, ROOT
 from streamlit.proto.TextInput_pb2 import TextInput as TextInputProto
 from streamlit.testing.v1 import AppTest
 
+from audit import charts
 from audit.access import LOCAL, Facilitator
 from audit.phases import Phase
 from audit.store import Store, StoreError
@@ -67,14 +68,19 @@ def test_first_start_opens_the_sample_audit(db: str) -> None:
     test = app()
     metrics = {m.label: m.value for m in test.metric}
     assert metrics["Touchpoints"] == "48"
-    assert metrics["Scored"] == "96%"
+    assert metrics["Scored"] == "46 of 48"
     assert metrics["Mean composite"] == "3.28"
-    assert metrics["Agreement"] == "0.53 (low)"
+    assert metrics["Agreement"] == "0.53"  # short, so no column cuts it; the band beside it
+    assert {m.label: m.delta for m in test.metric}["Agreement"] == "low"
     assert metrics["Weak spots"] == "14"
     assert test.query_params["audit"] == SAMPLE
     assert f"**Open audit:** {SAMPLE}" in sidebar_text(test)
     assert "Loyalty has no physical touchpoint." in text_of(test)
     assert len(test.get("vega_lite_chart")) == 8  # every chart, the folded stage x channel heatmap too
+    weak = test.table[0].value.set_index("Touchpoint")  # a table: its cells wrap, no reason is cut
+    assert weak.loc["Call centre (Service; Customer care)", "Why it is weak"] == (
+        "Composite 2.22 is below 3.0; attractiveness averages 1.67 (2.0 or lower)."
+    )
 
 
 def test_dashboard_filters_recompute(db: str) -> None:
@@ -82,6 +88,122 @@ def test_dashboard_filters_recompute(db: str) -> None:
     test.multiselect(key="dash_stage").set_value(["Service"]).run()
     metrics = {m.label: m.value for m in test.metric}
     assert metrics["Touchpoints"] == "10" and metrics["Mean composite"] == "2.83"
+
+
+def findings_of(test: AppTest) -> list[str]:
+    """The sentences in the dashboard's Findings list."""
+    (listed,) = [m.value for m in test.markdown if str(m.value).startswith("- ")]
+    return [line.removeprefix("- ") for line in str(listed).splitlines()]
+
+
+def chart_rows(test: AppTest, title: str) -> list[dict[str, object]]:
+    """The data rows of the chart whose axis or title names `title`."""
+    import json
+
+    for chart in test.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        if title in json.dumps(spec):
+            return [row for rows in spec.get("datasets", {}).values() for row in rows] + [
+                row for dataset in chart.proto.datasets for row in _arrow_rows(dataset.data.data)
+            ]
+    raise AssertionError(f"no chart with {title!r}")
+
+
+def _arrow_rows(data: bytes) -> list[dict[str, object]]:
+    import pyarrow as pa
+
+    return pa.ipc.open_stream(data).read_all().to_pylist() if data else []
+
+
+def test_a_stage_filter_shows_that_stage_and_declares_no_other_stage_empty(db: str) -> None:
+    test = app()
+    test.multiselect(key="dash_stage").set_value(["Service"]).run()
+    assert not test.exception
+    shown = text_of(test)
+    assert "has no touchpoint at all" not in shown  # the other stages are hidden, not empty
+    assert "Loyalty has no physical touchpoint." not in shown  # Loyalty is not shown
+    assert "Coverage gaps are judged on every touchpoint of the stages shown" in shown
+    test.multiselect(key="dash_stage").set_value(["Loyalty"]).run()
+    assert [f for f in findings_of(test) if f.endswith((" touchpoint.", "touchpoint at all."))] == [
+        "Loyalty has no physical touchpoint."
+    ]
+    stages = {row["stage"] for row in chart_rows(test, "Touchpoint type")}
+    assert stages == {"Loyalty"}
+
+
+def test_a_channel_filter_finds_no_false_gaps(db: str) -> None:
+    test = app()
+    test.multiselect(key="dash_channel").set_value(["Website"]).run()  # Awareness and Loyalty have no Website
+    assert not test.exception
+    metrics = {m.label: m.value for m in test.metric}
+    assert metrics["Touchpoints"] != "48"
+    gaps = [f for f in findings_of(test) if f.endswith((" touchpoint.", "touchpoint at all."))]
+    assert gaps == ["Loyalty has no physical touchpoint."]  # the whole audit's one gap, and no other
+    assert "Coverage gaps are judged on the whole audit" in text_of(test)
+    labels = {(row["stage"], row["type"]): row["label"] for row in chart_rows(test, "Touchpoint type")}
+    assert [cell for cell, label in labels.items() if label == "gap"] == [("Loyalty", "physical")]
+
+
+def fresh_audit(db: str, name: str, stages: list[str], rows: list[tuple[str, str, str | None, str | None]]) -> None:
+    """An audit of (name, stage, type, channel) touchpoints, nobody's scores yet."""
+    app()  # the first start (the sample), so that the store exists
+    store = Store.open(db)
+    store.create_audit(name, stage_order=stages, actor=LOCAL)
+    for number, (tp_name, stage, kind, channel) in enumerate(rows, start=1):
+        values = {"id": f"T{number}", "name": tp_name, "stage": stage, "type": kind, "channel": channel}
+        store.add_touchpoint(name, values, actor=LOCAL)
+
+
+FRESH = [("Billboard", "Awareness", "physical", "Outdoor"), ("Search ads", "Awareness", "digital", "Search"),
+         ("Checkout", "Purchase", "digital", "Website")]  # fmt: skip
+
+
+def test_an_audit_with_no_scores_shows_why_each_chart_is_empty_and_no_misleading_zero(db: str) -> None:
+    fresh_audit(db, "Fresh", ["Awareness", "Purchase"], FRESH)
+    test = app(audit="Fresh")
+    assert not test.exception
+    metrics = {m.label: m.value for m in test.metric}
+    assert metrics == {"Touchpoints": "3", "Scored": "0 of 3", "Mean composite": "-", "Consistency": "-",
+                       "Agreement": "-", "Weak spots": "-"}  # fmt: skip
+    assert {m.label: m.help for m in test.metric}["Weak spots"] == "Not yet: no scores yet."
+    infos = [i.value for i in test.info]
+    assert infos.count(charts.NO_SCORES) == 5  # journey, consistency, weak spots, quadrant, disagreement
+    assert any(i.startswith("No touchpoint has a customer rating") for i in infos)
+    assert len(test.get("vega_lite_chart")) == 2  # the two coverage heatmaps: counting needs no score
+    assert "0.000000" not in str([c.proto.spec for c in test.get("vega_lite_chart")])
+
+
+def test_one_assessor_leaves_disagreement_empty_and_says_why(db: str) -> None:
+    fresh_audit(db, "Solo", ["Awareness", "Purchase"], FRESH)
+    store = Store.open(db)
+    for key, value in (("T1", 2), ("T2", 4), ("T3", 3)):
+        for criterion in ("relevance", "meaningfulness", "attractiveness"):
+            store.save_score("Solo", key, "Ana", criterion, value, actor=LOCAL)
+    test = app(audit="Solo")
+    assert not test.exception
+    assert "Disagreement needs two assessors on the same touchpoint; only one assessor, Ana, has scored so far." in (
+        text_of(test)
+    )
+    metrics = {m.label: m.value for m in test.metric}
+    assert (metrics["Scored"], metrics["Mean composite"], metrics["Agreement"]) == ("3 of 3", "3.00", "-")
+
+
+def test_untyped_touchpoints_are_counted_as_unknown_not_read_as_absent(db: str) -> None:
+    # The Persian audit whose TV and Instagram rows had no type.
+    rows = [("تبلیغ تلویزیونی", "آگاهی", None, "TV"), ("اینستاگرام", "آگاهی", None, "Instagram"),
+            ("سایت", "خرید", "digital", "Website")]  # fmt: skip
+    fresh_audit(db, "Persian", ["آگاهی", "خرید"], rows)
+    test = app(audit="Persian")
+    assert not test.exception
+    findings = findings_of(test)
+    assert not [f for f in findings if f.startswith("آگاهی has no")]
+    assert (
+        "آگاهی has 2 touchpoints with no type, so its physical / digital / human coverage is unknown. "
+        "Add a Type on the Inventory page." in findings
+    )
+    assert "خرید has no physical touchpoint." in findings
+    cells = {(row["stage"], row["type"]): row["label"] for row in chart_rows(test, "Touchpoint type")}
+    assert [cells[("آگاهی", t)] for t in ("physical", "digital", "human", "unknown")] == ["?", "?", "?", "2"]
 
 
 def participant(db: str, name: str = "Zoe", audit: str = SAMPLE) -> str:
@@ -434,7 +556,7 @@ def test_audits_page_creates_and_deletes(db: str) -> None:
     assert test.button(key="delete_button").disabled
     test.checkbox(key="delete_confirm|Pilot").check().run()
     test.button(key="delete_button").click().run()
-    assert Store.open(db).audit_names() == [SAMPLE, state.SAMPLE_BASELINE_AUDIT]
+    assert sorted(Store.open(db).audit_names()) == sorted([SAMPLE, state.SAMPLE_BASELINE_AUDIT])
 
 
 def test_export_builds_the_workbook(db: str) -> None:
@@ -546,13 +668,14 @@ def test_the_export_page_builds_the_workbook_from_one_read_of_the_audit(
         original = getattr(Store, method)
 
         def counted(self: Store, *args: object, _name: str = method, _original=original, **kwargs: object) -> object:  # type: ignore[no-untyped-def]
-            reads.append(_name)
+            reads.append(f"{_name} {args[0]}")
             return _original(self, *args, **kwargs)
 
         monkeypatch.setattr(Store, method, counted)
     test.button(key="build_workbook").click().run()
     assert not test.exception
-    assert reads == ["snapshot"]  # the workbook, both CSVs and the caption: one read
+    # The workbook, both CSVs and the caption: one read of the audit, and one of the baseline it is compared with.
+    assert reads == [f"snapshot {SAMPLE}", f"snapshot {state.SAMPLE_BASELINE_AUDIT}"]
     assert test.session_state["workbook_audit"] == SAMPLE
 
 

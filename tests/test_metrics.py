@@ -46,7 +46,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audit.metrics import AuditResult, compute_audit
+from audit.metrics import AuditResult, compute_audit, filtered_audit, headline
 from audit.scoring import SCORE_COLUMNS, agreement, band, criterion_stats, parse_weights
 from audit.vocabulary import CRITERIA
 
@@ -470,3 +470,179 @@ def test_criterion_stats_are_a_plain_groupbys_to_the_last_digit(rows) -> None:  
     )
     expected["discuss"] = expected["span"] >= 2
     pd.testing.assert_frame_equal(criterion_stats(frame), expected, check_exact=True)
+
+
+# --- unknown types -------------------------------------------------------------------------
+#
+# T2 (Awareness, Store) loses its type: Awareness keeps T1 digital, so its physical and human
+# cells are unknown (T2 may be either), not gaps. Cells: 9, of which 2 unknown; filled:
+# Awareness digital, Purchase digital, Purchase human = 3. Share 3/7. Gaps: Purchase physical,
+# Loyalty nothing at all. With T1 untyped too, Awareness's three cells are unknown: filled 2
+# (Purchase) of 6 known, 1/3.
+
+
+def untyped(*ids: str) -> pd.DataFrame:
+    tps = touchpoints()
+    tps.loc[tps["id"].isin(ids), "type"] = None
+    return tps
+
+
+def test_an_untyped_touchpoint_leaves_its_stages_empty_types_unknown_not_missing() -> None:
+    coverage = compute_audit(untyped("T2"), scores(), STAGES).coverage
+    assert coverage.type_matrix.loc["Awareness"].to_dict() == {"physical": 0, "digital": 1, "human": 0}
+    assert coverage.untyped == 1 and coverage.untyped_by_stage.to_dict() == {
+        "Awareness": 1,
+        "Purchase": 0,
+        "Loyalty": 0,
+    }
+    assert coverage.cell_states.to_dict("index") == {
+        "Awareness": {"physical": "unknown", "digital": "", "human": "unknown"},
+        "Purchase": {"physical": "gap", "digital": "", "human": ""},
+        "Loyalty": {"physical": "gap", "digital": "gap", "human": "gap"},
+    }
+    assert coverage.share == pytest.approx(3 / 7)
+    assert [g.message for g in coverage.gaps] == [
+        "Purchase has no physical touchpoint.",
+        "Loyalty has no touchpoint at all.",
+    ]
+    assert [(f.code, f.subject, f.message) for f in coverage.type_unknown] == [
+        ("type_unknown", "Awareness", "Awareness has 1 touchpoint with no type, so its physical / human coverage is "
+         "unknown. Add a Type on the Inventory page."),
+    ]  # fmt: skip
+
+
+def test_a_stage_whose_touchpoints_all_lack_a_type_has_no_type_gap() -> None:
+    # The Persian audit: آگاهی's TV and Instagram rows had no type; it has two touchpoints, and no gap.
+    tps = untyped("T1", "T2").assign(stage=["آگاهی", "آگاهی", "Purchase", "Purchase"])
+    result = compute_audit(tps, scores(), ["آگاهی", "Purchase", "Loyalty"])
+    assert result.coverage.share == pytest.approx(1 / 3)
+    messages = [f.message for f in result.findings]
+    assert not [m for m in messages if m.startswith("آگاهی has no")]
+    assert (
+        "آگاهی has 2 touchpoints with no type, so its physical / digital / human coverage is unknown. Add a Type on "
+        "the Inventory page." in messages
+    )
+    assert [f.code for f in result.findings if f.code.endswith(("gap", "unknown"))] == [
+        "type_gap", "stage_gap", "type_unknown", "perception_gap",
+    ]  # fmt: skip
+
+
+def test_untyped_touchpoints_beside_every_type_leave_nothing_unknown() -> None:
+    tps = touchpoints()
+    tps.loc[len(tps)] = ["T5", "Call", "Awareness", "Phone", "human", None, None, 3.0, None, None, None]
+    tps.loc[len(tps)] = ["T6", "Poster", "Awareness", "Street", None, None, None, 3.0, None, None, None]
+    coverage = compute_audit(tps, scores(), STAGES).coverage
+    assert (coverage.cell_states.loc["Awareness"] == "").all()
+    assert coverage.share == pytest.approx(5 / 9)
+    assert [f.message for f in coverage.type_unknown] == [
+        "Awareness has 1 touchpoint with no type. Add a Type on the Inventory page."
+    ]
+
+
+def test_the_json_says_what_is_unknown() -> None:
+    coverage = compute_audit(untyped("T2"), scores(), STAGES).to_json()["coverage"]
+    assert coverage["untyped"] == 1
+    assert coverage["unknown_cells"] == [
+        {"stage": "Awareness", "type": "physical"},
+        {"stage": "Awareness", "type": "human"},
+    ]
+    assert [g["subject"] for g in coverage["gaps"]] == ["Purchase/physical", "Loyalty"]
+    assert coverage["type_unknown"][0]["subject"] == "Awareness"
+
+
+# --- filters -------------------------------------------------------------------------------
+
+
+def gap_messages(result: AuditResult) -> list[str]:
+    return [f.message for f in result.findings if f.code in ("stage_gap", "type_gap", "type_unknown")]
+
+
+def test_a_stage_filter_shows_that_stage_and_its_own_gaps_only() -> None:
+    result = filtered_audit(touchpoints(), scores(), STAGES, chosen={"stage": ["Purchase"]})
+    assert result.stages["name"].tolist() == ["Purchase"]
+    assert result.touchpoints["id"].tolist() == ["T3", "T4"]
+    assert gap_messages(result) == ["Purchase has no physical touchpoint."]  # no "Loyalty has no touchpoint at all."
+    assert result.coverage.type_matrix.index.tolist() == ["Purchase"]
+    assert result.coverage.share == pytest.approx(2 / 3)  # digital and human of Purchase's three cells
+    assert [f.code for f in result.findings] == ["weak_spot", "type_gap", "weak_criterion"]
+    assert result.filters == {"stage": ["Purchase"]}
+
+
+@pytest.mark.parametrize(
+    ("chosen", "ids"),
+    [
+        ({"channel": ["Website"]}, ["T1", "T3"]),  # Store and Phone filtered out: not gaps
+        ({"type": ["digital"]}, ["T1", "T3"]),
+        ({"owner": ["Retail"]}, ["T2"]),
+        ({"channel": ["Fax"]}, []),  # nothing matches: the audit's gaps are still its gaps
+    ],
+)
+def test_other_filters_narrow_the_figures_but_gaps_are_the_whole_audits(chosen, ids: list[str]) -> None:  # type: ignore[no-untyped-def]
+    result = filtered_audit(touchpoints(), scores(), STAGES, chosen=chosen)
+    assert result.touchpoints["id"].tolist() == ids
+    assert result.stages["name"].tolist() == STAGES
+    assert gap_messages(result) == [
+        "Awareness has no human touchpoint.",
+        "Purchase has no physical touchpoint.",
+        "Loyalty has no touchpoint at all.",
+    ]
+    assert result.coverage.share == pytest.approx(4 / 9)
+
+
+def test_a_stage_and_a_channel_filter_together() -> None:
+    result = filtered_audit(touchpoints(), scores(), STAGES, chosen={"stage": ["Awareness"], "channel": ["Store"]})
+    assert result.touchpoints["id"].tolist() == ["T2"]
+    assert gap_messages(result) == ["Awareness has no human touchpoint."]
+    assert result.coverage.type_matrix.loc["Awareness"].to_dict() == {"physical": 1, "digital": 0, "human": 0}
+    assert result.coverage.cell_states.loc["Awareness"].to_dict() == {"physical": "", "digital": "", "human": "gap"}
+    assert result.coverage.share == pytest.approx(2 / 3)
+    assert result.mean_composite == pytest.approx(14.5 / 3)  # T2's composite: the figures are the filtered ones
+
+
+def test_no_filter_is_the_whole_audit(result: AuditResult) -> None:
+    again = filtered_audit(touchpoints(), scores(), STAGES, chosen={"stage": [], "channel": []})
+    assert again.findings == result.findings and again.filters == {}
+    pd.testing.assert_frame_equal(again.touchpoints, result.touchpoints)
+
+
+def test_unknown_types_are_judged_on_the_whole_audit_too() -> None:
+    result = filtered_audit(untyped("T2"), scores(), STAGES, chosen={"channel": ["Website"]})
+    assert [f.message for f in result.coverage.type_unknown] == [
+        "Awareness has 1 touchpoint with no type, so its physical / human coverage is unknown. Add a Type on the "
+        "Inventory page."
+    ]
+    assert result.coverage.untyped == 0  # T2 is filtered out of the counts, not out of the judgement
+
+
+# --- headline figures ----------------------------------------------------------------------
+
+
+def figures(result: AuditResult) -> dict[str, tuple[str, str | None]]:
+    return {f.label: (f.value, f.band) for f in headline(result)}
+
+
+def test_headline_figures(result: AuditResult) -> None:
+    assert result.agreement.alpha is not None
+    assert figures(result) == {
+        "Touchpoints": ("4", None),
+        "Scored": ("3 of 4", None),
+        "Mean composite": ("3.17", None),  # (3 + 4.833333 + 1.666667) / 3
+        "Consistency": ("69%", None),  # 0.694444
+        "Agreement": (f"{result.agreement.alpha:.2f}", result.agreement.band),
+        "Weak spots": ("1", None),
+    }
+
+
+def test_with_nothing_scored_the_figures_say_not_yet_rather_than_zero() -> None:
+    shown = headline(compute_audit(touchpoints(), scores({}), STAGES))
+    assert {f.label: f.value for f in shown} == {
+        "Touchpoints": "4", "Scored": "0 of 4", "Mean composite": "-", "Consistency": "-", "Agreement": "-",
+        "Weak spots": "-",
+    }  # fmt: skip
+    assert {f.label: f.help for f in shown if f.value == "-"}["Weak spots"] == "Not yet: no scores yet."
+
+
+def test_a_partly_scored_touchpoint_is_said_beside_the_mean_it_makes() -> None:
+    shown = {f.label: f for f in headline(compute_audit(touchpoints(), scores({("T1", "A"): (3, None, None)}), STAGES))}
+    assert (shown["Scored"].value, shown["Mean composite"].value) == ("0 of 4", "3.00")
+    assert shown["Scored"].help.endswith("1 more is partly scored: their composites count in the means.")

@@ -232,3 +232,28 @@ def test_libreoffice_reads_the_workbook(exported, tmp_path: Path) -> None:  # ty
     assert pages >= 7  # one page or more for every visible sheet
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Touchpoint audit: Northwind" in text and "Delivery slot booking" in text
+
+
+def test_coverage_sheet_tells_a_gap_from_an_unknown_type() -> None:
+    # Awareness: a physical and an untyped touchpoint, so digital and human are unknown, not gaps.
+    # Purchase: one digital touchpoint, so physical and human are gaps.
+    touchpoints = pd.DataFrame(
+        [("T1", "Billboard", "Awareness", "Outdoor", "physical"), ("T2", "TV", "Awareness", "TV", None),
+         ("T3", "Checkout", "Purchase", "Website", "digital")],
+        columns=["id", "name", "stage", "channel", "type"],
+    ).assign(control=None, owner=None, importance=3.0, reach=None, conversions=None, customer_rating=None,
+             notes=None, extra=None)  # fmt: skip
+    scores = pd.DataFrame(columns=["touchpoint_id", "assessor", "criterion", "score", "note", "source", "row"])
+    result = compute_audit(touchpoints, scores, ["Awareness", "Purchase"])
+    meta = AuditMeta("Tiny", None, ["Awareness", "Purchase"], result.weights)
+    sheet = load_workbook(io.BytesIO(audit_workbook(result, touchpoints, scores, meta)))["Coverage"]
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=3, max_row=4)}
+    assert [c.value for c in sheet[2][:5]] == ["Stage", "physical", "digital", "human", "unknown"]
+    assert [c.value for c in rows["Awareness"][1:5]] == [1, "?", "?", 1]
+    assert [c.value for c in rows["Purchase"][1:5]] == [0, 1, 0, 0]
+    fills = {c.coordinate: c.fill.fgColor.rgb for row in rows.values() for c in row[1:4]}
+    assert (fills["C3"], fills["B4"], fills["D4"], fills["C4"]) == ("00FFF3CD", "00F8D7DA", "00F8D7DA", "00000000")
+    texts = [r[0] for r in sheet.iter_rows(values_only=True) if r[0]]
+    assert "Purchase has no physical touchpoint." in texts
+    assert not any("Awareness has no" in t for t in texts)
+    assert any(t.startswith("Awareness has 1 touchpoint with no type") for t in texts)

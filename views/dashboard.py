@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from audit import charts
-from audit.metrics import compute_audit, filter_touchpoints
+from audit.metrics import describe_filters, filtered_audit, headline
+from audit.vocabulary import TYPES
 from ui import state
+
+BAND_COLOURS = {"reliable": "green", "tentative": "orange", "low": "red"}
 
 store, audit = state.store(), state.current_audit()
 snapshot = store.snapshot(audit)  # one read of the audit for the whole page
@@ -17,33 +21,29 @@ f1, f2, f3, f4 = st.columns(4)
 chosen = {
     "stage": f1.multiselect("Stage", info.stage_order, key="dash_stage"),
     "channel": f2.multiselect("Channel", sorted(touchpoints["channel"].dropna().unique()), key="dash_channel"),
-    "type": f3.multiselect("Type", ["physical", "digital", "human"], key="dash_type"),
+    "type": f3.multiselect("Type", list(TYPES), key="dash_type"),
     "owner": f4.multiselect("Owner", sorted(touchpoints["owner"].dropna().unique()), key="dash_owner"),
 }
-result = compute_audit(
-    filter_touchpoints(touchpoints, chosen),
-    scores,
-    info.stage_order,
-    info.weights,
-    round1_scores=snapshot.round1_scores,
+result = filtered_audit(
+    touchpoints, scores, info.stage_order, info.weights, chosen, round1_scores=snapshot.round1_scores
 )
+if result.filters:
+    judged = "every touchpoint of the stages shown" if chosen["stage"] else "the whole audit"
+    st.caption(
+        f"Showing {len(result.touchpoints)} of {len(touchpoints)} touchpoints ({describe_filters(result.filters)}). "
+        f"Coverage gaps are judged on {judged}: a stage or type the filters hide is not called a gap."
+    )
 
+for column, figure in zip(st.columns(6), headline(result), strict=True):
+    column.metric(
+        figure.label,
+        figure.value,
+        figure.band,
+        delta_color=BAND_COLOURS.get(figure.band or "", "off"),
+        delta_arrow="off",
+        help=figure.help,
+    )
 agreement = result.agreement
-m = st.columns(6)
-m[0].metric("Touchpoints", len(result.touchpoints))
-m[1].metric("Scored", f"{result.coverage.scoring_share or 0:.0%}", help="Touchpoints with all three criteria scored")
-m[2].metric("Mean composite", f"{result.mean_composite:.2f}" if result.mean_composite else "-", help="Out of 5")
-m[3].metric(
-    "Consistency",
-    f"{result.overall_consistency:.0%}" if result.overall_consistency is not None else "-",
-    help="1 - sd/2 within stages, weighted by scored touchpoints",
-)
-m[4].metric(
-    "Agreement",
-    f"{agreement.alpha:.2f} ({agreement.band})" if agreement.alpha is not None else "n/a",
-    help=agreement.message,
-)
-m[5].metric("Weak spots", len(result.weak_spots))
 st.caption(agreement.message)
 if result.round1_agreement is not None:
     before = result.round1_agreement
@@ -84,24 +84,29 @@ with left:
     show("consistency", "Consistency per stage")
 with right:
     show("disagreement", "Where assessors disagree")
-if result.touchpoints["perception_gap"].notna().any():
-    show("perception_gap", "Perception gap")
+show("perception_gap", "Perception gap")
 with st.expander("Coverage: stage x channel"):
     show("coverage_channel", "Stage x channel")
 
 st.subheader("Weak spots, highest priority first")
 weak = result.touchpoints.set_index("id").loc[result.weak_spots]
-if weak.empty:
-    st.caption(charts.empty_reason("weak_spots", result) or "No weak spot.")
-else:
-    st.dataframe(
-        weak[["name", "stage", "channel", "owner", "composite", "priority", "quadrant", "reasons"]],
-        key="weak_table",
-        width="stretch",
-        column_config={
-            "composite": st.column_config.NumberColumn(format="%.2f"),
-            "priority": st.column_config.NumberColumn(format="%.2f"),
-        },
+if not result.touchpoints["scored"].any():
+    st.caption("Listed here, with the reason for each, once the room has scored.")
+elif weak.empty:
+    st.caption(charts.empty_reason("weak_spots", result))
+else:  # a table wraps its cells: every reason is read whole, and four columns fit a phone
+    reasons = weak["reasons"].str.removeprefix("Weak: ")
+    where = weak["stage"].astype(str) + weak["owner"].map(lambda owner: f"; {owner}" if isinstance(owner, str) else "")
+    st.table(
+        pd.DataFrame(
+            {
+                "Touchpoint": weak["name"] + " (" + where + ")",
+                "Priority": weak["priority"].map("{:.2f}".format),
+                "Composite": weak["composite"].map("{:.2f}".format),
+                "Why it is weak": reasons.str[:1].str.upper() + reasons.str[1:],
+            }
+        ),
+        hide_index=True,
     )
 if result.uncontrolled:
     st.caption(
