@@ -423,6 +423,12 @@ def _side(row: dict[str, Any], side: str) -> dict[str, float | None]:
     return {m: row[f"{m}_{side}"] for m in MEASURES}
 
 
+def _moved(row: dict[str, Any]) -> dict[str, Any]:
+    """What a touchpoint's or a stage's JSON says of its change."""
+    sides = {side: _side(row, side) for side in ("before", "after", "change")}
+    return sides | {k: row[k] for k in ("noise", "beyond_noise", "movement")}
+
+
 def _to_json(c: Comparison) -> dict[str, Any]:
     touchpoints = [
         {
@@ -431,12 +437,7 @@ def _to_json(c: Comparison) -> dict[str, Any]:
             "matched_by": r["matched_by"],
             "name": r["name"],
             "stage": r["stage"],
-            "before": _side(r, "before"),
-            "after": _side(r, "after"),
-            "change": _side(r, "change"),
-            "noise": r["noise"],
-            "beyond_noise": r["beyond_noise"],
-            "movement": r["movement"],
+            **_moved(r),
         }
         for r in _records(c.touchpoints)
     ]
@@ -444,12 +445,7 @@ def _to_json(c: Comparison) -> dict[str, Any]:
         {
             "stage": r["stage"],
             "touchpoints": {"before": r["touchpoints_before"], "after": r["touchpoints_after"]},
-            "before": _side(r, "before"),
-            "after": _side(r, "after"),
-            "change": _side(r, "change"),
-            "noise": r["noise"],
-            "beyond_noise": r["beyond_noise"],
-            "movement": r["movement"],
+            **_moved(r),
         }
         for r in _records(c.stages)
     ]

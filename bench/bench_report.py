@@ -77,16 +77,6 @@ def alternately(first: Callable[[], object], second: Callable[[], object], runs:
     return statistics.median(times[0]), statistics.median(times[1])
 
 
-def median_of(action: Callable[[], object], runs: int) -> float:
-    """Median wall time without a warm-up call (the PDF conversion has nothing to warm)."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def breakdown(result: AuditResult, meta: AuditMeta, runs: int) -> tuple[float, float, float, float]:
     """Median seconds, within whole runs of audit_report, of: building the charts and their specs
     (Altair), rendering them (vl-convert PNG), everything else (the slides, saving); and the SVG
@@ -143,7 +133,7 @@ def main() -> None:
                        report.slide_count(deck)))  # fmt: skip
         build, png, svg, rest = breakdown(result, meta, 5)
         parts.append((label, build, png, svg, rest, f"{(build + png) / (build + png + rest):.0%}"))
-        pdf = median_of(lambda d=deck: report.report_pdf(d), 3)
+        pdf = median_seconds(lambda d=deck: report.report_pdf(d), 3, warm_up=False)
         pdfs.append((label, report.slide_count(deck), 3, pdf, f"{(ours + pdf) / workbook:.2f}x"))
         print(f"  measured {label}", file=sys.stderr)
     print("The report (.pptx) against the workbook (.xlsx), 4 assessors: median seconds, run alternately")

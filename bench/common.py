@@ -11,9 +11,10 @@ from pathlib import Path
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def median_seconds(action: Callable[[], object], runs: int) -> float:
-    """Median wall time of `runs` calls, after one warm-up call."""
-    action()
+def median_seconds(action: Callable[[], object], runs: int, *, warm_up: bool = True) -> float:
+    """Median wall time of `runs` calls, after one warm-up call (unless there is nothing to warm)."""
+    if warm_up:
+        action()
     times = []
     for _ in range(runs):
         start = time.perf_counter()

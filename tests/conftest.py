@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
 
 from audit.store import Store
+from ui import state
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -64,3 +66,30 @@ def store(url: str) -> Iterator[Store]:
     opened = Store.open(url)
     yield opened
     opened.close()
+
+
+# --- the app under AppTest ----------------------------------------------------------------
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh SQLite store for the app, and the app's cached store forgotten around the test."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("TOUCHPOINT_AUDIT_DATABASE_URL", url)
+    forget()
+    yield url
+    forget()
+
+
+def forget() -> None:
+    """Empty the app's per-process caches (store, room, phase), as a restarted server would have them."""
+    state.forget_caches()
+
+
+def app(page: str | None = None, **query: str) -> AppTest:
+    test = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    test.query_params.update(query)
+    test.run()
+    if page:
+        test.switch_page(page).run()
+    return test

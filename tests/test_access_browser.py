@@ -168,7 +168,7 @@ def test_facilitators_see_their_own_and_shared_audits_only(password_server: tupl
     assert _audits_offered(other) == [A]
     page_links = other.locator('[data-testid="stSidebar"] a:not([href^="mailto"])')  # not the e-mail's link
     links = [str(t).split()[-1] for t in page_links.all_inner_texts()]
-    assert links == ["Dashboard", "Inventory", "Import", "Export", "Audits"]  # no Workshop for a viewer
+    assert links == ["Dashboard", "Compare", "Inventory", "Import", "Export", "Audits"]  # no Workshop for a viewer
     other.get_by_role("link", name="Inventory").first.click()
     _settle(other)
     assert "Shared with you as a viewer" in _text(other)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from conftest import DATA, INVENTORIES, REALWORLD, ROOT
+from conftest import DATA, INVENTORIES, REALWORLD, ROOT, app, forget
 from streamlit.proto.TextInput_pb2 import TextInput as TextInputProto
 from streamlit.testing.v1 import AppTest
 
@@ -21,30 +18,6 @@ from ui import state
 PAGES = ["views/dashboard.py", "views/workshop.py", "views/inventory.py", "views/import_inventory.py",
          "views/export.py", "views/audits.py"]  # fmt: skip
 SAMPLE = state.SAMPLE_AUDIT
-
-
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A fresh SQLite store for the app, and the app's cached store forgotten around the test."""
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("TOUCHPOINT_AUDIT_DATABASE_URL", url)
-    forget()
-    yield url
-    forget()
-
-
-def forget() -> None:
-    """Empty the app's per-process caches (store, room, phase), as a restarted server would have them."""
-    state.forget_caches()
-
-
-def app(page: str | None = None, **query: str) -> AppTest:
-    test = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    test.query_params.update(query)
-    test.run()
-    if page:
-        test.switch_page(page).run()
-    return test
 
 
 def sidebar_text(test: AppTest) -> list[str]:

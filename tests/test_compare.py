@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -323,15 +322,6 @@ def test_set_comparison_is_checked_against_who_is_acting(store: Store) -> None:
         store.set_comparison("Ours", "Ours", actor=lead)
     store.set_comparison("Ours", None, actor=lead)
     assert store.audit("Ours").compared_with is None
-
-
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("TOUCHPOINT_AUDIT_DATABASE_URL", url)
-    state.forget_caches()
-    yield url
-    state.forget_caches()
 
 
 def compare_page() -> AppTest:

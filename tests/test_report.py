@@ -17,12 +17,11 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import pytest
-from conftest import SAMPLE_INVENTORY, SAMPLE_SCORES
+from conftest import SAMPLE_INVENTORY, SAMPLE_SCORES, app
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Emu
-from test_app import app, db  # noqa: F401  (db is the Export page test's fixture)
 
 from audit import charts, report
 from audit.cli import main
@@ -435,7 +434,7 @@ def test_cli_writes_the_pdf_or_says_libreoffice_is_missing(tmp_path: Path, monke
 
 
 def test_the_export_page_builds_the_pptx_and_explains_a_missing_libreoffice(
-    db: str,  # noqa: F811
+    db: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     test = app("views/export.py")
