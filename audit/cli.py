@@ -27,7 +27,7 @@ from audit.importing import Imported, read_import
 from audit.invites import BASE_URL_VARIABLE, DEFAULT_BASE_URL
 from audit.problems import Problem, ReadError
 from audit.reader import MB, Limits
-from audit.vocabulary import FIELDS
+from audit.vocabulary import FIELDS, LANGUAGES
 
 if TYPE_CHECKING:  # imported by the commands that use them: `check` needs neither pandas nor a database
     from audit.compare import Comparison
@@ -147,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_json_options(compare, "tables")
     template = commands.add_parser("template", help="write a blank inventory template")
     template.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx to write")
-    template.add_argument("--lang", choices=["en", "ru", "pt", "fa"], default="en", help="the headers' language")
+    template.add_argument("--lang", choices=list(LANGUAGES), default="en", help="the headers' language")
     return parser
 
 

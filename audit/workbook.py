@@ -49,7 +49,7 @@ from audit.metrics import (
 )
 from audit.rules import HIGHEST_SCORE, LOWEST_SCORE
 from audit.scoring import DISCUSS_SPAN, RELIABLE, TENTATIVE, Agreement, wide_scores
-from audit.vocabulary import CRITERIA, DEFAULT_STAGES, TYPES
+from audit.vocabulary import CRITERIA, LANGUAGES
 from audit.workshop import RUBRIC, SCALE_WORDS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -686,114 +686,12 @@ def _meta(book: Workbook, meta: AuditMeta) -> None:
 
 # --- the blank template -------------------------------------------------------------------------
 
-TEMPLATE_HEADERS = {
-    "en": [
-        "Id",
-        "Touchpoint",
-        "Stage",
-        "Channel",
-        "Type",
-        "Control",
-        "Owner",
-        "Importance",
-        "Reach",
-        "Conversions",
-        "Customer rating",
-        "Notes",
-    ],
-    "ru": [
-        "№",
-        "Название",
-        "Этап",
-        "Канал",
-        "Тип",
-        "Контроль",
-        "Ответственный",
-        "Важность",
-        "Охват",
-        "Конверсии",
-        "Оценка клиентов",
-        "Комментарий",
-    ],
-    "pt": [
-        "Código",
-        "Ponto de contato",
-        "Etapa",
-        "Canal",
-        "Tipo",
-        "Controle",
-        "Responsável",
-        "Importância",
-        "Alcance",
-        "Conversões",
-        "Avaliação dos clientes",
-        "Observações",
-    ],
-    "fa": [
-        "شناسه",
-        "نام",
-        "مرحله",
-        "کانال",
-        "نوع",
-        "کنترل",
-        "مسئول",
-        "اهمیت",
-        "دسترسی",
-        "تبدیل",
-        "امتیاز مشتری",
-        "توضیحات",
-    ],
-}
-TEMPLATE_CHOICES = {
-    "en": (list(DEFAULT_STAGES), list(TYPES), ["controlled", "partly", "uncontrolled"]),
-    "ru": (
-        ["Осведомленность", "Рассмотрение", "Покупка", "Обслуживание", "Лояльность"],
-        ["Физическая", "Цифровая", "Человеческая"],
-        ["Да", "Частично", "Нет"],
-    ),
-    "pt": (
-        ["Conscientização", "Consideração", "Compra", "Pós-venda", "Fidelização"],
-        ["Físico", "Digital", "Humano"],
-        ["Sim", "Parcialmente", "Não"],
-    ),
-    "fa": (["آگاهی", "بررسی", "خرید", "خدمات", "وفاداری"], ["فیزیکی", "دیجیتال", "انسانی"], ["بله", "جزئی", "خیر"]),
-}
-TEMPLATE_HELP = {
-    "en": [
-        "One row per touchpoint: any place where a customer meets the brand.",
-        "Touchpoint (the name) is required; everything else is optional.",
-        "Stage, Type and Control have drop-down lists. Importance and Customer rating are 1-5.",
-        "Reach and Conversions are counts per period (a month, say).",
-        "Add columns of your own at the right: they travel with each touchpoint.",
-    ],
-    "ru": [
-        "Одна строка на точку контакта: любое место встречи клиента с брендом.",
-        "Обязательно только Название; остальное по желанию.",
-        "Для Этапа, Типа и Контроля есть выпадающие списки. Важность и Оценка клиентов: от 1 до 5.",
-        "Охват и Конверсии: количество за период (например, за месяц).",
-        "Свои столбцы добавляйте справа: они сохранятся у каждой точки.",
-    ],
-    "pt": [
-        "Uma linha por ponto de contato: qualquer lugar onde o cliente encontra a marca.",
-        "Só o Ponto de contato (o nome) é obrigatório.",
-        "Etapa, Tipo e Controle têm listas. Importância e Avaliação dos clientes vão de 1 a 5.",
-        "Alcance e Conversões são contagens por período (um mês, por exemplo).",
-        "Acrescente colunas próprias à direita: elas acompanham cada ponto de contato.",
-    ],
-    "fa": [
-        "هر ردیف یک نقطه تماس: هر جایی که مشتری با برند روبه‌رو می‌شود.",
-        "فقط نام الزامی است؛ بقیه اختیاری است.",
-        "مرحله، نوع و کنترل فهرست کشویی دارند. اهمیت و امتیاز مشتری از ۱ تا ۵.",
-        "دسترسی و تبدیل، تعداد در یک دوره (مثلاً یک ماه) است.",
-        "ستون‌های خود را در سمت راست اضافه کنید: همراه هر نقطه تماس می‌مانند.",
-    ],
-}
-TEMPLATE_SHEETS = {
-    "en": ("Inventory", "Instructions"),
-    "ru": ("Инвентаризация", "Инструкция"),
-    "pt": ("Inventário", "Instruções"),
-    "fa": ("فهرست", "راهنما"),
-}
+# The template's words live in the language files (audit/languages/*.toml, [template]).
+_TEMPLATES = {code: language.template for code, language in LANGUAGES.items() if language.template is not None}
+TEMPLATE_HEADERS = {code: list(t.headers) for code, t in _TEMPLATES.items()}
+TEMPLATE_CHOICES = {code: (list(t.stages), list(t.types), list(t.controls)) for code, t in _TEMPLATES.items()}
+TEMPLATE_HELP = {code: list(t.instructions) for code, t in _TEMPLATES.items()}
+TEMPLATE_SHEETS = {code: (t.inventory_sheet, t.instructions_sheet) for code, t in _TEMPLATES.items()}
 
 
 def template_workbook(lang: str = "en", rows: int = 200) -> bytes:
@@ -804,7 +702,7 @@ def template_workbook(lang: str = "en", rows: int = 200) -> bytes:
     inventory_title, help_title = TEMPLATE_SHEETS[lang]
     headers = TEMPLATE_HEADERS[lang]
     out = _SheetWriter(book, inventory_title, _widths(headers, [], {headers[1]: 34, headers[-1]: 40}), freeze="A2")
-    if lang == "fa":
+    if LANGUAGES[lang].right_to_left:
         out.sheet.sheet_view.rightToLeft = True
     out.table(headers, [])
     stages, types, controls = TEMPLATE_CHOICES[lang]

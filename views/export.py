@@ -9,6 +9,7 @@ import streamlit as st
 from audit.compare import stored_comparison
 from audit.metrics import REPORT_COLUMNS
 from audit.report import PDF_MIME, PPTX_MIME, ReportError, report_file
+from audit.vocabulary import LANGUAGES
 from audit.workbook import audit_workbook, csv_bytes, template_workbook
 from ui import state
 
@@ -103,7 +104,7 @@ right.download_button(
 st.caption("Text that a spreadsheet would run as a formula (starting with =, +, - or @) gets a leading apostrophe.")
 
 st.subheader("Blank inventory template")
-languages = {"en": "English", "ru": "Русский", "pt": "Português", "fa": "فارسی"}
+languages = {code: language.name for code, language in LANGUAGES.items() if language.template is not None}
 lang = st.selectbox("Language", list(languages), format_func=languages.__getitem__, key="template_lang")
 st.download_button(
     "Download the template (.xlsx)",
