@@ -74,6 +74,7 @@ def facilitator_navigation() -> StreamlitPage:
         aliases = [st.Page("views/sign_in.py", title="Sign in", url_path=path) for path in FACILITATOR_PATHS]
         return st.navigation([SIGN_IN, *aliases], position="hidden")
     state.init(who)
+    state.keep_widgets()
     pages, shown = facilitator_pages()
     page = st.navigation(pages, position="hidden")
     sidebar.show(shown)

@@ -197,7 +197,9 @@ def _heatmap(data: pd.DataFrame, column: str, columns: list[str], stages: list[s
         ),
         tooltip=["stage:N", f"{column}:N", alt.Tooltip("touchpoints:Q", format="d"), "state:N"],
     )
-    dark = max(2, int(data.loc[~data["greyed"], "touchpoints"].max() * 0.6)) if len(data) else 2
+    # Counts in the top 40% of the scale sit on dark blue: white there (with every count 1, every 1).
+    most = data.loc[~data["greyed"], "touchpoints"].max() if len(data) else 0
+    dark = max(1, math.ceil(most * 0.6)) if most == most else 1
     ink = (
         alt.when(alt.datum.state == GAP)
         .then(alt.value(GAP_COLOUR))

@@ -719,23 +719,18 @@ def format_comparison(comparison: Comparison) -> str:
     ]  # fmt: skip
     lines += _aligned(rows)
     moved = c.touchpoints[c.touchpoints["beyond_noise"].eq(True)]
-    lines += ["", f"Touchpoints that moved beyond the noise ({len(moved)} of {len(c.touchpoints)} matched)"]
+    lines += ["", f"Touchpoints: {c.words['moved'].lower()} ({len(moved)} of {len(c.touchpoints)} matched)"]
     lines += [
         f"  {r['id']}  {r['name']} ({r['stage']}): {_two(r['composite_before'])} -> {_two(r['composite_after'])} "
         f"({_signed(r['composite_change'])}, noise {_two(r['noise'])})"
         for r in moved.to_dict("records")
     ]
-    names = dict(zip(c.touchpoints["id"], c.touchpoints["name"], strict=True))
-    names |= dict(zip(c.unmatched_after["id"], c.unmatched_after["name"], strict=True))
     lines.append("")
-    for title, ids in (("fixed", c.weak_fixed), ("new", c.weak_new), ("still open", c.weak_open),
-                       ("not rescored yet", c.weak_unscored)):  # fmt: skip
-        lines.append(f"Weak spots {title} ({len(ids)}): " + (", ".join(f"{i} {names.get(i, '')}" for i in ids) or "-"))
-    lines += [
-        "",
-        f"Coverage gaps closed ({len(c.gaps_closed)}): " + (" ".join(g.message for g in c.gaps_closed) or "-"),
-    ]
-    lines.append(f"Coverage gaps opened ({len(c.gaps_opened)}): " + (" ".join(g.message for g in c.gaps_opened) or "-"))
+    for title, ids in c.weak_lists().items():
+        lines.append(f"Weak spots, {title.lower()} ({len(ids)}): " + (", ".join(c.named(ids)) or "-"))
+    lines.append("")
+    for title, gaps in c.gap_lists().items():
+        lines.append(f"Coverage gaps, {title.lower()} ({len(gaps)}): " + (" ".join(g.message for g in gaps) or "-"))
     for label, table in ((c.before_label, c.unmatched_before), (c.after_label, c.unmatched_after)):
         listed = ", ".join(f"{r['id']} {r['name']}" for r in table.to_dict("records")) or "-"
         lines.append(f"Only in {label} ({len(table)}): {listed}")

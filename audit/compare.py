@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from audit.inventory import is_derived_id
 from audit.metrics import AuditResult, Finding, as_float
 from audit.scoring import Agreement
 from audit.vocabulary import CRITERIA, default_stage
@@ -48,6 +49,23 @@ class Kind(StrEnum):
 
     BASELINE = "baseline"  # an earlier audit of the same journey: before and after
     COMPETITOR = "competitor"  # a competitor's journey, scored with the same method: them and us
+
+
+# The names of the lists and figures: a weak spot "fixed" since a baseline is one "weak only in theirs"
+# against a competitor, and a change there is a difference.
+WORDS = {
+    Kind.BASELINE: {
+        "fixed": "Fixed", "new": "New", "open": "Still open", "unscored": "Not rescored yet",
+        "closed": "Closed", "opened": "Opened", "moved": "Moved beyond the noise", "change": "change",
+        "better": "better", "worse": "worse",
+    },
+    Kind.COMPETITOR: {
+        "fixed": "Weak only in theirs", "new": "Weak only in ours", "open": "Weak in both",
+        "unscored": "Weak in theirs, not scored in ours", "closed": "Gaps only they have",
+        "opened": "Gaps only we have", "moved": "Differ beyond the noise", "change": "difference",
+        "better": "ahead", "worse": "behind",
+    },
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -77,6 +95,28 @@ class Comparison:
     unmatched_after: pd.DataFrame
     agreement_before: Agreement
     agreement_after: Agreement
+    unscored: str | None = None  # the label of an audit with no scores at all ("both" when neither has any)
+
+    def weak_lists(self) -> dict[str, list[str]]:
+        """The weak spots by list, titled for the kind of comparison ("Fixed", or "Weak only in theirs")."""
+        w = self.words
+        lists = {w["fixed"]: self.weak_fixed, w["new"]: self.weak_new, w["open"]: self.weak_open}
+        return lists | ({w["unscored"]: self.weak_unscored} if self.weak_unscored else {})
+
+    def gap_lists(self) -> dict[str, list[Gap]]:
+        """The coverage gaps closed and opened (or only theirs and only ours), titled."""
+        return {self.words["closed"]: self.gaps_closed, self.words["opened"]: self.gaps_opened}
+
+    def named(self, ids: Iterable[str]) -> list[str]:
+        """Touchpoints of this audit by name, with their id where people wrote one."""
+        names = dict(zip(self.touchpoints["id"], self.touchpoints["name"], strict=True))
+        names |= dict(zip(self.unmatched_after["id"], self.unmatched_after["name"], strict=True))
+        return [str(names.get(i, i)) if is_derived_id(i) else f"{names.get(i, i)} ({i})" for i in ids]
+
+    @property
+    def words(self) -> dict[str, str]:
+        """What the lists and figures are called: before and after, or theirs and ours."""
+        return WORDS[self.kind]
 
     @property
     def sides(self) -> tuple[str, str]:
@@ -123,15 +163,17 @@ def compare_audits(
     """The comparison of two audits' results (see the module's docstring for the rules)."""
     old, new = before.touchpoints, after.touchpoints
     pairs = match_touchpoints(old, new)
-    touchpoints = _touchpoint_changes(old, new, pairs)
-    fixed, new_weak, still, unscored = _weak_spots(old, new, pairs)
+    touchpoints = _touchpoint_changes(old, new, pairs, kind)
+    unscored_side = _unscored(before, after, before_label, after_label)
+    # Weak spots compare only when both audits have scores: against an unscored audit every one would be "new".
+    fixed, new_weak, still, unscored = _weak_spots(old, new, pairs) if unscored_side is None else ([], [], [], [])
     closed, opened = _gap_changes(before.coverage.gaps, after.coverage.gaps)
     return Comparison(
         kind=kind,
         before_label=before_label,
         after_label=after_label,
         touchpoints=touchpoints,
-        stages=_stage_changes(before, after, touchpoints),
+        stages=_stage_changes(before, after, kind),
         weak_fixed=fixed,
         weak_new=new_weak,
         weak_open=still,
@@ -142,7 +184,14 @@ def compare_audits(
         unmatched_after=_unmatched(new, [a for _, a, _ in pairs]),
         agreement_before=before.agreement,
         agreement_after=after.agreement,
+        unscored=unscored_side,
     )
+
+
+def _unscored(before: AuditResult, after: AuditResult, before_label: str, after_label: str) -> str | None:
+    """The label of the audit with no scores at all, "both", or None when both have some."""
+    empty = [label for label, r in ((before_label, before), (after_label, after)) if not r.touchpoints["scored"].any()]
+    return None if not empty else empty[0] if len(empty) == 1 else "both"
 
 
 def stored_comparison(
@@ -216,7 +265,7 @@ def _disagreement(table: pd.DataFrame) -> pd.Series:
 
 
 def _touchpoint_changes(
-    before: pd.DataFrame, after: pd.DataFrame, pairs: Sequence[tuple[int, int, str]]
+    before: pd.DataFrame, after: pd.DataFrame, pairs: Sequence[tuple[int, int, str]], kind: Kind
 ) -> pd.DataFrame:
     old = before.iloc[[b for b, _, _ in pairs]].reset_index(drop=True)
     new = after.iloc[[a for _, a, _ in pairs]].reset_index(drop=True)
@@ -224,7 +273,10 @@ def _touchpoint_changes(
         {
             "id": new["id"],
             "before_id": old["id"],
-            "matched_by": [how for _, _, how in pairs],
+            "matched_by": [  # a touchpoint found under another stage says so: a move, or a name shared by two
+                how if stage_key(was) == stage_key(now) else f"{how}, stage was {was}"
+                for (_, _, how), was, now in zip(pairs, old["stage"], new["stage"], strict=True)
+            ],
             "name": new["name"],
             "stage": new["stage"],
         }
@@ -236,7 +288,7 @@ def _touchpoint_changes(
         frame[f"{measure}_change"] = _change(frame[f"{measure}_before"], frame[f"{measure}_after"])
     frame["noise"] = pd.concat([_disagreement(old), _disagreement(new)], axis=1).max(axis=1)
     frame["beyond_noise"] = _beyond(frame["composite_change"], frame["noise"])
-    frame["movement"] = _movement(frame["composite_change"], frame["beyond_noise"])
+    frame["movement"] = _movement(frame["composite_change"], frame["beyond_noise"], kind)
     frame["weak_before"] = old["weak"].astype(bool)
     frame["weak_after"] = new["weak"].astype(bool)
     return frame[TOUCHPOINT_COLUMNS]
@@ -255,12 +307,12 @@ def _beyond(change: pd.Series, noise: pd.Series) -> pd.Series:
     return out
 
 
-def _movement(change: pd.Series, beyond: pd.Series) -> pd.Series:
-    """The change in words: better, worse, within the noise, not comparable yet."""
+def _movement(change: pd.Series, beyond: pd.Series, kind: Kind) -> pd.Series:
+    """The change in words: better or worse (ahead or behind), within the noise, not comparable yet."""
     words = np.select(
         [change.isna(), beyond.isna(), beyond.eq(False), change > 0],
-        ["not scored on both sides", "cannot tell (one assessor)", "within the noise", "better"],
-        default="worse",
+        ["not scored in both", "cannot tell (one assessor)", "within the noise", WORDS[kind]["better"]],
+        default=WORDS[kind]["worse"],
     )
     return pd.Series(words, index=change.index, dtype="object")
 
@@ -268,7 +320,7 @@ def _movement(change: pd.Series, beyond: pd.Series) -> pd.Series:
 # --- stages --------------------------------------------------------------------------------
 
 
-def _stage_changes(before: AuditResult, after: AuditResult, touchpoints: pd.DataFrame) -> pd.DataFrame:
+def _stage_changes(before: AuditResult, after: AuditResult, kind: Kind) -> pd.DataFrame:
     old, new = _keyed_stages(before.stages), _keyed_stages(after.stages)
     keys = list(dict.fromkeys([*new.index, *old.index]))
     frame = pd.DataFrame(index=pd.Index(keys, name="key"))
@@ -282,7 +334,7 @@ def _stage_changes(before: AuditResult, after: AuditResult, touchpoints: pd.Data
         frame[f"{measure}_change"] = _change(frame[f"{measure}_before"], frame[f"{measure}_after"])
     frame["noise"] = _stage_noise(before.touchpoints, after.touchpoints).reindex(keys)
     frame["beyond_noise"] = _beyond(frame["composite_change"], frame["noise"])
-    frame["movement"] = _movement(frame["composite_change"], frame["beyond_noise"])
+    frame["movement"] = _movement(frame["composite_change"], frame["beyond_noise"], kind)
     return frame.reset_index(drop=True)[STAGE_COLUMNS]
 
 
@@ -339,8 +391,14 @@ def _gaps(findings: Iterable[Finding]) -> dict[str, Gap]:
 
 
 def _gap_changes(before: Iterable[Finding], after: Iterable[Finding]) -> tuple[list[Gap], list[Gap]]:
+    """Gaps only the baseline has (closed) and only the follow-up has (opened). A stage with no touchpoint
+    at all has every type gap and more: its type gaps on the other side are neither closed nor opened."""
     old, new = _gaps(before), _gaps(after)
-    return [g for k, g in old.items() if k not in new], [g for k, g in new.items() if k not in old]
+
+    def covered(key: str, other: dict[str, Gap]) -> bool:
+        return key in other or key.partition("/")[0] in other
+
+    return [g for k, g in old.items() if not covered(k, new)], [g for k, g in new.items() if not covered(k, old)]
 
 
 # --- words and JSON ------------------------------------------------------------------------
@@ -355,15 +413,20 @@ def _readable(c: Comparison, frame: pd.DataFrame, first: list[str], extra: dict[
 
     def trio(measure: str) -> dict[str, str]:
         label = measure.capitalize()
-        return {f"{measure}_before": f"{label} {before}", f"{measure}_after": f"{label} {after}",
-                f"{measure}_change": f"{label} change"}  # fmt: skip
+        return {f"{measure}_change": f"{label} {c.words['change']}", f"{measure}_before": f"{label} {before}",
+                f"{measure}_after": f"{label} {after}"}  # fmt: skip
 
-    names |= trio("composite") | {"noise": "Noise", "movement": "Movement"}
+    composite = trio("composite")
+    first_two = dict(list(composite.items())[:1])  # the change, then the movement in words: what a phone shows
+    names |= first_two | {"movement": "Movement"} | composite | {"noise": "Noise"}
     if "touchpoints_before" in extra:
         names |= {"touchpoints_before": f"Touchpoints {before}", "touchpoints_after": f"Touchpoints {after}"}
     for criterion in CRITERIA:
         names |= trio(criterion)
-    return frame[list(names)].rename(columns=names)
+    shown = frame[list(names)].rename(columns=names)
+    text = [column for column in shown.columns if shown[column].dtype.kind not in "fiub"]
+    shown[text] = shown[text].fillna("")  # an empty cell, not "None"
+    return shown
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -377,33 +440,41 @@ def _alpha(agreement: Agreement) -> str:
 def _sentences(c: Comparison) -> list[str]:
     stages = c.stages.dropna(subset=["composite_change"])
     moved = stages[stages["beyond_noise"].eq(True)]
-    lines = []
-    if c.kind is Kind.BASELINE:
-        if not moved.empty:
-            parts = [f"{r.stage} {r.composite_change:+.2f}" for r in moved.itertuples()]
-            lines.append("Stages that moved beyond the room's disagreement: " + ", ".join(parts) + ".")
-        elif not stages.empty:
-            lines.append("No stage moved beyond the room's disagreement: the changes may be noise.")
-        else:
-            lines.append("No stage has scores in both audits yet: there is nothing to compare.")
+    if c.unscored is not None:
+        who = "Neither audit has" if c.unscored == "both" else f"'{c.unscored}' has no"
+        lines = [f"{who} scores yet, so there is nothing to compare but the inventories."]
+    elif stages.empty:
+        lines = ["No stage has scores in both audits yet: there is nothing to compare."]
+    elif c.kind is Kind.BASELINE:
+        parts = [f"{r.stage} {r.composite_change:+.2f}" for r in moved.itertuples()]
+        lines = [
+            "Stages that moved beyond the room's disagreement: " + ", ".join(parts) + "."
+            if parts
+            else "No stage moved beyond the room's disagreement: the changes may be noise."
+        ]
+    else:
+        ahead = moved[moved["composite_change"] > 0]["stage"].tolist()
+        behind = moved[moved["composite_change"] < 0]["stage"].tolist()
+        lines = [
+            f"{c.after_label} is ahead of {c.before_label} beyond the noise in {', '.join(ahead) or 'no stage'}; "
+            f"behind in {', '.join(behind) or 'no stage'}."
+        ]
+    if c.unscored is None and c.kind is Kind.BASELINE:
         lines.append(
             f"Weak spots: {len(c.weak_fixed)} fixed, {len(c.weak_new)} new, {len(c.weak_open)} still open"
             + (f", {len(c.weak_unscored)} not rescored yet." if c.weak_unscored else ".")
         )
+    elif c.unscored is None:
+        lines.append(
+            f"Weak spots: {len(c.weak_open)} in both, {len(c.weak_new)} only in ours, "
+            f"{len(c.weak_fixed)} only in theirs."
+        )
+    if c.kind is Kind.BASELINE:
         lines.append(f"Coverage: {_count(len(c.gaps_closed), 'gap', 'gaps')} closed, {len(c.gaps_opened)} opened.")
     else:
-        ahead = moved[moved["composite_change"] > 0]["stage"].tolist()
-        behind = moved[moved["composite_change"] < 0]["stage"].tolist()
-        lines.append(
-            f"{c.after_label} is ahead of {c.before_label} beyond the noise in "
-            + (", ".join(ahead) or "no stage")
-            + "; behind in "
-            + (", ".join(behind) or "no stage")
-            + "."
-        )
-    matched = len(c.touchpoints)
+        lines.append(f"Coverage: {len(c.gaps_closed)} gaps only they have, {len(c.gaps_opened)} only we have.")
     lines.append(
-        f"{_count(matched, 'touchpoint', 'touchpoints')} matched; "
+        f"{_count(len(c.touchpoints), 'touchpoint', 'touchpoints')} matched; "
         f"{len(c.unmatched_before)} only in {c.before_label}, {len(c.unmatched_after)} only in {c.after_label}."
     )
     lines.append(

@@ -12,11 +12,16 @@ from audit.compare import Comparison
 
 CAPTIONS = {
     "stages": "Each stage's mean composite in both audits: the light dot is {before}, the dark or coloured one "
-    "{after}. Green and red lines moved beyond the room's disagreement; grey ones may be noise.",
+    "{after}. Green and red lines differ by more than the room's disagreement; grey ones may be noise.",
     "touchpoints": "Each matched touchpoint's composite in both audits, the same way: a grey line is a change "
     "within the room's disagreement on it.",
 }
-COLOURS = {"better": "#1e8449", "worse": "#c0392b"}  # a line within the noise (or unknown) is grey
+COLOURS = {
+    "better": "#1e8449",
+    "ahead": "#1e8449",
+    "worse": "#c0392b",
+    "behind": "#c0392b",
+}  # a line within the noise (or unknown) is grey
 GREY, LIGHT, DARK = "#95a5a6", "#c8ced3", "#34495e"  # the line, the earlier dot, this audit's dot
 
 
@@ -29,10 +34,9 @@ def empty_reason(comparison: Comparison) -> str | None:
     """Why the stage chart would be empty, and what to do; None when it has something to show."""
     if comparison.stages["composite_change"].notna().any():
         return None
-    return (
-        "No stage has scores in both audits yet, so there is nothing to compare: score this audit in a workshop "
-        f"(or check that '{comparison.before_label}' has scores)."
-    )
+    if comparison.unscored is not None:
+        return comparison.sentences()[0] + " Its scores come from a workshop (the Workshop page) or a score file."
+    return "No stage has scored touchpoints in both audits, so there is no stage to compare yet."
 
 
 def stages(comparison: Comparison) -> alt.Chart:

@@ -42,6 +42,14 @@ HEADER_SEARCH_ROWS = 30
 DEFAULT_IMPORTANCE = 3.0
 
 
+DERIVED_ID_PREFIX = "tp-"  # ids the app makes for touchpoints that have none (from the name and stage)
+
+
+def is_derived_id(key: object) -> bool:
+    """Whether a touchpoint's id was made by the app rather than written by people: not worth showing them."""
+    return str(key).startswith(DERIVED_ID_PREFIX)
+
+
 @dataclass(slots=True)
 class Touchpoint:
     """One row of the inventory, cleaned."""
@@ -624,7 +632,7 @@ class _RowReader:
 
     def derive_id(self, name: str, stage: str) -> str:
         """A stable id from the name and stage, the same on every re-import of the same sheet."""
-        base = "tp-" + hashlib.sha1(f"{normalize(name)}|{normalize(stage)}".encode()).hexdigest()[:10]
+        base = DERIVED_ID_PREFIX + hashlib.sha1(f"{normalize(name)}|{normalize(stage)}".encode()).hexdigest()[:10]
         count = self.derived.get(base, 0) + 1
         self.derived[base] = count
         return base if count == 1 else f"{base}-{count}"

@@ -220,8 +220,8 @@ def _compute(
         overall_consistency=_overall_consistency(stage_table),
         agreement=units_agreement(units, len(assessor_cells)),
         weak_spots=weak_spots["id"].tolist(),
-        weakest_stage=_weakest_stage(stage_table),
-        weak_criterion=_weak_criterion(criterion_means),
+        weakest_stage=_weakest_stage(stage_table, filtered=judged is not None),
+        weak_criterion=_weak_criterion(criterion_means, filtered=judged is not None),
         criterion_means=criterion_means,
         perception_gaps=_perception_findings(table),
         uncontrolled=table.loc[table["control"] == "uncontrolled", "id"].tolist(),
@@ -361,32 +361,42 @@ def _overall_consistency(stages: pd.DataFrame) -> float | None:
     return float(np.average(usable["consistency_index"], weights=usable["scored"]))
 
 
-def _weakest_stage(stages: pd.DataFrame) -> Finding | None:
+def _weakest_stage(stages: pd.DataFrame, *, filtered: bool = False) -> Finding | None:
+    """The stage with the lowest mean composite; under filters, the weakest of what the filters show."""
     scored = stages[(stages["scored"] > 0) & (stages["name"] != UNASSIGNED_STAGE)]
     if len(scored) < 2:
         return None
     row = scored.sort_values("mean_composite", kind="stable").iloc[0]
-    return Finding(
-        "weakest_stage",
-        str(row["name"]),
-        f"{row['name']} is the weakest stage of the journey: its scored touchpoints average "
-        f"{row['mean_composite']:.2f} out of 5.",
+    what = (
+        "the weakest stage among the touchpoints shown: they average"
+        if filtered
+        else ("the weakest stage of the journey: its scored touchpoints average")
     )
+    return Finding("weakest_stage", str(row["name"]), f"{row['name']} is {what} {row['mean_composite']:.2f} out of 5.")
 
 
-def _weak_criterion(means: Mapping[str, float | None]) -> Finding | None:
-    """The lowest criterion, flagged when its average over touchpoints is below WEAK_COMPOSITE."""
+def _weak_criterion(means: Mapping[str, float | None], *, filtered: bool = False) -> Finding | None:
+    """The lowest criterion, flagged when its average over touchpoints (those shown, under filters) is below
+    WEAK_COMPOSITE."""
     known = {c: m for c, m in means.items() if m is not None}
     if not known:
         return None
     lowest = min(known, key=lambda c: known[c])
     if known[lowest] >= WEAK_COMPOSITE:
         return None
+    across, over = (
+        ("the touchpoints shown", "the scored touchpoints shown")
+        if filtered
+        else (
+            "the board",
+            "all scored touchpoints",
+        )
+    )
     return Finding(
         "weak_criterion",
         lowest,
-        f"{lowest.capitalize()} is low across the board: it averages {known[lowest]:.2f} over all scored "
-        f"touchpoints, below {WEAK_COMPOSITE:.1f}.",
+        f"{lowest.capitalize()} is low across {across}: it averages {known[lowest]:.2f} over {over}, "
+        f"below {WEAK_COMPOSITE:.1f}.",
     )
 
 

@@ -813,10 +813,10 @@ def audit_report(
         step(f"Drawing {title.lower()}...")
         reason = charts.empty_reason(name, result)
         if reason:
-            empty.setdefault(reason, []).append(title)
+            empty.setdefault(deck_sentence(reason), []).append(title)
             continue
         chart, note = _chart_for_slide(name, result)
-        caption = charts.CAPTIONS.get(name)
+        caption = deck_sentence(charts.CAPTIONS[name]) if name in charts.CAPTIONS else None
         chart_slide(deck, title, chart_png(chart), [s for s in (caption, note) if s])
     if empty:
         bullets_slide(deck, "Charts not drawn yet", [(", ".join(titles), reason) for reason, titles in empty.items()])
@@ -842,10 +842,28 @@ def _title_lines(result: AuditResult, meta: AuditMeta, assessors: list[str], day
     return lines
 
 
+NOT_SCORED_YET = "No touchpoint is scored yet: the weak spots, their reasons and the action plan follow the scores."
+
+
+def deck_sentence(reason: str) -> str:
+    """An empty chart's reason, or a chart's caption, as a client's deck says it: without the app's how-to
+    (its pages, filters, hovering)."""
+    sentences = re.split(r"(?<=\.) (?=[A-Z])", reason)
+    kept = [s for s in sentences if " page" not in s and "filter" not in s.lower()] or sentences[:1]
+    text = " ".join(kept).replace("this chart fills in", "it fills in")
+    return re.sub(r"[;,] hover [^.;]*", "", text)  # a slide has no pointer to hover with
+
+
+def _weak_reason(result: AuditResult) -> str:
+    if _no_scores(result):
+        return NOT_SCORED_YET
+    return deck_sentence(charts.empty_reason("weak_spots", result) or "No weak spot.")
+
+
 def _weak_spots_slides(deck: Deck, result: AuditResult) -> None:
     title = "Top weak spots"
     if not result.weak_spots:
-        bullets_slide(deck, title, [charts.empty_reason("weak_spots", result) or "No weak spot."])
+        bullets_slide(deck, title, [_weak_reason(result)])
         return
     total = len(result.weak_spots)
     note = (
@@ -860,8 +878,7 @@ def _weak_spots_slides(deck: Deck, result: AuditResult) -> None:
 def _action_plan_slides(deck: Deck, result: AuditResult) -> None:
     title = "Action plan"
     if not result.weak_spots:
-        reason = charts.empty_reason("weak_spots", result) or "No weak spot."
-        bullets_slide(deck, title, [f"Nothing to plan yet. {reason}"])
+        bullets_slide(deck, title, [f"Nothing to plan yet. {_weak_reason(result)}"])
         return
     total = len(result.weak_spots)
     note = "Agree an action, an owner and a date for each; the workbook's Action plan sheet has the same rows."
@@ -948,7 +965,8 @@ MOVED_SHOWN = 8  # touchpoints named on the comparison slide, the largest change
 
 def comparison_slides(deck: Deck, comparison: Comparison) -> None:
     """The audit against its baseline (or a competitor's): the stages' dumbbell chart with its sentence,
-    then what changed in sentences, with the weak spots fixed and new by name."""
+    then what changed in sentences, with what moved and the weak spots fixed and new by name. With nothing
+    to draw (an audit without scores) the sentences say why, and no chart slide is made."""
     other = comparison.before_label
     title = f"Since {other}" if comparison.kind is Kind.BASELINE else f"Against {other}"
     sentences = comparison.sentences()
@@ -956,18 +974,17 @@ def comparison_slides(deck: Deck, comparison: Comparison) -> None:
     if reason is None:
         chart = compare_charts.stages(comparison)
         chart_slide(deck, title, chart_png(chart), [sentences[0], compare_charts.caption("stages", comparison)])
-    names = dict(zip(comparison.touchpoints["id"], comparison.touchpoints["name"], strict=True))
-    names |= dict(zip(comparison.unmatched_after["id"], comparison.unmatched_after["name"], strict=True))
-    bullets: list[Bullet] = [*([reason] if reason else []), *sentences[0 if reason else 1 :]]
+    bullets: list[Bullet] = list(sentences if reason else sentences[1:])  # the first sits under the chart
     moved = comparison.touchpoints[comparison.touchpoints["beyond_noise"].eq(True)]
     moved = moved.reindex(moved["composite_change"].abs().sort_values(ascending=False).index)
     if not moved.empty:
         shown = [f"{name} {change:+.2f}" for name, change in zip(moved["name"], moved["composite_change"], strict=True)]
         more = f" and {len(shown) - MOVED_SHOWN} more" if len(shown) > MOVED_SHOWN else ""
-        bullets.append(("Moved beyond the noise", ", ".join(shown[:MOVED_SHOWN]) + more + "."))
-    for lead, ids in (("Weak spots fixed", comparison.weak_fixed), ("New weak spots", comparison.weak_new)):
+        bullets.append((comparison.words["moved"], ", ".join(shown[:MOVED_SHOWN]) + more + "."))
+    for lead, ids in list(comparison.weak_lists().items())[:2]:
         if ids:
-            bullets.append((lead, ", ".join(str(names.get(i, i)) for i in ids) + "."))
+            named = f"Weak spots {lead.lower()}" if comparison.kind is Kind.BASELINE else lead
+            bullets.append((named, ", ".join(comparison.named(ids)) + "."))
     bullets_slide(deck, f"What changed since {other}" if comparison.kind is Kind.BASELINE else title, bullets, size=16)
 
 

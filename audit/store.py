@@ -45,7 +45,7 @@ from audit.access import (
 )
 from audit.cells import is_blank
 from audit.database import database_url, make_engine, upgrade, write_transaction
-from audit.inventory import Inventory
+from audit.inventory import DERIVED_ID_PREFIX, Inventory
 from audit.meta import AuditMeta
 from audit.metrics import TOUCHPOINT_COLUMNS, AuditResult, audit_stages, compute_audit
 from audit.phases import Phase, WorkshopState
@@ -519,7 +519,7 @@ class Store:
 
     def add_touchpoint(self, name: str, values: Mapping[str, object], *, actor: Facilitator) -> str:
         """A new touchpoint typed in the app; returns its key."""
-        key = str(values.get("id") or "").strip() or f"tp-new-{int(utc_now().timestamp() * 1000)}"
+        key = str(values.get("id") or "").strip() or f"{DERIVED_ID_PREFIX}new-{int(utc_now().timestamp() * 1000)}"
         with self.acting(actor, name, Action.EDIT, f"the touchpoint '{values.get('name')}'") as (connection, audit_id):
             position = connection.execute(
                 sa.select(sa.func.coalesce(sa.func.max(touchpoints.c.position), 0)).where(

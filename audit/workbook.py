@@ -376,7 +376,7 @@ def _summary(book: Workbook, result: AuditResult, meta: AuditMeta) -> None:
         ("Agreement (Krippendorff's alpha)", alpha),
         ("", agreement.message),
         *_round1_facts(result),
-        ("Weak spots", len(result.weak_spots)),
+        ("Weak spots", len(result.weak_spots) if result.touchpoints["scored"].any() else "- (no scores yet)"),
     ]
     left = Alignment(wrap_text=True, vertical="top", horizontal="left")
     for label, value in facts:
@@ -590,16 +590,13 @@ def _comparison(book: Workbook, comparison: Comparison) -> None:
         out.append([out.cell(title, font=SECTION_FONT)])
         body = table.astype(object).where(table.notna(), None).to_numpy().tolist()
         out.table(list(table.columns), body, formats={h: f for h, f in numbers.items() if h in table.columns})
-    names = dict(zip(comparison.touchpoints["id"], comparison.touchpoints["name"], strict=True))
-    names |= dict(zip(comparison.unmatched_after["id"], comparison.unmatched_after["name"], strict=True))
     out.skip()
     out.append([out.cell("Weak spots", font=SECTION_FONT)])
-    lists = {"Fixed": comparison.weak_fixed, "New": comparison.weak_new, "Still open": comparison.weak_open}
-    for title, ids in (lists | {"Not rescored yet": comparison.weak_unscored}).items():
-        out.append([out.cell(f"{title} ({len(ids)})", font=BOLD), ", ".join(f"{names.get(i, '')} ({i})" for i in ids)])
+    for title, ids in comparison.weak_lists().items():
+        out.append([out.cell(f"{title} ({len(ids)})", font=BOLD), ", ".join(comparison.named(ids))])
     out.skip()
     out.append([out.cell("Coverage gaps", font=SECTION_FONT)])
-    for title, gaps in (("Closed", comparison.gaps_closed), ("Opened", comparison.gaps_opened)):
+    for title, gaps in comparison.gap_lists().items():
         out.append([out.cell(f"{title} ({len(gaps)})", font=BOLD), " ".join(g.message for g in gaps) or "none"])
     out.skip()
     out.append([out.cell("Not matched", font=SECTION_FONT)])

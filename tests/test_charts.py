@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pandas
 import pytest
 from test_metrics import STAGES, scores, touchpoints
 
 from audit import charts
 from audit.metrics import compute_audit, filtered_audit
+from audit.vocabulary import TYPES
 
 RESULT = compute_audit(touchpoints(), scores(), STAGES)
 
@@ -34,6 +36,19 @@ def test_coverage_heatmap_marks_gaps_in_journey_order() -> None:
     assert cells[("Loyalty", "physical")] == (0, "gap")
     assert "unknown" not in {r["type"] for r in values(chart) if "type" in r}  # every touchpoint has a type
     assert chart["layer"][0]["encoding"]["y"]["sort"] == STAGES
+
+
+@pytest.mark.parametrize(("counts", "white_from"), [([1, 1, 1], 1), ([1, 2, 5], 3), ([0, 2], 2)])
+def test_heatmap_counts_on_dark_cells_are_white(counts: list[int], white_from: int) -> None:
+    """A count is written white from 60% of the largest count up: with every count 1, on the darkest blue."""
+    rows = [("", "Tp", "Awareness", "Web", kind) for kind, n in zip(TYPES, counts, strict=False) for _ in range(n)]
+    tps = pandas.DataFrame(rows, columns=["id", "name", "stage", "channel", "type"]).assign(
+        id=lambda f: [f"T{i}" for i in range(len(f))], control=None, owner=None, importance=3.0, reach=None,
+        conversions=None, customer_rating=None,
+    )  # fmt: skip
+    text = charts.coverage_type(compute_audit(tps, scores(), ["Awareness"])).to_dict()["layer"][1]
+    tests = [c["test"] for c in text["encoding"]["color"]["condition"]]
+    assert any(f"(datum.touchpoints >= {white_from})" in t for t in tests), tests
 
 
 def test_untyped_touchpoints_have_their_own_column_and_leave_cells_unknown_not_gaps() -> None:

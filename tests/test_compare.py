@@ -208,23 +208,55 @@ def test_one_assessor_cannot_tell_noise_from_change() -> None:
 
 def test_unscored_weak_spot_is_not_called_fixed() -> None:
     before = compute_audit(Q1, scores({("T1", "A"): (2, 2, 2)}), STAGES)
-    after = compute_audit(Q1, scores({}), STAGES)
+    after = compute_audit(Q1, scores({("T2", "A"): (4, 4, 4)}), STAGES)  # the follow-up has not reached T1
     comparison = compare_audits(before, after)
     assert (comparison.weak_fixed, comparison.weak_unscored) == ([], ["T1"])
-    assert comparison.touchpoints.set_index("id").loc["T1", "movement"] == "not scored on both sides"
+    assert comparison.touchpoints.set_index("id").loc["T1", "movement"] == "not scored in both"
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_an_audit_with_no_scores_is_compared_by_its_inventory_only(kind: Kind) -> None:
+    scored = compute_audit(Q1, scores(Q1_SCORES), STAGES)
+    fresh = compute_audit(Q2, scores({}), STAGES)
+    for before, after, unscored in ((scored, fresh, "Q2"), (fresh, scored, "Q1")):
+        comparison = compare_audits(before, after, kind=kind, before_label="Q1", after_label="Q2")
+        assert comparison.unscored == unscored
+        assert (
+            comparison.sentences()[0]
+            == f"'{unscored}' has no scores yet, so there is nothing to compare but the inventories."
+        )
+        assert not any(s.startswith("Weak spots") for s in comparison.sentences())  # not "14 new"
+        assert (comparison.weak_fixed, comparison.weak_new, comparison.weak_open) == ([], [], [])
 
 
 def test_competitor_sentences_say_who_is_ahead(comparison: Comparison) -> None:
     before = compute_audit(Q1, scores(Q1_SCORES), STAGES)
     after = compute_audit(Q2, scores(Q2_SCORES), STAGES)
     rival = compare_audits(before, after, kind=Kind.COMPETITOR, before_label="Rival", after_label="Us")
-    assert rival.sentences()[0] == "Us is ahead of Rival beyond the noise in Awareness; behind in no stage."
+    assert rival.sentences()[:3] == [
+        "Us is ahead of Rival beyond the noise in Awareness; behind in no stage.",
+        "Weak spots: 1 in both, 1 only in ours, 1 only in theirs.",
+        "Coverage: 1 gaps only they have, 1 only we have.",
+    ]
+    assert rival.stages.set_index("stage").loc["Awareness", "movement"] == "ahead"
+    assert rival.words["fixed"] == "Weak only in theirs"
+
+
+def test_a_stage_emptied_since_closes_none_of_its_type_gaps() -> None:
+    # Q1's Awareness lacks a human touchpoint; in Q2 Awareness has no touchpoint at all: a bigger gap, not a closed one.
+    before = compute_audit(Q1, scores({}), STAGES)
+    after = compute_audit(Q1[Q1["stage"] != "Awareness"], scores({}), STAGES)
+    comparison = compare_audits(before, after)
+    assert comparison.gaps_closed == []  # Purchase still lacks a digital one; Awareness lacks everything now
+    assert [g.message for g in comparison.gaps_opened] == ["Awareness has no touchpoint at all."]
 
 
 def test_duplicate_names_match_once_each_in_order() -> None:
     before = inventory([("a", "Email", "Awareness", "digital"), ("b", "Email", "Purchase", "digital")])
     after = inventory([("x", "email", "Purchase", "digital"), ("y", "EMAIL", "Awareness", "digital")])
     assert match_touchpoints(before, after) == [(0, 0, "name"), (1, 1, "name")]
+    comparison = compare_audits(compute_audit(before, scores({}), STAGES), compute_audit(after, scores({}), STAGES))
+    assert comparison.touchpoints["matched_by"].tolist() == ["name, stage was Awareness", "name, stage was Purchase"]
 
 
 @pytest.mark.parametrize(
@@ -363,10 +395,10 @@ def test_workbook_comparison_sheet_and_the_workbook_still_imports(comparison: Co
     rows = [[v for v in row if v is not None] for row in book["Comparison"].iter_rows(values_only=True)]
     assert rows[0] == ["Q2 compared with its baseline Q1"]
     assert rows[1] == ["• Stages that moved beyond the room's disagreement: Awareness +1.00."]
-    header = rows.index(["Stage", "Composite Before", "Composite Now", "Composite change", "Noise", "Movement",
+    header = rows.index(["Stage", "Composite change", "Movement", "Composite Before", "Composite Now", "Noise",
                          "Touchpoints Before", "Touchpoints Now", *[f"{c} {s}" for c in ("Relevance", "Meaningfulness",
-                         "Attractiveness") for s in ("Before", "Now", "change")]])  # fmt: skip
-    assert rows[header + 1][:6] == ["Awareness", 3.0, 4.0, 1.0, 0.0, "better"]
+                         "Attractiveness") for s in ("change", "Before", "Now")]])  # fmt: skip
+    assert rows[header + 1][:6] == ["Awareness", 1.0, "better", 3.0, 4.0, 0.0]
     assert ["Fixed (1)", "Website (T1)"] in rows and ["Only in Q1 (1)", "Flyer (T4)"] in rows
     assert ["Opened (1)", "Awareness has no physical touchpoint."] in rows
     back = read_import(path)
@@ -385,7 +417,7 @@ def test_report_has_the_comparison_slides(comparison: Comparison) -> None:
     assert "Stages that moved beyond the room's disagreement: Awareness +1.00." in _all_text(chart)
     changed = _all_text(deck.slides[since + 1])
     assert "Moved beyond the noise: Website +2.00." in changed
-    assert "Weak spots fixed: Website." in changed and "New weak spots: App." in changed
+    assert "Weak spots fixed: Website (T1)." in changed and "Weak spots new: App (T5)." in changed
 
 
 def _all_text(slide: Any) -> str:
@@ -410,3 +442,17 @@ def test_cli_report_of_a_stored_audit_carries_its_comparison(tmp_path: Path, mon
     Store.open().delete_audit("Spring", actor=OPERATOR)  # a baseline deleted since: the report goes on without it
     status, out, _ = run("report", "--audit", "Autumn", "-o", str(tmp_path / "after.xlsx"))
     assert status == 0 and "Comparison" not in load_workbook(tmp_path / "after.xlsx").sheetnames
+
+
+def test_the_dashboards_filters_and_the_compare_choices_survive_a_visit_to_another_page(db: str) -> None:
+    test = compare_page()
+    test.selectbox(key="compare_stage").set_value("Service").run()
+    test.toggle(key="compare_only_moved").set_value(True).run()
+    test.switch_page("views/dashboard.py").run()
+    test.multiselect(key="dash_stage").set_value(["Service"]).run()
+    test.switch_page("views/export.py").run()
+    test.switch_page("views/compare.py").run()
+    assert (test.selectbox(key="compare_stage").value, test.toggle(key="compare_only_moved").value) == ("Service", True)
+    test.switch_page("views/dashboard.py").run()
+    assert test.multiselect(key="dash_stage").value == ["Service"]
+    assert not test.exception

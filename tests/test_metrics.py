@@ -646,3 +646,16 @@ def test_a_partly_scored_touchpoint_is_said_beside_the_mean_it_makes() -> None:
     shown = {f.label: f for f in headline(compute_audit(touchpoints(), scores({("T1", "A"): (3, None, None)}), STAGES))}
     assert (shown["Scored"].value, shown["Mean composite"].value) == ("0 of 4", "3.00")
     assert shown["Scored"].help.endswith("1 more is partly scored: their composites count in the means.")
+
+
+def test_filtered_findings_speak_of_the_touchpoints_shown() -> None:
+    # Channel Website keeps T1 (Awareness, composite 3.0) and T3 (Purchase, 5/3). Relevance (3 + 4/3) / 2 = 2.17.
+    result = filtered_audit(touchpoints(), scores(), STAGES, chosen={"channel": ["Website"]})
+    assert result.weak_criterion is not None and result.weakest_stage is not None
+    assert result.weak_criterion.message == (
+        "Relevance is low across the touchpoints shown: it averages 2.17 over the scored touchpoints shown, below 3.0."
+    )
+    assert (
+        result.weakest_stage.message
+        == "Purchase is the weakest stage among the touchpoints shown: they average 1.67 out of 5."
+    )

@@ -34,11 +34,13 @@ from audit.report import (
     CHART_TITLES,
     MAX_FINDINGS,
     NEEDS_LIBREOFFICE,
+    NOT_SCORED_YET,
     ROWS_PER_SLIDE,
     TOP_WEAK_SPOTS,
     ReportError,
     audit_report,
     chart_spec,
+    deck_sentence,
     pdf_pages,
     report_pdf,
     slide_count,
@@ -172,7 +174,8 @@ def test_one_png_picture_per_chart_with_its_caption_as_text(sample: Audit) -> No
         width = int.from_bytes(blob[16:20], "big")
         assert blob.startswith(PNG) and picture.image.content_type == "image/png"
         assert 20_000 < len(blob) < 3_000_000 and width >= 1_500, (name, len(blob), width)
-        assert any(t.startswith(charts.CAPTIONS[name]) for t in texts(slide))  # editable text under the picture
+        caption = deck_sentence(charts.CAPTIONS[name])  # without "hover a bar": a slide has no pointer
+        assert any(t.startswith(caption) for t in texts(slide))  # editable text under the picture
     others = [s for s in sample.slides if title(s) not in CHART_TITLES.values()]
     assert not any(pictures(s) for s in others)
 
@@ -287,9 +290,27 @@ def test_an_audit_with_no_scores_says_so(unscored: Audit) -> None:
     [empty] = section(slides, "Charts not drawn yet")
     text = "\n".join(texts(empty))
     for name in set(CHART_TITLES) - set(drawn(result)):
-        assert CHART_TITLES[name] in text and str(charts.empty_reason(name, result)) in text
+        assert CHART_TITLES[name] in text and deck_sentence(str(charts.empty_reason(name, result))) in text
+    assert " page" not in text and "hover" not in text  # the app's how-to stays in the app
     [plan] = section(slides, "Action plan")
-    assert any(t.startswith("Nothing to plan yet.") for t in texts(plan))
+    assert texts(plan)[1] == f"Nothing to plan yet. {NOT_SCORED_YET}"
+    [weak] = section(slides, "Top weak spots")
+    assert texts(weak)[1] == NOT_SCORED_YET
+
+
+@pytest.mark.parametrize(
+    ("reason", "said"),
+    [
+        (charts.NO_SCORES, "No scores yet: it fills in as the room scores."),
+        (
+            "No touchpoint has a channel, so there is nothing to show. Add a Channel on the Inventory page.",
+            "No touchpoint has a channel, so there is nothing to show.",
+        ),
+        (charts.CAPTIONS["weak_spots"], "Weak touchpoints ranked by priority = importance x (5 - composite)."),
+    ],
+)
+def test_a_deck_says_why_without_the_apps_how_to(reason: str, said: str) -> None:
+    assert deck_sentence(reason) == said
 
 
 def test_one_assessor_has_no_agreement_and_no_disagreement_chart(one_assessor: Audit) -> None:
@@ -298,7 +319,7 @@ def test_one_assessor_has_no_agreement_and_no_disagreement_chart(one_assessor: A
     assert figures(one_assessor)["Agreement"] == ("not computed", result.agreement.message)
     assert f"Assessors: {result.assessors[0]}" in texts(one_assessor.slides[0])[-1]
     [empty] = section(one_assessor.slides, "Charts not drawn yet")
-    assert str(charts.empty_reason("disagreement", result)) in "\n".join(texts(empty))
+    assert deck_sentence(str(charts.empty_reason("disagreement", result))) in "\n".join(texts(empty))
     assert CHART_TITLES["disagreement"] not in [title(s) for s in one_assessor.slides]
 
 

@@ -246,7 +246,10 @@ def test_coverage_sheet_tells_a_gap_from_an_unknown_type() -> None:
     scores = pd.DataFrame(columns=["touchpoint_id", "assessor", "criterion", "score", "note", "source", "row"])
     result = compute_audit(touchpoints, scores, ["Awareness", "Purchase"])
     meta = AuditMeta("Tiny", None, ["Awareness", "Purchase"], result.weights)
-    sheet = load_workbook(io.BytesIO(audit_workbook(result, touchpoints, scores, meta)))["Coverage"]
+    book = load_workbook(io.BytesIO(audit_workbook(result, touchpoints, scores, meta)))
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
+    assert summary["Weak spots"] == "- (no scores yet)"  # not 0, which would read "all good"
+    sheet = book["Coverage"]
     rows = {r[0].value: r for r in sheet.iter_rows(min_row=3, max_row=4)}
     assert [c.value for c in sheet[2][:5]] == ["Stage", "physical", "digital", "human", "unknown"]
     assert [c.value for c in rows["Awareness"][1:5]] == [1, "?", "?", 1]

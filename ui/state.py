@@ -44,6 +44,10 @@ LOST = "lost_audit"  # an audit that was open until its share was taken back
 TOKEN = "p"  # a participant's identity token, in the URL
 CODE = "code"  # a join code in an invitation link
 
+# Choices a facilitator expects to find again after visiting another page: the dashboard's filters and
+# the Compare page's stage and toggle. Streamlit forgets a widget's value when its page is not shown.
+KEPT_WIDGETS = ("dash_stage", "dash_channel", "dash_type", "dash_owner", "compare_stage", "compare_only_moved")
+
 PHASE_CACHE_SECONDS = 2
 READ_CACHE_SECONDS = 5  # how stale a participant's view of the touchpoints and of their token may be
 
@@ -139,6 +143,13 @@ def init(actor: Facilitator) -> None:
         st.session_state[AUDIT] = sample if sample in roles else next(iter(roles), None)
     st.session_state[ROLE] = roles.get(st.session_state[AUDIT])
     remember()
+
+
+def keep_widgets() -> None:
+    """Interrupt Streamlit's clean-up of the KEPT_WIDGETS' values (its documented way: write each back)."""
+    for key in KEPT_WIDGETS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def actor() -> Facilitator:

@@ -65,12 +65,17 @@ st.markdown("\n".join(f"- {line}" for line in comparison.sentences()))
 figures = st.columns(4)
 moved = comparison.touchpoints["beyond_noise"].eq(True)
 figures[0].metric("Matched touchpoints", len(comparison.touchpoints), help="Matched by id, then by name")
-figures[1].metric("Moved beyond the noise", int(moved.sum()), help="Changes larger than the room's disagreement")
-figures[2].metric(
-    "Weak spots fixed / new", f"{len(comparison.weak_fixed)} / {len(comparison.weak_new)}",
-    help=f"{len(comparison.weak_open)} still open",
-)  # fmt: skip
-figures[3].metric("Gaps closed / opened", f"{len(comparison.gaps_closed)} / {len(comparison.gaps_opened)}")
+words = comparison.words
+figures[1].metric(
+    words["moved"], int(moved.sum()), help="Touchpoints whose change is larger than the room's disagreement"
+)
+weak = list(comparison.weak_lists().items())
+figures[2].metric(f"{weak[0][0]} / {weak[1][0].lower()}", f"{len(weak[0][1])} / {len(weak[1][1])}",
+                  help=f"Weak spots; {weak[2][0].lower()}: {len(weak[2][1])}")  # fmt: skip
+gaps = list(comparison.gap_lists().items())
+figures[3].metric(
+    f"{gaps[0][0]} / {gaps[1][0].lower()}", f"{len(gaps[0][1])} / {len(gaps[1][1])}", help="Coverage gaps"
+)
 
 st.subheader("Stages")
 reason = compare_charts.empty_reason(comparison)
@@ -95,21 +100,21 @@ only_moved = st.toggle("Only changes beyond the noise", key="compare_only_moved"
 table = comparison.touchpoint_table()[moved.to_numpy()] if only_moved else comparison.touchpoint_table()
 st.dataframe(table, key="compare_touchpoint_table", hide_index=True, width="stretch", column_config=two_decimals(table))
 
-names = dict(zip(ours.touchpoints["id"], ours.touchpoints["name"], strict=True))
 left, right = st.columns(2)
 with left:
     st.subheader("Weak spots")
-    lists = {"Fixed": comparison.weak_fixed, "New": comparison.weak_new, "Still open": comparison.weak_open}
-    for title, ids in (lists | {"Not rescored yet": comparison.weak_unscored}).items():
+    if comparison.unscored is not None:
+        st.caption(comparison.sentences()[0])
+    for title, ids in comparison.weak_lists().items():
         if ids:
-            st.markdown(f"**{title} ({len(ids)})**: " + ", ".join(f"{names.get(i, i)} ({i})" for i in ids))
+            st.markdown(f"**{title} ({len(ids)})**: " + ", ".join(comparison.named(ids)))
 with right:
     st.subheader("Coverage gaps")
-    for title, gaps in (("Closed", comparison.gaps_closed), ("Opened", comparison.gaps_opened)):
-        st.markdown(f"**{title} ({len(gaps)})**" + (": " + " ".join(g.message for g in gaps) if gaps else ": none"))
+    for title, listed in comparison.gap_lists().items():
+        st.markdown(f"**{title} ({len(listed)})**: " + (" ".join(g.message for g in listed) or "none"))
 st.subheader("Not matched")
 left, right = st.columns(2)
 left.caption(f"Only in {other}")
-left.dataframe(comparison.unmatched_before, hide_index=True, key="unmatched_before")
+left.dataframe(comparison.unmatched_before.rename(columns=str.capitalize), hide_index=True, key="unmatched_before")
 right.caption(f"Only in {audit}")
-right.dataframe(comparison.unmatched_after, hide_index=True, key="unmatched_after")
+right.dataframe(comparison.unmatched_after.rename(columns=str.capitalize), hide_index=True, key="unmatched_after")
