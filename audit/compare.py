@@ -58,12 +58,14 @@ WORDS = {
         "fixed": "Fixed", "new": "New", "open": "Still open", "unscored": "Not rescored yet",
         "closed": "Closed", "opened": "Opened", "moved": "Moved beyond the noise", "change": "change",
         "better": "better", "worse": "worse",
+        "weak_figure": "Weak spots fixed / new", "gap_figure": "Gaps closed / opened",
     },
     Kind.COMPETITOR: {
         "fixed": "Weak only in theirs", "new": "Weak only in ours", "open": "Weak in both",
         "unscored": "Weak in theirs, not scored in ours", "closed": "Gaps only they have",
         "opened": "Gaps only we have", "moved": "Differ beyond the noise", "change": "difference",
         "better": "ahead", "worse": "behind",
+        "weak_figure": "Weak only: theirs / ours", "gap_figure": "Gaps only: theirs / ours",
     },
 }  # fmt: skip
 

@@ -584,7 +584,7 @@ def _comparison(book: Workbook, comparison: Comparison) -> None:
     before, after = comparison.sides
     out.append([f"{before}: {comparison.before_label}. {after}: {comparison.after_label}. A change is beyond the "
                 "noise when it is larger than the room's disagreement on it (docs/method.md)."])  # fmt: skip
-    numbers = {h: "+0.00;-0.00;0.00" if h.endswith("change") else "0.00" for h in touchpoints.columns}
+    numbers = {h: "+0.00;-0.00;0.00" if h.endswith(("change", "difference")) else "0.00" for h in touchpoints.columns}
     for title, table in (("Stages", stages), ("Matched touchpoints", touchpoints)):
         out.skip()
         out.append([out.cell(title, font=SECTION_FONT)])

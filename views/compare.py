@@ -17,7 +17,7 @@ from ui import state
 def two_decimals(table: pd.DataFrame) -> dict[str, Any]:
     """Scores with two decimals, changes with their sign."""
     return {
-        column: st.column_config.NumberColumn(format="%+.2f" if column.endswith("change") else "%.2f")
+        column: st.column_config.NumberColumn(format="%+.2f" if column.endswith(("change", "difference")) else "%.2f")
         for column in table.columns
         if table[column].dtype == "float64"
     }
@@ -70,12 +70,10 @@ figures[1].metric(
     words["moved"], int(moved.sum()), help="Touchpoints whose change is larger than the room's disagreement"
 )
 weak = list(comparison.weak_lists().items())
-figures[2].metric(f"{weak[0][0]} / {weak[1][0].lower()}", f"{len(weak[0][1])} / {len(weak[1][1])}",
+figures[2].metric(words["weak_figure"], f"{len(weak[0][1])} / {len(weak[1][1])}",
                   help=f"Weak spots; {weak[2][0].lower()}: {len(weak[2][1])}")  # fmt: skip
 gaps = list(comparison.gap_lists().items())
-figures[3].metric(
-    f"{gaps[0][0]} / {gaps[1][0].lower()}", f"{len(gaps[0][1])} / {len(gaps[1][1])}", help="Coverage gaps"
-)
+figures[3].metric(words["gap_figure"], f"{len(gaps[0][1])} / {len(gaps[1][1])}", help="Coverage gaps")
 
 st.subheader("Stages")
 reason = compare_charts.empty_reason(comparison)
