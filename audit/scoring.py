@@ -21,58 +21,15 @@ from audit.inventory import Columns, Inventory, Touchpoint, find_header_row, wit
 from audit.problems import Problem
 from audit.reader import DEFAULT_LIMITS, Limits, Source, open_bytes, open_source
 from audit.rules import SCORES, score_column
-from audit.vocabulary import CRITERIA, HEADER_INDEX, normalize
+from audit.vocabulary import CRITERIA, HEADER_INDEX, SCORE_HEADER_INDEX, normalize
 
 SCORE_COLUMNS = ["touchpoint_id", "assessor", "criterion", "score", "note", "source", "row"]
 SCALE = SCORES  # the scale of the one score rule (audit.rules)
 DISCUSS_SPAN = 2  # max - min at or above this: the room should talk about it
 RELIABLE, TENTATIVE = 0.800, 0.667
 
-# Headers of score files, beyond the inventory's criterion and note words.
-_SCORE_HEADERS: dict[str, tuple[str, ...]] = {
-    "touchpoint": (
-        "touchpoint",
-        "touchpoint id",
-        "touchpoint name",
-        "id",
-        "name",
-        "tp",
-        "touch point",
-        "точка контакта",
-        "название",
-        "ид",
-        "ponto de contato",
-        "ponto de contacto",
-        "nome",
-        "نقطه تماس",
-        "نام",
-        "شناسه",
-    ),
-    "assessor": (
-        "assessor",
-        "rater",
-        "participant",
-        "evaluator",
-        "reviewer",
-        "scored by",
-        "expert",
-        "who",
-        "оценщик",
-        "эксперт",
-        "участник",
-        "асессор",
-        "avaliador",
-        "avaliadora",
-        "participante",
-        "ارزیاب",
-        "ارزیابی کننده",
-        "کارشناس",
-        "شرکت کننده",
-    ),
-    "criterion": ("criterion", "criteria", "критерий", "critério", "criterio", "معیار", "شاخص"),
-    "score": ("score", "value", "mark", "оценка", "балл", "значение", "pontuação", "nota", "valor", "امتیاز", "نمره"),
-}
-_SCORE_INDEX = {normalize(w): f for f, words in _SCORE_HEADERS.items() for w in words}
+# Headers of score files beyond the inventory's criterion and note words: [score_headers] in audit/languages.
+_SCORE_INDEX = SCORE_HEADER_INDEX
 _CRITERION_INDEX = {k: v for k, v in HEADER_INDEX.items() if v in CRITERIA} | {
     "r": "relevance",
     "m": "meaningfulness",

@@ -53,6 +53,9 @@ TEMPLATE_FIELDS: tuple[str, ...] = tuple(f for f in FIELDS if f not in CRITERIA)
 
 LANGUAGES_FOLDER = Path(__file__).parent / "languages"
 
+# The columns of a score file beyond the criteria and the note (audit.scoring).
+SCORE_FIELDS: tuple[str, ...] = ("touchpoint", "assessor", "criterion", "score")
+
 # The word sections of a language file and the keys each may use, in the order they are kept.
 SECTIONS: dict[str, tuple[str, ...]] = {
     "headers": FIELDS,
@@ -60,6 +63,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "controls": CONTROLS,
     "stages": DEFAULT_STAGES,
     "channel_types": TYPES,
+    "score_headers": SCORE_FIELDS,
 }
 # The [template] tables: which word section each one's words must belong to, and its keys.
 _TEMPLATE_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -300,6 +304,7 @@ TYPE_INDEX = word_index(LANGUAGES, "types") | {normalize(t): t for t in TYPES}
 CONTROL_INDEX = word_index(LANGUAGES, "controls")
 STAGE_INDEX = word_index(LANGUAGES, "stages")
 CHANNEL_TYPE_INDEX = word_index(LANGUAGES, "channel_types")
+SCORE_HEADER_INDEX = word_index(LANGUAGES, "score_headers")
 
 _UNIT_SUFFIX = _unit_suffix(LANGUAGES)
 

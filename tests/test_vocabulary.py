@@ -299,6 +299,9 @@ Purchase = ["Kauf"]
 
 [channel_types]
 human = ["Telefonzentrale"]
+
+[score_headers]
+assessor = ["Bewerter"]
 """
 
 
@@ -322,6 +325,7 @@ def test_a_fifth_language_is_one_new_file(tmp_path: Path) -> None:
     assert word_index(languages, "controls")[normalize("JA")] == "controlled"
     assert word_index(languages, "stages")[normalize("Kauf")] == "Purchase"
     assert word_index(languages, "channel_types")[normalize("Telefonzentrale")] == "human"
+    assert word_index(languages, "score_headers")[normalize("Bewerter")] == "assessor"
     assert _unit_suffix(languages).sub("", "Reichweite pro Monat") == "Reichweite"
 
 
@@ -351,7 +355,7 @@ def test_a_fifth_language_is_one_new_file(tmp_path: Path) -> None:
             "en.toml",
             _english("[controls]", "[control]"),
             "the file has 'control', which is not one of: "
-            "language, headers, types, controls, stages, channel_types, template",
+            "language, headers, types, controls, stages, channel_types, score_headers, template",
         ),
         (
             "xx.toml",
