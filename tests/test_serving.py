@@ -180,7 +180,11 @@ def test_two_replicas_one_room_and_a_replica_lost(room: dict[str, object], brows
     killed = _replicas(run_dir)["r1"]
     os.kill(killed, signal.SIGKILL)
     lost_at = time.monotonic()
-    # Pia's phone reconnects through nginx to r2, as a new session with her token from the URL.
+    # Pia's phone reconnects through nginx to r2, as a new session with her token and her card from the URL,
+    # and says so. She taps once it has: a tap in the moment the phone had not yet noticed the loss went to
+    # the dead process, and the page says such a tap did not count (tests/test_app.py checks the sentence).
+    pia.get_by_text("Welcome back: your saved scores are shown.").wait_for(timeout=60_000)
+    _settle(pia)
     _tap(pia, "meaningfulness", 4)
     pia.get_by_text("Saved: meaningfulness 4").first.wait_for()
     assert pia.get_by_text("Scoring as Pia").count() == 1
