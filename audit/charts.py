@@ -457,7 +457,7 @@ def empty_reason(name: str, result: AuditResult) -> str | None:
             "No touchpoint has a channel, so there is no stage x channel coverage to show. "
             "Add a Channel on the Inventory page."
         )
-    if name in SCORED and not table["scored"].any():
+    if name in SCORED and not result.has_scores:
         return _no_scores(result)
     reason = _REASONS.get(name)
     return reason(result) if reason else None

@@ -100,6 +100,11 @@ class AuditResult:
     filters: dict[str, list[str]] = field(default_factory=dict)  # what the touchpoints were filtered by, if anything
 
     @property
+    def has_scores(self) -> bool:
+        """Whether any touchpoint has a composite: before that, figures say "not yet", never 0."""
+        return bool(self.touchpoints["scored"].any())
+
+    @property
     def mean_composite(self) -> float | None:
         return as_float(self.touchpoints["composite"].mean())
 
@@ -367,11 +372,10 @@ def _weakest_stage(stages: pd.DataFrame, *, filtered: bool = False) -> Finding |
     if len(scored) < 2:
         return None
     row = scored.sort_values("mean_composite", kind="stable").iloc[0]
-    what = (
-        "the weakest stage among the touchpoints shown: they average"
-        if filtered
-        else ("the weakest stage of the journey: its scored touchpoints average")
-    )
+    if filtered:
+        what = "the weakest stage among the touchpoints shown: they average"
+    else:
+        what = "the weakest stage of the journey: its scored touchpoints average"
     return Finding("weakest_stage", str(row["name"]), f"{row['name']} is {what} {row['mean_composite']:.2f} out of 5.")
 
 
@@ -384,14 +388,10 @@ def _weak_criterion(means: Mapping[str, float | None], *, filtered: bool = False
     lowest = min(known, key=lambda c: known[c])
     if known[lowest] >= WEAK_COMPOSITE:
         return None
-    across, over = (
-        ("the touchpoints shown", "the scored touchpoints shown")
-        if filtered
-        else (
-            "the board",
-            "all scored touchpoints",
-        )
-    )
+    if filtered:
+        across, over = "the touchpoints shown", "the scored touchpoints shown"
+    else:
+        across, over = "the board", "all scored touchpoints"
     return Finding(
         "weak_criterion",
         lowest,
@@ -409,9 +409,15 @@ def _coverage(
     """Counts of these touchpoints; share, gaps and unknown types of `judged` (None: of these touchpoints)."""
     order = _stage_order(stages, table)
     type_matrix = _count_matrix(table, "type", order, list(TYPES))
+    untyped_by_stage = _untyped_by_stage(table, order)
     channel_order = table["channel"].dropna().drop_duplicates().tolist()
     channel_matrix = _count_matrix(table, "channel", order, channel_order)
-    types = _type_coverage(table if judged is None else judged, order)
+    if judged is None:  # judged on these touchpoints: their counts are the ones just made
+        types = _type_coverage(type_matrix, untyped_by_stage, order)
+    else:
+        types = _type_coverage(
+            _count_matrix(judged, "type", order, list(TYPES)), _untyped_by_stage(judged, order), order
+        )
     complete = table[[f"{c}_n" for c in CRITERIA]].gt(0).all(axis=1)
     total = len(table)
     per_assessor = assessor_cells / (total * len(CRITERIA)) if total else pd.Series(dtype=float)
@@ -423,7 +429,7 @@ def _coverage(
         gaps=types.gaps,
         assessor_completion={str(a): float(v) for a, v in per_assessor.items()},
         untyped=int(table["type"].isna().sum()),
-        untyped_by_stage=_untyped_by_stage(table, order),
+        untyped_by_stage=untyped_by_stage,
         cell_states=types.states,
         type_unknown=types.unknown,
         fully_scored=int(complete.sum()),
@@ -451,14 +457,13 @@ class _TypeCoverage:
     unknown: list[Finding]
 
 
-def _type_coverage(table: pd.DataFrame, order: list[str]) -> _TypeCoverage:
-    """The stage x type cells' states, the share of known cells filled, and the sentences.
+def _type_coverage(counts: pd.DataFrame, untyped: pd.Series, order: list[str]) -> _TypeCoverage:
+    """The stage x type cells' states, the share of known cells filled, and the sentences, from the stages'
+    counts by type and of untyped touchpoints.
 
     An empty cell of a stage that has untyped touchpoints is unknown, not a gap: one of them
     may be of that type. Unknown cells count in neither part of the share.
     """
-    counts = _count_matrix(table, "type", order, list(TYPES))
-    untyped = _untyped_by_stage(table, order)
     empty = counts.to_numpy() == 0
     unknown = empty & (untyped.to_numpy() > 0)[:, None]
     states = pd.DataFrame(
@@ -469,7 +474,7 @@ def _type_coverage(table: pd.DataFrame, order: list[str]) -> _TypeCoverage:
     known = states.loc[journey] != UNKNOWN
     filled = counts.loc[journey] > 0
     share = float(filled.to_numpy().sum() / known.to_numpy().sum()) if known.to_numpy().any() else None
-    per_stage = table.groupby("stage").size()
+    per_stage = counts.sum(axis=1) + untyped
     gaps: list[Finding] = []
     unknown_findings: list[Finding] = []
     for stage in journey:  # one iteration per stage, not per touchpoint
@@ -568,7 +573,7 @@ def headline(result: AuditResult) -> list[Figure]:
             f" {coverage.partly_scored} more {'is' if coverage.partly_scored == 1 else 'are'} partly scored: "
             "their composites count in the means."
         )
-    any_scored = bool(result.touchpoints["scored"].any())
+    any_scored = result.has_scores
     agreement = result.agreement
     mean, overall = result.mean_composite, result.overall_consistency
     return [

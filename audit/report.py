@@ -592,15 +592,11 @@ def _chart_for_slide(name: str, result: AuditResult) -> tuple[alt.TopLevelMixin,
 # --- what the report says ------------------------------------------------------------------
 
 
-def _no_scores(result: AuditResult) -> bool:
-    return not bool(result.touchpoints["composite"].notna().any())
-
-
 def headline_figures(result: AuditResult) -> list[Figure]:
     """The dashboard's six headline figures, each with a sentence; "no scores yet" before any score."""
     table = result.touchpoints
     total = len(table)
-    unscored = _no_scores(result)
+    unscored = not result.has_scores
     journey = [s for s in result.stages["name"] if s != UNASSIGNED_STAGE]
     coverage = result.coverage.share
     where = f"in {len(journey)} journey stage{'s' if len(journey) != 1 else ''}"
@@ -614,7 +610,7 @@ def headline_figures(result: AuditResult) -> list[Figure]:
             Figure("Consistency", "no scores yet", "How even each stage is, once its touchpoints are scored."),
         ]
     else:
-        complete = int(table[[f"{c}_n" for c in CRITERIA]].gt(0).all(axis=1).sum())
+        complete = result.coverage.fully_scored
         share = result.coverage.scoring_share or 0.0
         mean = result.mean_composite or 0.0
         weakest = result.weakest_stage.message if result.weakest_stage else ""
@@ -855,7 +851,7 @@ def deck_sentence(reason: str) -> str:
 
 
 def _weak_reason(result: AuditResult) -> str:
-    if _no_scores(result):
+    if not result.has_scores:
         return NOT_SCORED_YET
     return deck_sentence(charts.empty_reason("weak_spots", result) or "No weak spot.")
 

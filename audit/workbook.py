@@ -376,7 +376,7 @@ def _summary(book: Workbook, result: AuditResult, meta: AuditMeta) -> None:
         ("Agreement (Krippendorff's alpha)", alpha),
         ("", agreement.message),
         *_round1_facts(result),
-        ("Weak spots", len(result.weak_spots) if result.touchpoints["scored"].any() else "- (no scores yet)"),
+        ("Weak spots", len(result.weak_spots) if result.has_scores else "- (no scores yet)"),
     ]
     left = Alignment(wrap_text=True, vertical="top", horizontal="left")
     for label, value in facts:

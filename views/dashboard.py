@@ -90,7 +90,7 @@ with st.expander("Coverage: stage x channel"):
 
 st.subheader("Weak spots, highest priority first")
 weak = result.touchpoints.set_index("id").loc[result.weak_spots]
-if not result.touchpoints["scored"].any():
+if not result.has_scores:
     st.caption("Listed here, with the reason for each, once the room has scored.")
 elif weak.empty:
     st.caption(charts.empty_reason("weak_spots", result))
