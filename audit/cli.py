@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # imported by the commands that use them: `check` needs neith
     from audit.compare import Comparison
     from audit.meta import AuditMeta
     from audit.metrics import AuditResult
-    from audit.store import AuditInfo
+    from audit.store import Store
 
 EXIT_OK, EXIT_NOT_IMPORTABLE, EXIT_UNREADABLE = 0, 1, 2
 
@@ -144,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--audit", action="append", metavar="NAME", help="a stored audit as a side")
     compare.add_argument("--scores", action="append", metavar="FILE", help="a score file of the FILE before it")
     compare.add_argument("--competitor", action="store_true", help="the first side is a competitor's audit")
+    compare.set_defaults(weights=None)  # each side's own weights (a workbook's), else equal, as `metrics` reads them
     _add_json_options(compare, "tables")
     template = commands.add_parser("template", help="write a blank inventory template")
     template.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx to write")
@@ -329,7 +330,7 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
             if args.weights:
                 store.set_weights(args.audit, weights, actor=OPERATOR)
             snapshot = store.snapshot(args.audit)
-            comparison = stored_comparison(store, args.audit, OPERATOR, snapshot.result)
+            comparison = stored_comparison(store, snapshot, OPERATOR)
         finally:
             store.close()
         result, touchpoints, scores, meta = snapshot.result, snapshot.touchpoints, snapshot.scores, snapshot.meta
@@ -620,19 +621,26 @@ def _hash_password(args: argparse.Namespace, out: TextIO) -> int:
 
 def _compare(args: argparse.Namespace, out: TextIO) -> int:
     from audit.compare import Kind, compare_audits
+    from audit.store import Store
 
     sides: list[tuple[str, str, list[Path]]] = list(args.sides)
     kind = Kind.COMPETITOR if args.competitor else Kind.BASELINE
-    if len(sides) == 1 and sides[0][0] == "audit":
-        info = _stored_info(sides[0][1])
-        if info.compared_with is None:
-            raise _ArgumentError(f"the audit '{info.name}' names no baseline: give two sides, e.g. "
-                                 f"compare --audit EARLIER --audit '{info.name}'.")  # fmt: skip
-        sides.insert(0, ("audit", info.compared_with, []))
-        kind = Kind(info.compared_as) if not args.competitor else kind
-    if len(sides) != 2:
-        raise _ArgumentError(f"compare takes two sides (files or --audit NAME), the baseline first; got {len(sides)}.")
-    (before, before_label), (after, after_label) = (_side_result(*side) for side in sides)
+    store = Store.open() if any(how == "audit" for how, _, _ in sides) else None  # one store for both sides
+    try:
+        if store is not None and len(sides) == 1:
+            info = store.audit(sides[0][1])
+            if info.compared_with is None:
+                raise _ArgumentError(f"the audit '{info.name}' names no baseline: give two sides, e.g. "
+                                     f"compare --audit EARLIER --audit '{info.name}'.")  # fmt: skip
+            sides.insert(0, ("audit", info.compared_with, []))
+            kind = Kind(info.compared_as) if not args.competitor else kind
+        if len(sides) != 2:
+            raise _ArgumentError(f"compare takes two sides (files or --audit NAME), the baseline first; "
+                                 f"got {len(sides)}.")  # fmt: skip
+        (before, before_label), (after, after_label) = (_side_result(args, store, *side) for side in sides)
+    finally:
+        if store is not None:
+            store.close()
     comparison = compare_audits(before, after, kind=kind, before_label=before_label, after_label=after_label)
     if args.json:
         _dump(comparison.to_json(), args, out)
@@ -675,35 +683,20 @@ def _usage_error(message: str) -> int:
     return EXIT_UNREADABLE
 
 
-def _stored_info(name: str) -> AuditInfo:
-    from audit.store import Store
-
-    store = Store.open()
-    try:
-        return store.audit(name)
-    finally:
-        store.close()
-
-
-def _side_result(how: str, value: str, score_files: list[Path]) -> tuple[AuditResult, str]:
-    """A side of `compare`: a stored audit's result, or a file's with its score files (default reading options)."""
-    if how == "audit":
-        from audit.store import Store
-
-        store = Store.open()
-        try:
-            return store.snapshot(value).result, value
-        finally:
-            store.close()
-    from audit.metrics import audit_stages, compute_audit, inventory_frame
+def _side_result(
+    args: argparse.Namespace, store: Store | None, how: str, value: str, score_files: list[Path]
+) -> tuple[AuditResult, str]:
+    """A side of `compare`: a stored audit's result, or a file's with its score files (default reading options),
+    computed as `metrics` computes it."""
+    if how == "audit" and store is not None:
+        return store.snapshot(value).result, value
+    from audit.metrics import audit_stages
 
     imported = read_import(Path(value), score_files=score_files)
     if not imported.inventory.can_import:
         raise _ArgumentError(f"{value} cannot be read as an inventory: run `python -m audit check {value}`.")
-    stages = imported.meta.stage_order if imported.meta else audit_stages(imported.inventory)
-    weights = dict(imported.meta.weights) if imported.meta else None
-    label = imported.meta.name if imported.meta else Path(value).stem
-    return compute_audit(inventory_frame(imported.inventory), imported.score_frame, stages, weights), label
+    result = _computed(args, imported)
+    return result, _file_meta(imported, audit_stages(imported.inventory), result.weights).name
 
 
 def format_comparison(comparison: Comparison) -> str:

@@ -38,7 +38,7 @@ from audit.vocabulary import CRITERIA, default_stage
 
 if TYPE_CHECKING:
     from audit.access import Facilitator
-    from audit.store import Store
+    from audit.store import Snapshot, Store
 
 MEASURES = ("composite", *CRITERIA)  # what is compared, per touchpoint and per stage
 GAP_CODES = ("stage_gap", "type_gap")  # the findings that are coverage gaps
@@ -97,7 +97,7 @@ class Comparison:
     unmatched_after: pd.DataFrame
     agreement_before: Agreement
     agreement_after: Agreement
-    unscored: str | None = None  # the label of an audit with no scores at all ("both" when neither has any)
+    unscored: tuple[str, ...] = ()  # the labels of the audits nobody has scored yet
 
     def weak_lists(self) -> dict[str, list[str]]:
         """The weak spots by list, titled for the kind of comparison ("Fixed", or "Weak only in theirs")."""
@@ -127,11 +127,13 @@ class Comparison:
 
     def stage_table(self) -> pd.DataFrame:
         """The stages for reading: composite and criteria on both sides, the change, the noise, in words."""
-        return _readable(self, self.stages, ["stage"], {"touchpoints_before": "Touchpoints", "touchpoints_after": ""})
+        return _readable(self, self.stages, {"stage": "Stage"}, counts=True)
 
     def touchpoint_table(self) -> pd.DataFrame:
         """The matched touchpoints for reading, like `stage_table`."""
-        return _readable(self, self.touchpoints, ["id", "name", "stage"], {"matched_by": "Matched by"})
+        return _readable(
+            self, self.touchpoints, {"id": "Id", "name": "Name", "stage": "Stage", "matched_by": "Matched by"}
+        )
 
     def sentences(self) -> list[str]:
         """What changed, in a few sentences for a slide or the top of a page."""
@@ -166,9 +168,9 @@ def compare_audits(
     old, new = before.touchpoints, after.touchpoints
     pairs = match_touchpoints(old, new)
     touchpoints = _touchpoint_changes(old, new, pairs, kind)
-    unscored_side = _unscored(before, after, before_label, after_label)
+    unscored_sides = tuple(label for label, r in ((before_label, before), (after_label, after)) if not r.has_scores)
     # Weak spots compare only when both audits have scores: against an unscored audit every one would be "new".
-    fixed, new_weak, still, unscored = _weak_spots(old, new, pairs) if unscored_side is None else ([], [], [], [])
+    fixed, new_weak, still, unscored = _weak_spots(old, new, pairs) if not unscored_sides else ([], [], [], [])
     closed, opened = _gap_changes(before.coverage.gaps, after.coverage.gaps)
     return Comparison(
         kind=kind,
@@ -186,33 +188,31 @@ def compare_audits(
         unmatched_after=_unmatched(new, [a for _, a, _ in pairs]),
         agreement_before=before.agreement,
         agreement_after=after.agreement,
-        unscored=unscored_side,
+        unscored=unscored_sides,
     )
 
 
-def _unscored(before: AuditResult, after: AuditResult, before_label: str, after_label: str) -> str | None:
-    """The label of the audit with no scores at all, "both", or None when both have some."""
-    empty = [label for label, r in ((before_label, before), (after_label, after)) if not r.touchpoints["scored"].any()]
-    return None if not empty else empty[0] if len(empty) == 1 else "both"
+def compare_with(
+    store: Store, actor: Facilitator, name: str, result: AuditResult, other: str, kind: Kind
+) -> Comparison:
+    """The audit `name` (its `result`) against the stored audit `other`, which the actor must be able to open:
+    a comparison never shows an audit its reader may not see (AuditNotFound or AccessDenied otherwise)."""
+    store.check(actor, other)
+    return compare_audits(store.snapshot(other).result, result, kind=kind, before_label=other, after_label=name)
 
 
-def stored_comparison(
-    store: Store, name: str, actor: Facilitator, result: AuditResult | None = None
-) -> Comparison | None:
-    """The stored audit against the audit it names as its baseline (or competitor), for the workbook and
-    the report; None when it names none, or one the actor may no longer open (or that was deleted)."""
+def stored_comparison(store: Store, snapshot: Snapshot, actor: Facilitator) -> Comparison | None:
+    """A stored audit against the audit it names as its baseline (or competitor), for the workbook and the
+    report; None when it names none, or one the actor may no longer open (or that was deleted)."""
     from audit.store import StoreError
 
-    info = store.audit(name)
+    info = snapshot.info
     if info.compared_with is None:
         return None
     try:
-        store.check(actor, info.compared_with)
-        other = store.snapshot(info.compared_with).result
+        return compare_with(store, actor, info.name, snapshot.result, info.compared_with, Kind(info.compared_as))
     except StoreError:  # AuditNotFound and AccessDenied: the comparison is left out, not shown to the wrong reader
         return None
-    this = result if result is not None else store.snapshot(name).result
-    return compare_audits(other, this, kind=Kind(info.compared_as), before_label=info.compared_with, after_label=name)
 
 
 # --- matching ------------------------------------------------------------------------------
@@ -406,22 +406,20 @@ def _gap_changes(before: Iterable[Finding], after: Iterable[Finding]) -> tuple[l
 # --- words and JSON ------------------------------------------------------------------------
 
 
-def _readable(c: Comparison, frame: pd.DataFrame, first: list[str], extra: dict[str, str]) -> pd.DataFrame:
-    """Columns renamed for people, sides named as `c.sides` says: the composite, the noise and the movement
-    first, then counts and criteria ("Composite Before", "Relevance Now", ...)."""
+def _readable(c: Comparison, frame: pd.DataFrame, first: dict[str, str], *, counts: bool = False) -> pd.DataFrame:
+    """Columns renamed for people, sides named as `c.sides` says: the `first` columns, the composite's
+    change and movement in words (what a phone shows), the composite on both sides and the noise, the
+    touchpoint counts when asked, then each criterion ("Relevance change", "Relevance Before", ...)."""
     before, after = c.sides
-    names = {column: column.capitalize() for column in first}
-    names |= {key: title for key, title in extra.items() if key != "touchpoints_before" and title}
 
     def trio(measure: str) -> dict[str, str]:
         label = measure.capitalize()
         return {f"{measure}_change": f"{label} {c.words['change']}", f"{measure}_before": f"{label} {before}",
                 f"{measure}_after": f"{label} {after}"}  # fmt: skip
 
-    composite = trio("composite")
-    first_two = dict(list(composite.items())[:1])  # the change, then the movement in words: what a phone shows
-    names |= first_two | {"movement": "Movement"} | composite | {"noise": "Noise"}
-    if "touchpoints_before" in extra:
+    names = first | {"composite_change": trio("composite")["composite_change"], "movement": "Movement"}
+    names |= trio("composite") | {"noise": "Noise"}
+    if counts:
         names |= {"touchpoints_before": f"Touchpoints {before}", "touchpoints_after": f"Touchpoints {after}"}
     for criterion in CRITERIA:
         names |= trio(criterion)
@@ -442,8 +440,8 @@ def _alpha(agreement: Agreement) -> str:
 def _sentences(c: Comparison) -> list[str]:
     stages = c.stages.dropna(subset=["composite_change"])
     moved = stages[stages["beyond_noise"].eq(True)]
-    if c.unscored is not None:
-        who = "Neither audit has" if c.unscored == "both" else f"'{c.unscored}' has no"
+    if c.unscored:
+        who = "Neither audit has" if len(c.unscored) == 2 else f"'{c.unscored[0]}' has no"
         lines = [f"{who} scores yet, so there is nothing to compare but the inventories."]
     elif stages.empty:
         lines = ["No stage has scores in both audits yet: there is nothing to compare."]
@@ -461,12 +459,12 @@ def _sentences(c: Comparison) -> list[str]:
             f"{c.after_label} is ahead of {c.before_label} beyond the noise in {', '.join(ahead) or 'no stage'}; "
             f"behind in {', '.join(behind) or 'no stage'}."
         ]
-    if c.unscored is None and c.kind is Kind.BASELINE:
+    if not c.unscored and c.kind is Kind.BASELINE:
         lines.append(
             f"Weak spots: {len(c.weak_fixed)} fixed, {len(c.weak_new)} new, {len(c.weak_open)} still open"
             + (f", {len(c.weak_unscored)} not rescored yet." if c.weak_unscored else ".")
         )
-    elif c.unscored is None:
+    elif not c.unscored:
         lines.append(
             f"Weak spots: {len(c.weak_open)} in both, {len(c.weak_new)} only in ours, "
             f"{len(c.weak_fixed)} only in theirs."

@@ -34,7 +34,7 @@ def empty_reason(comparison: Comparison) -> str | None:
     """Why the stage chart would be empty, and what to do; None when it has something to show."""
     if comparison.stages["composite_change"].notna().any():
         return None
-    if comparison.unscored is not None:
+    if comparison.unscored:
         return comparison.sentences()[0] + " Its scores come from a workshop (the Workshop page) or a score file."
     return "No stage has scored touchpoints in both audits, so there is no stage to compare yet."
 

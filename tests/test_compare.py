@@ -220,7 +220,7 @@ def test_an_audit_with_no_scores_is_compared_by_its_inventory_only(kind: Kind) -
     fresh = compute_audit(Q2, scores({}), STAGES)
     for before, after, unscored in ((scored, fresh, "Q2"), (fresh, scored, "Q1")):
         comparison = compare_audits(before, after, kind=kind, before_label="Q1", after_label="Q2")
-        assert comparison.unscored == unscored
+        assert comparison.unscored == (unscored,)
         assert (
             comparison.sentences()[0]
             == f"'{unscored}' has no scores yet, so there is nothing to compare but the inventories."

@@ -197,16 +197,18 @@ def current_audit() -> str:
     return str(name)
 
 
-def sample_name(actor: Facilitator) -> str:
-    """The sample's name for this facilitator: each signed-in facilitator gets a copy of their own."""
-    return SAMPLE_AUDIT if actor == LOCAL else f"Northwind Home (sample, {actor.identity})"
+def sample_name(actor: Facilitator, *, spring: bool = False) -> str:
+    """The sample's name (or its spring baseline's) for this facilitator: each signed-in facilitator gets a
+    copy of their own, "Northwind Home (sample, ana@example.com)"."""
+    local = SAMPLE_BASELINE_AUDIT if spring else SAMPLE_AUDIT
+    return local if actor == LOCAL else f"{local[:-1]}, {actor.identity})"
 
 
 def load_sample(actor: Facilitator) -> str:
     """Import the bundled sample audit for this facilitator (once), with the spring audit it is compared
     with, and return its name."""
     name = sample_name(actor)
-    baseline = SAMPLE_BASELINE_AUDIT if actor == LOCAL else f"Northwind Home (sample spring, {actor.identity})"
+    baseline = sample_name(actor, spring=True)
     if name not in (known := store().audit_names()):
         for audit, (inventory_file, scores_file) in ((baseline, SAMPLE_BASELINE), (name, SAMPLE_FILES)):
             if audit in known:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from audit import compare_charts
 from audit.access import Action
-from audit.compare import Kind, compare_audits
+from audit.compare import Kind, compare_with
 from audit.store import StoreError
 from ui import state
 
@@ -57,9 +57,7 @@ if changed and state.may(Action.EDIT) and st.button(f"Remember '{other}' as this
     except StoreError as error:
         st.error(str(error))
 
-store.check(actor, other)  # the other audit too: a comparison never shows what its reader may not open
-ours, theirs = store.snapshot(audit).result, store.snapshot(other).result
-comparison = compare_audits(theirs, ours, kind=kind, before_label=other, after_label=audit)
+comparison = compare_with(store, actor, audit, store.snapshot(audit).result, other, kind)
 
 st.markdown("\n".join(f"- {line}" for line in comparison.sentences()))
 figures = st.columns(4)
@@ -101,7 +99,7 @@ st.dataframe(table, key="compare_touchpoint_table", hide_index=True, width="stre
 left, right = st.columns(2)
 with left:
     st.subheader("Weak spots")
-    if comparison.unscored is not None:
+    if comparison.unscored:
         st.caption(comparison.sentences()[0])
     for title, ids in comparison.weak_lists().items():
         if ids:

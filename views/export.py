@@ -37,7 +37,7 @@ if st.button("Build the workbook", type="primary", key="build_workbook"):
         snapshot.scores,
         snapshot.meta,
         progress=lambda done, text: bar.progress(done, text=text),
-        comparison=stored_comparison(store, audit, state.actor(), snapshot.result),
+        comparison=stored_comparison(store, snapshot, state.actor()),
     )
     st.session_state["workbook_audit"] = audit
 if st.session_state.get("workbook_audit") == audit and "workbook_bytes" in st.session_state:
@@ -67,7 +67,7 @@ for column, (kind, label, mime) in zip(
                     snapshot.result,
                     snapshot.meta,
                     kind,
-                    comparison=stored_comparison(store, audit, state.actor(), snapshot.result),
+                    comparison=stored_comparison(store, snapshot, state.actor()),
                     progress=lambda done, text, bar=bar: bar.progress(done, text),
                 )
                 st.session_state[f"report_{kind}"] = (audit, data)
