@@ -456,3 +456,15 @@ def test_the_dashboards_filters_and_the_compare_choices_survive_a_visit_to_anoth
     test.switch_page("views/dashboard.py").run()
     assert test.multiselect(key="dash_stage").value == ["Service"]
     assert not test.exception
+
+
+def test_the_compare_page_shows_no_zero_against_an_unscored_audit(db: str) -> None:
+    test = compare_page()  # the sample loads, with its spring baseline
+    store = Store.open(db)
+    store.create_audit("Fresh", stage_order=["Awareness"], actor=OPERATOR, owner="local")
+    store.add_touchpoint("Fresh", {"name": "Website", "stage": "Awareness"}, actor=OPERATOR)
+    test.run()  # the page lists the audits as they are now
+    test.selectbox(key="compare_with").set_value("Fresh").run()
+    figures = {m.label: m.value for m in test.metric}
+    assert (figures["Moved beyond the noise"], figures["Weak spots fixed / new"]) == ("-", "-")
+    assert "'Fresh' has no scores yet" in test.markdown[0].value

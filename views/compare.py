@@ -64,12 +64,18 @@ figures = st.columns(4)
 moved = comparison.touchpoints["beyond_noise"].eq(True)
 figures[0].metric("Matched touchpoints", len(comparison.touchpoints), help="Matched by id, then by name")
 words = comparison.words
+not_yet = comparison.sentences()[0] if comparison.unscored else None  # "-" with why, never a misleading 0
 figures[1].metric(
-    words["moved"], int(moved.sum()), help="Touchpoints whose change is larger than the room's disagreement"
+    words["moved"],
+    "-" if not_yet else int(moved.sum()),
+    help=not_yet or "Touchpoints whose change is larger than the room's disagreement",
 )
 weak = list(comparison.weak_lists().items())
-figures[2].metric(words["weak_figure"], f"{len(weak[0][1])} / {len(weak[1][1])}",
-                  help=f"Weak spots; {weak[2][0].lower()}: {len(weak[2][1])}")  # fmt: skip
+figures[2].metric(
+    words["weak_figure"],
+    "-" if not_yet else f"{len(weak[0][1])} / {len(weak[1][1])}",
+    help=not_yet or f"Weak spots; {weak[2][0].lower()}: {len(weak[2][1])}",
+)
 gaps = list(comparison.gap_lists().items())
 figures[3].metric(words["gap_figure"], f"{len(gaps[0][1])} / {len(gaps[1][1])}", help="Coverage gaps")
 
