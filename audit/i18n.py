@@ -1,0 +1,313 @@
+"""Every user-visible sentence in the user's language: gettext catalogs, plurals, numbers and dates.
+
+The words live in gettext catalogs, one per language, managed with Babel (README, "Adding a
+language"): `audit/locale/messages.pot` is extracted from the code, each
+`audit/locale/<code>/LC_MESSAGES/messages.po` translates it, and `scripts/bootstrap` compiles
+them to `.mo` files at install time (`python -m audit.i18n`). A `.mo` older than its `.po` is
+compiled again when first used, so an edited catalog is seen at once.
+
+Code marks a sentence with `_()` where it is shown, and with `N_()` where it is defined as a
+constant and translated later (`_(QUADRANTS[key])`); `ngettext()` picks the plural form (Russian
+has three). Sentences take named `{placeholders}`, filled with `.format()` after translation,
+never f-strings: a translator moves a placeholder, and Babel cannot extract an f-string.
+
+Which language: `use(code)` or `activate(code)` for the CLI and the tests; a Streamlit session
+installs a resolver (`set_resolver`) that reads the session's choice. Numbers, percentages and
+dates are written for that language with Babel (`number`, `percent`, `integer`, `date`): a
+decimal comma in Russian and Portuguese, Persian digits in Persian.
+
+Exceptions:
+    UnknownLanguage(ValueError)    a language code with no catalog; the message lists the known ones
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import functools
+import gettext
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+from audit.vocabulary import LANGUAGES
+
+LOCALE_FOLDER = Path(__file__).parent / "locale"
+DOMAIN = "messages"
+DEFAULT = "en"
+CODES: tuple[str, ...] = tuple(LANGUAGES)  # the languages with a vocabulary file: each has a catalog
+PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
+
+_current: contextvars.ContextVar[str | None] = contextvars.ContextVar("language", default=None)
+_resolver: Callable[[], str | None] | None = None
+_registered: dict[str, gettext.NullTranslations] = {}  # test languages (the pseudo-locale)
+
+
+class UnknownLanguage(ValueError):
+    """A language code with no catalog."""
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for "mark, translate later")
+    """Mark a constant for the catalogs; `_()` translates it where it is shown."""
+    return message
+
+
+def gettext_(message: str) -> str:
+    """The message in the current language (the source text when it has no translation)."""
+    return translations(current()).gettext(message)
+
+
+_ = gettext_
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The plural form of the current language for `n` (Russian: one, few, many)."""
+    return translations(current()).ngettext(singular, plural, n)
+
+
+def placeholders(message: str) -> list[str]:
+    """The `{names}` of a message, in order: a translation must keep the same ones."""
+    return sorted(_PLACEHOLDER.findall(message.replace("{{", "").replace("}}", "")))
+
+
+# The labels of the codes the store keeps in English: criteria, types, controls.
+LABELS: dict[str, str] = {
+    "relevance": N_("Relevance"),
+    "meaningfulness": N_("Meaningfulness"),
+    "attractiveness": N_("Attractiveness"),
+    "composite": N_("Composite"),
+    "physical": N_("Physical"),
+    "digital": N_("Digital"),
+    "human": N_("Human"),
+    "controlled": N_("Controlled"),
+    "partly": N_("Partly controlled"),
+    "uncontrolled": N_("Uncontrolled"),
+    "unknown": N_("Unknown"),
+}
+
+
+def label(code: str) -> str:
+    """A stored code's label in the current language ("physical" -> "Physical", "Физическая");
+    a value with no label (a user's own word) as it is."""
+    return _(LABELS[code]) if code in LABELS else code
+
+
+# Which language ------------------------------------------------------------------------------------
+
+
+def known(code: str | None) -> bool:
+    return code in CODES or code in _registered
+
+
+def check(code: str) -> str:
+    if not known(code):
+        raise UnknownLanguage(f"unknown language {code!r}: use one of {', '.join(CODES)}")
+    return code
+
+
+def current() -> str:
+    """The language of this run: `use`/`activate`, else the session's resolver, else English."""
+    code = _current.get()
+    if code is None and _resolver is not None:
+        code = _resolver()
+    return code if code is not None and known(code) else DEFAULT
+
+
+def activate(code: str) -> None:
+    """Use this language from now on in this thread (the CLI, once, from `--lang`)."""
+    _current.set(check(code))
+
+
+@contextmanager
+def use(code: str) -> Iterator[None]:
+    """Use this language for the block (a workbook written in the audit's language, a test)."""
+    token = _current.set(check(code))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def set_resolver(resolver: Callable[[], str | None] | None) -> None:
+    """Where `current()` looks when nothing was activated: the app reads the session's choice."""
+    global _resolver
+    _resolver = resolver
+
+
+def right_to_left(code: str | None = None) -> bool:
+    language = LANGUAGES.get(code or current())
+    return language is not None and language.right_to_left
+
+
+def name(code: str) -> str:
+    """The language's own name ("Русский"), for a picker."""
+    language = LANGUAGES.get(code)
+    return language.name if language is not None else code
+
+
+def best_match(accepted: str | None) -> str | None:
+    """The first of our languages in an Accept-Language header or a locale ("ru-RU,ru;q=0.9,en")."""
+    if not accepted:
+        return None
+    weighted: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accepted.split(",")):
+        tag, _sep, quality = part.strip().partition(";q=")
+        try:
+            weight = float(quality) if quality else 1.0
+        except ValueError:
+            weight = 0.0
+        weighted.append((-weight, position, tag.strip().replace("_", "-").split("-")[0].lower()))
+    for _weight, _position, code in sorted(weighted):
+        if code in CODES:
+            return code
+    return None
+
+
+# Catalogs ------------------------------------------------------------------------------------------
+
+
+def catalog_path(code: str, suffix: str = ".po") -> Path:
+    return LOCALE_FOLDER / code / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
+
+
+def compile_catalog(code: str) -> bytes:
+    """The `.mo` bytes of a language's catalog; written beside the `.po` when the folder allows."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with catalog_path(code).open("rb") as source:
+        catalog = read_po(source, locale=code)
+    buffer = BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    compiled = buffer.getvalue()
+    with contextlib.suppress(OSError):  # a read-only install: the bytes serve this process
+        catalog_path(code, ".mo").write_bytes(compiled)
+    return compiled
+
+
+def compile_all() -> list[str]:
+    """Compile every catalog (`python -m audit.i18n`, run by scripts/bootstrap)."""
+    compiled = []
+    for code in CODES:
+        if catalog_path(code).exists():
+            compile_catalog(code)
+            compiled.append(code)
+    return compiled
+
+
+@functools.cache
+def _catalog(code: str) -> gettext.NullTranslations:
+    source, compiled = catalog_path(code), catalog_path(code, ".mo")
+    if not source.exists():
+        return gettext.NullTranslations()  # English is the source text
+    if compiled.exists() and compiled.stat().st_mtime >= source.stat().st_mtime:
+        data = compiled.read_bytes()
+    else:
+        data = compile_catalog(code)
+    return gettext.GNUTranslations(BytesIO(data))
+
+
+def translations(code: str) -> gettext.NullTranslations:
+    if code in _registered:
+        return _registered[code]
+    return _catalog(check(code))
+
+
+def register(code: str, catalog: gettext.NullTranslations | None) -> None:
+    """Add (or with None, remove) a language that has no file: the tests' pseudo-locale."""
+    if catalog is None:
+        _registered.pop(code, None)
+    else:
+        _registered[code] = catalog
+
+
+# Numbers and dates ---------------------------------------------------------------------------------
+
+
+def _locale(code: str) -> Locale:
+    return Locale.parse(code if code in CODES else DEFAULT)
+
+
+def _system(code: str) -> str:
+    """Babel's symbols: the Persian decimal and grouping signs go with Persian digits."""
+    return "arabext" if code == "fa" else "latn"
+
+
+def localize_digits(text: str, code: str | None = None) -> str:
+    """Persian digits in Persian, the text as it is elsewhere."""
+    return text.translate(PERSIAN_DIGITS) if (code or current()) == "fa" else text
+
+
+def number(value: float | None, digits: int = 2, *, missing: str = "-") -> str:
+    """A decimal with `digits` places: "3.25", "3,25" in ru and pt, "۳٫۲۵" in fa."""
+    if value is None or value != value:
+        return missing
+    code = current()
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return _decimal(value, pattern, code)
+
+
+def signed(value: float | None, digits: int = 2, *, missing: str = "-") -> str:
+    """A change with its sign: "+0.47", "-0,12"."""
+    if value is None or value != value:
+        return missing
+    text = number(abs(value), digits)
+    return ("+" if value > 0 else "-" if value < 0 else "") + text
+
+
+def integer(value: int) -> str:
+    """A count: "1,000", "1 000" in ru, "1.000" in pt, "۱٬۰۰۰" in fa."""
+    return _decimal(value, "#,##0", current())
+
+
+def _decimal(value: float, pattern: str, code: str) -> str:
+    text = format_decimal(value, format=pattern, locale=_locale(code), numbering_system=_system(code))
+    return localize_digits(text, code)
+
+
+def percent(fraction: float | None, digits: int = 0, *, missing: str = "-") -> str:
+    """A share of 1 as a percentage: "46%", "46 %" in ru, "۴۶٪" in fa."""
+    if fraction is None or fraction != fraction:
+        return missing
+    code = current()
+    locale = _locale(code)
+    pattern = locale.percent_formats[None].pattern  # "#,##0 %" in ru: the space is the language's
+    if digits:
+        pattern = pattern.replace("#,##0", "#,##0." + "0" * digits, 1)
+    text = format_percent(fraction, format=pattern, locale=locale, numbering_system=_system(code))
+    return localize_digits(text, code).replace("%", "٪") if code == "fa" else text
+
+
+def date(day: dt.date | dt.datetime) -> str:
+    """A date as the language writes it: "6 Dec 2026", "6 дек. 2026 г.", "۶ دسامبر ۲۰۲۶"."""
+    code = current()
+    return localize_digits(format_date(day, format="medium", locale=_locale(code)), code)
+
+
+def vega_locale(code: str | None = None) -> dict[str, object]:
+    """The number locale of a Vega-Lite chart's `config.locale`: axes and tooltips write "0,5" in ru,
+    Persian digits in fa (d3-format's `numerals`)."""
+    code = code or current()
+    symbols = _locale(code).number_symbols[_system(code)]
+    locale: dict[str, object] = {
+        "decimal": symbols["decimal"],
+        "thousands": symbols["group"],
+        "grouping": [3],
+        "currency": ["", ""],
+        "percent": "٪" if code == "fa" else "%",
+    }
+    if code == "fa":
+        locale["numerals"] = list("۰۱۲۳۴۵۶۷۸۹")
+    return {"number": locale}
+
+
+if __name__ == "__main__":
+    print("compiled catalogs:", ", ".join(compile_all()) or "none")
