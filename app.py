@@ -18,14 +18,16 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from audit.access import Action, allowed
+from audit.i18n import N_, _
 from audit.store import StoreError
-from ui import auth, sidebar, state
+from ui import auth, language, sidebar, state
 
 st.set_page_config(page_title="Touchpoint Audit", page_icon=":material/fact_check:", layout="wide")
+language.choose()  # from the address, this session or the browser; again below once the audit is known
 
-JOIN = st.Page("views/join.py", title="Join", icon=":material/login:", url_path="join")
-SCORE = st.Page("views/participate.py", title="Score", icon=":material/touch_app:", url_path="score")
-SIGN_IN = st.Page("views/sign_in.py", title="Sign in", icon=":material/lock:", url_path="sign-in", default=True)
+JOIN = st.Page("views/join.py", title=_("Join"), icon=":material/login:", url_path="join")
+SCORE = st.Page("views/participate.py", title=_("Score"), icon=":material/touch_app:", url_path="score")
+SIGN_IN = st.Page("views/sign_in.py", title=_("Sign in"), icon=":material/lock:", url_path="sign-in", default=True)
 # The facilitator pages' addresses: signed out, or on a participant's link, they lead to the sign-in
 # page or the scoring screen (a bookmark of /dashboard must not end in "Page not found").
 FACILITATOR_PATHS = ("dashboard", "compare", "workshop", "inventory", "import_inventory", "export", "audits")
@@ -37,13 +39,15 @@ def route() -> None:
 
 
 FACILITATOR_PAGES = [  # (script, title, icon, shown to whom): every page is registered for every facilitator,
-    ("views/dashboard.py", "Dashboard", "dashboard", Action.READ),  # so no address ends in "Page not found";
-    ("views/compare.py", "Compare", "compare_arrows", Action.READ),
-    ("views/workshop.py", "Workshop", "groups", Action.RUN_WORKSHOP),  # the sidebar links only to those the
-    ("views/inventory.py", "Inventory", "list_alt", Action.READ),  # role allows, and each page checks again
-    ("views/import_inventory.py", "Import", "upload_file", None),  # into a new audit, at least
-    ("views/export.py", "Export", "download", Action.READ),
-    ("views/audits.py", "Audits", "folder_open", None),
+    ("views/dashboard.py", N_("Dashboard"), "dashboard", Action.READ),  # so no address ends in "Page not found";
+    ("views/compare.py", N_("Compare"), "compare_arrows", Action.READ),
+    ("views/workshop.py", N_("Workshop"), "groups", Action.RUN_WORKSHOP),  # the sidebar links only to those the
+    ("views/inventory.py", N_("Inventory"), "list_alt", Action.READ),  # role allows, and each page checks again
+    # TRANSLATORS: the page where an inventory file is imported
+    ("views/import_inventory.py", N_("Import"), "upload_file", None),  # into a new audit, at least
+    # TRANSLATORS: the page where the workbook, the report and the template are downloaded
+    ("views/export.py", N_("Export"), "download", Action.READ),
+    ("views/audits.py", N_("Audits"), "folder_open", None),
 ]
 
 
@@ -55,8 +59,10 @@ def facilitator_pages() -> tuple[list[StreamlitPage], list[StreamlitPage]]:
     Dashboard, never "Page not found" (Streamlit serves a default page only at "/").
     """
     role = state.role()
-    pages = {path: st.Page(path, title=title, icon=f":material/{icon}:") for path, title, icon, _ in FACILITATOR_PAGES}
-    shown = [pages[path] for path, _, _, action in FACILITATOR_PAGES if action is None or allowed(role, action)]
+    pages = {
+        path: st.Page(path, title=_(title), icon=f":material/{icon}:") for path, title, icon, _a in FACILITATOR_PAGES
+    }
+    shown = [pages[path] for path, _t, _i, action in FACILITATOR_PAGES if action is None or allowed(role, action)]
     start = pages["views/dashboard.py" if role is not None else "views/audits.py"]
 
     def home() -> None:
@@ -71,9 +77,11 @@ def facilitator_navigation() -> StreamlitPage:
     who = auth.facilitator()
     if who is None:
         auth.write_cookie()  # clears the cookie after a sign-out
-        aliases = [st.Page("views/sign_in.py", title="Sign in", url_path=path) for path in FACILITATOR_PATHS]
+        aliases = [st.Page("views/sign_in.py", title=_("Sign in"), url_path=path) for path in FACILITATOR_PATHS]
         return st.navigation([SIGN_IN, *aliases], position="hidden")
     state.init(who)
+    if audit := st.session_state.get(state.AUDIT):
+        language.choose(state.store().audit(audit).language)
     state.keep_widgets()
     pages, shown = facilitator_pages()
     page = st.navigation(pages, position="hidden")
@@ -87,12 +95,19 @@ try:
         st.error(refusal)
         st.stop()
     if state.has_token() or state.wants_to_join():
+        if (who := state.participant()) is not None:
+            language.choose(language.audit_language(who.audit))
         aliases = [st.Page(route, title="Touchpoint Audit", url_path=path) for path in FACILITATOR_PATHS]
         front = st.Page(route, title="Touchpoint Audit", default=True)
         page = st.navigation([front, JOIN, SCORE, *aliases], position="hidden")
     else:
         page = facilitator_navigation()
 except StoreError as error:
-    st.error(f"The audit database cannot be reached: {error} Check TOUCHPOINT_AUDIT_DATABASE_URL and reload.")
+    st.error(
+        _("The audit database cannot be reached: {error} Check TOUCHPOINT_AUDIT_DATABASE_URL and reload.").format(
+            error=error
+        )
+    )
     st.stop()
+language.style()
 page.run()

@@ -23,6 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from audit.i18n import N_, _
+
 LOCAL_IDENTITY = "local"
 MAX_IDENTITY = 320  # the longest e-mail address
 
@@ -46,19 +48,34 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
     Role.EDITOR: frozenset({Action.READ, Action.EDIT, Action.RUN_WORKSHOP}),
     Role.VIEWER: frozenset({Action.READ}),
 }
-ACTION_PHRASES = {
-    Action.READ: "read it",
-    Action.EDIT: "change it",
-    Action.RUN_WORKSHOP: "run its workshop",
-    Action.SHARE: "share it",
-    Action.DELETE: "delete it",
-}
 SHARED_ROLES = (Role.EDITOR, Role.VIEWER)  # what an owner can give; ownership moves only by the command line
 
-ROLE_SENTENCES = {
-    Role.OWNER: "owner: everything, including sharing and deleting",
-    Role.EDITOR: "editor: the inventory, imports, the workshop and exports; not sharing or deleting",
-    Role.VIEWER: "viewer: reads the dashboard and downloads the workbook; changes nothing",
+# The roles' names as a person reads them ("you are its viewer"); translated where shown: _(ROLE_LABELS[role]).
+ROLE_LABELS: Mapping[Role, str] = {
+    Role.OWNER: N_("owner"),
+    Role.EDITOR: N_("editor"),
+    Role.VIEWER: N_("viewer"),
+}
+# What each role may do, in a line; translated where shown: _(ROLE_SENTENCES[role]).
+ROLE_SENTENCES: Mapping[Role, str] = {
+    Role.OWNER: N_("owner: everything, including sharing and deleting"),
+    Role.EDITOR: N_("editor: the inventory, imports, the workshop and exports; not sharing or deleting"),
+    Role.VIEWER: N_("viewer: reads the dashboard and downloads the workbook; changes nothing"),
+}
+# Why someone the audit is shared with may not do an action that is not the owner's alone, whole sentences;
+# {audit} is the audit's name, {role} the person's role (ROLE_LABELS), {owner} the owner's e-mail.
+SHARED_REFUSALS: Mapping[Action, str] = {
+    Action.READ: N_(
+        "'{audit}' is shared with you as a {role}, which cannot read it. Ask its owner ({owner}) for access."
+    ),  # fmt: skip
+    Action.EDIT: N_(
+        "'{audit}' is shared with you as a {role}: you can read it but not change it. Ask its owner "
+        "({owner}) to make you an editor."
+    ),  # fmt: skip
+    Action.RUN_WORKSHOP: N_(
+        "'{audit}' is shared with you as a {role}: you can read it but not run its workshop. "
+        "Ask its owner ({owner}) to make you an editor."
+    ),  # fmt: skip
 }
 
 
@@ -87,9 +104,9 @@ def identity(text: str) -> str:
     """An e-mail or account name as it is compared: trimmed, lower case."""
     cleaned = " ".join(str(text).split()).lower()
     if not cleaned:
-        raise IdentityError("Type an e-mail address.")
+        raise IdentityError(_("Type an e-mail address."))
     if len(cleaned) > MAX_IDENTITY or " " in cleaned:
-        raise IdentityError(f"'{text[:60]}' is not an e-mail address or account name.")
+        raise IdentityError(_("'{text}' is not an e-mail address or account name.").format(text=text[:60]))
     return cleaned
 
 
@@ -118,13 +135,19 @@ def refusal(actor: Facilitator, role: Role | None, action: Action, *, audit: str
         return None
     if role is None:
         return not_found(audit)
-    if action in (Action.SHARE, Action.DELETE):
-        return f"Only the owner of '{audit}' ({owner}) can {action.value} it; you are its {role.value}."
-    return (
-        f"'{audit}' is shared with you as a {role.value}: you can read it but not {ACTION_PHRASES[action]}. "
-        f"Ask its owner ({owner}) to make you an editor."
-    )
+    role_label = _(ROLE_LABELS[role])
+    if action is Action.SHARE:
+        # TRANSLATORS: {audit} is the audit's name, {owner} its owner's e-mail, {role} "editor" or "viewer".
+        return _("Only the owner of '{audit}' ({owner}) can share it; you are its {role}.").format(
+            audit=audit, owner=owner, role=role_label
+        )
+    if action is Action.DELETE:
+        # TRANSLATORS: {audit} is the audit's name, {owner} its owner's e-mail, {role} "editor" or "viewer".
+        return _("Only the owner of '{audit}' ({owner}) can delete it; you are its {role}.").format(
+            audit=audit, owner=owner, role=role_label
+        )
+    return _(SHARED_REFUSALS[action]).format(audit=audit, owner=owner, role=role_label)
 
 
 def not_found(audit: str) -> str:
-    return f"No audit called '{audit}' that you can open."
+    return _("No audit called '{audit}' that you can open.").format(audit=audit)

@@ -29,7 +29,9 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from audit import i18n
 from audit.access import IdentityError, identity
+from audit.i18n import _, ngettext
 from audit.invites import digest
 from audit.store import (
     Store,
@@ -77,7 +79,9 @@ class PasswordSettings:
 def hash_password(password: str) -> str:
     """An argon2id hash of a new password, once it is long enough."""
     if len(password) < MIN_PASSWORD:
-        raise PasswordError(f"A password needs at least {MIN_PASSWORD} characters; this one has {len(password)}.")
+        # TRANSLATORS: {n} is how many characters the password typed has; {minimum} is 12.
+        message = _("A password needs at least {minimum} characters; this one has {n}.")
+        raise PasswordError(message.format(minimum=i18n.integer(MIN_PASSWORD), n=i18n.integer(len(password))))
     return HASHER.hash(password)
 
 
@@ -110,7 +114,8 @@ class Accounts:
     def add(self, who: str, password: str) -> str:
         """A facilitator account (or a new password for it); returns its identity."""
         account, password_hash = checked_identity(who), hash_password(password)
-        with self.store.write(f"the account {account}") as connection:
+        # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+        with self.store.write(_("the account {account}").format(account=account)) as connection:
             connection.execute(facilitator_accounts.delete().where(facilitator_accounts.c.identity == account))
             connection.execute(
                 facilitator_accounts.insert().values(
@@ -122,7 +127,7 @@ class Accounts:
 
     def remove(self, who: str) -> bool:
         account = checked_identity(who)
-        with self.store.write(f"the account {account}") as connection:
+        with self.store.write(_("the account {account}").format(account=account)) as connection:
             result = connection.execute(facilitator_accounts.delete().where(facilitator_accounts.c.identity == account))
             self._end_sessions(connection, account)
         return bool(result.rowcount)
@@ -163,7 +168,8 @@ class Accounts:
         """A new session for a signed-in facilitator; returns its token (only the digest is kept)."""
         token = secrets.token_urlsafe(SESSION_BYTES)
         now = utc_now()
-        with self.store.write("the sign-in") as connection:
+        # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+        with self.store.write(_("the sign-in")) as connection:
             connection.execute(
                 sign_in_sessions.insert().values(
                     token_hash=digest(token),
@@ -191,7 +197,8 @@ class Accounts:
     def end_session(self, token: str | None) -> None:
         if not token:
             return
-        with self.store.write("the sign-out") as connection:
+        # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+        with self.store.write(_("the sign-out")) as connection:
             connection.execute(
                 sign_in_sessions.update()
                 .where(sign_in_sessions.c.token_hash == digest(token))
@@ -230,7 +237,28 @@ SIGN_IN_LIMITS = {"browser": Limit(5, 900), "address": Limit(20, 900), "account"
 JOIN_LIMITS = {"browser": Limit(10, 900), "address": Limit(60, 900)}
 
 
-WHERE = {"browser": "from this browser", "address": "from this address", "account": "for this account"}
+def _too_many(kind: str, minutes: int) -> str:
+    """Why attempts from this browser, address or for this account are refused now: a whole sentence each."""
+    n = i18n.integer(minutes)
+    if kind == "browser":
+        text = ngettext(
+            "Too many wrong attempts from this browser. Nothing was checked; try again in {n} minute.",
+            "Too many wrong attempts from this browser. Nothing was checked; try again in {n} minutes.",
+            minutes,
+        )
+    elif kind == "address":
+        text = ngettext(
+            "Too many wrong attempts from this address. Nothing was checked; try again in {n} minute.",
+            "Too many wrong attempts from this address. Nothing was checked; try again in {n} minutes.",
+            minutes,
+        )
+    else:
+        text = ngettext(
+            "Too many wrong attempts for this account. Nothing was checked; try again in {n} minute.",
+            "Too many wrong attempts for this account. Nothing was checked; try again in {n} minutes.",
+            minutes,
+        )
+    return text.format(n=n)
 
 
 class Throttle:
@@ -262,16 +290,14 @@ class Throttle:
                     oldest = _aware(times[-1])
                     wait = (oldest - since).total_seconds()
                     minutes = max(1, math.ceil(wait / 60))
-                    return (
-                        f"Too many wrong attempts {WHERE[kind]}. Nothing was checked; try again in "
-                        f"{minutes} minute{'s' if minutes > 1 else ''}."
-                    )
+                    return _too_many(kind, minutes)
         return None
 
     def failed(self, keys: Mapping[str, str]) -> None:
         now = utc_now()
         oldest = now - timedelta(seconds=max(limit.seconds for limit in self.limits.values()))
-        with self.store.write("a failed attempt") as connection:
+        # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+        with self.store.write(_("a failed attempt")) as connection:
             connection.execute(
                 failed_attempts.insert(),
                 [{"scope": self.scope, "key_hash": self._digest(kind, key), "at": now} for kind, key in keys.items()],
@@ -282,7 +308,8 @@ class Throttle:
 
     def succeeded(self, keys: Mapping[str, str]) -> None:
         """A right attempt clears the browser's count ("in a row"); an address's count stays."""
-        with self.store.write("a sign-in") as connection:
+        # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+        with self.store.write(_("a sign-in")) as connection:
             for kind, key in keys.items():
                 if kind == "browser":
                     connection.execute(failed_attempts.delete().where(*self._mine(kind, key)))

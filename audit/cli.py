@@ -10,6 +10,10 @@ it answers in about the time calamine takes to read the file. `--json` prints co
 
 The command line acts as the operator (audit.access.OPERATOR): whoever can run it can read the
 database anyway. It is also where ownership moves and password accounts are made.
+
+`--lang CODE` (before the command) is the language of what it prints for people, English without
+it; the workbook and the report it writes are in that language too, else in the audit's own.
+The JSON, the option names and the help texts stay English.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from audit.access import LOCAL_IDENTITY, OPERATOR, SHARED_ROLES, Role
+from audit import i18n
+from audit.access import LOCAL_IDENTITY, OPERATOR, ROLE_LABELS, SHARED_ROLES, Role
+from audit.i18n import N_, _, ngettext
 from audit.importing import Imported, read_import
 from audit.invites import BASE_URL_VARIABLE, DEFAULT_BASE_URL
 from audit.problems import Problem, ReadError
@@ -48,9 +54,12 @@ def _parse_map(values: Sequence[str] | None) -> dict[str, str]:
         field_name, sep, header = item.partition("=")
         field_name = field_name.strip().lower()
         if not sep or not header.strip():
-            raise _ArgumentError(f"--map {item}: write it as FIELD=HEADER, for example --map name=label.")
+            raise _ArgumentError(
+                _("--map {item}: write it as FIELD=HEADER, for example --map name=label.").format(item=item)
+            )
         if field_name not in FIELDS:
-            raise _ArgumentError(f"--map {item}: '{field_name}' is not a field; fields are {', '.join(FIELDS)}.")
+            message = _("--map {item}: '{field}' is not a field; fields are {fields}.")
+            raise _ArgumentError(message.format(item=item, field=field_name, fields=", ".join(FIELDS)))
         mapping[field_name] = header.strip()
     return mapping
 
@@ -82,6 +91,9 @@ def _add_score_options(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m audit", description="Touchpoint Audit from the command line.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    parser.add_argument("--lang", dest="language", choices=list(i18n.CODES), metavar="CODE",
+                        help=f"the language of the messages and of the workbook or report written: "
+                        f"{', '.join(i18n.CODES)} (default: English; a file: the audit's language)")  # fmt: skip
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="read an inventory (or an exported workbook) and list every problem")
     check.add_argument("file", type=Path)
@@ -148,43 +160,65 @@ def build_parser() -> argparse.ArgumentParser:
     _add_json_options(compare, "tables")
     template = commands.add_parser("template", help="write a blank inventory template")
     template.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx to write")
-    template.add_argument("--lang", choices=list(LANGUAGES), default="en", help="the headers' language")
+    template.add_argument("--lang", choices=list(LANGUAGES), help="the headers' language (default: the global "
+                          "--lang, else en)")  # fmt: skip
     return parser
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     parser = build_parser()
+    tokens = list(sys.argv[1:] if argv is None else argv)
     try:
-        tokens = list(sys.argv[1:] if argv is None else argv)
         args, extras = parser.parse_known_args(tokens)
-        if args.command == "compare":  # its sides come in any order: files and --audit NAMEs
-            args.sides = compare_sides(tokens[tokens.index("compare") + 1 :])
-        elif extras:
-            parser.error(f"unrecognized arguments: {' '.join(extras)}")
-    except SystemExit as stop:  # argparse has printed its usage message
+    except SystemExit as stop:  # argparse has printed its usage message (in English, as its help)
         return int(stop.code or 0) and EXIT_UNREADABLE
+    # The command's language for the whole run; `use` rather than `activate`, so that a caller in the
+    # same thread (the tests) gets its own language back when the command is done.
+    with i18n.use(args.language or i18n.DEFAULT):
+        try:
+            if args.command == "compare":  # its sides come in any order: files and --audit NAMEs
+                args.sides = compare_sides(tokens[tokens.index("compare") + 1 :])
+            elif extras:
+                parser.error(_("unrecognized arguments: {arguments}").format(arguments=" ".join(extras)))
+        except SystemExit as stop:
+            return int(stop.code or 0) and EXIT_UNREADABLE
+        return _run(args, out, err)
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """The command, with every failure said in a sentence and an exit status."""
     try:
         return _COMMANDS[args.command](args, out)
     except (ReadError, _ArgumentError) as error:
-        print(f"error: {error}", file=err)
+        print(_error(str(error)), file=err)
         return EXIT_UNREADABLE
     except OSError as error:
-        print(f"error: {error.strerror or error} ({error.filename})", file=err)
+        # TRANSLATORS: {message} is the system's reason ("No such file or directory"), {file} the file.
+        print(_("error: {message} ({file})").format(message=error.strerror or error, file=error.filename), file=err)
         return EXIT_UNREADABLE
     except Exception as error:
         from audit.store import AuditNotFound, Store, StoreError  # a command that failed may not have loaded it
 
         if isinstance(error, AuditNotFound):  # the operator may see every audit's name
-            names = ", ".join(Store.open().audit_names()) or "none"
-            print(f"error: {error} Known audits: {names}.", file=err)
+            names = ", ".join(Store.open().audit_names())
+            if names:
+                print(_("error: {message} Known audits: {names}.").format(message=error, names=names), file=err)
+            else:
+                print(_("error: {message} Known audits: none.").format(message=error), file=err)
         elif isinstance(error, StoreError):
-            print(f"error: {error}", file=err)
+            print(_error(str(error)), file=err)
         elif args.debug:
             raise
         else:
-            print(f"error: unexpected {type(error).__name__}: {error}. Run again with --debug for details.", file=err)
+            message = _("error: unexpected {kind}: {message}. Run again with --debug for details.")
+            print(message.format(kind=type(error).__name__, message=error), file=err)
         return EXIT_UNREADABLE
+
+
+def _error(message: str) -> str:
+    # TRANSLATORS: how the command line starts an error; {message} says what went wrong.
+    return _("error: {message}").format(message=message)
 
 
 def _read(args: argparse.Namespace) -> Imported:
@@ -227,7 +261,7 @@ def _weights(args: argparse.Namespace, imported: Imported | None = None) -> dict
     try:
         return parse_weights(args.weights)
     except ValueError as error:
-        raise _ArgumentError(f"--weights: {error}") from None
+        raise _ArgumentError(_("--weights: {message}").format(message=error)) from None
 
 
 def _computed(args: argparse.Namespace, imported: Imported) -> AuditResult:
@@ -244,7 +278,7 @@ def _metrics(args: argparse.Namespace, out: TextIO) -> int:
     if args.audit:
         return _stored_metrics(args, weights, out)
     if args.file is None:
-        raise _ArgumentError("name an inventory file, or a stored audit with --audit NAME.")
+        raise _ArgumentError(_("name an inventory file, or a stored audit with --audit NAME."))
     imported = _read(args)
     if not imported.inventory.can_import:
         out.write(format_check(imported))
@@ -270,7 +304,7 @@ def _stored_metrics(args: argparse.Namespace, weights: dict[str, float], out: Te
     if args.json:
         _dump(result.to_json(), args, out)
     else:
-        out.write(format_result(f"the stored audit '{args.audit}'", result))
+        out.write(format_result(args.audit, result, stored=True))
     return EXIT_OK
 
 
@@ -287,9 +321,13 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
         plan = store_import(store, imported, args.audit, actor=OPERATOR, owner=args.owner, client=args.client)
     finally:
         store.close()
-    what = "the audit workbook" if imported.meta else ""
-    out.write(f"Imported {what or ''}{' ' if what else ''}{imported.file} into the audit '{args.audit}' "
-              f"({store.backend}).\n{plan.summary}\n")  # fmt: skip
+    if imported.meta:
+        # TRANSLATORS: {backend} is the database: sqlite or postgresql.
+        done = _("Imported the audit workbook {file} into the audit '{audit}' ({backend}).")
+    else:
+        # TRANSLATORS: {backend} is the database: sqlite or postgresql.
+        done = _("Imported {file} into the audit '{audit}' ({backend}).")
+    out.write(done.format(file=imported.file, audit=args.audit, backend=store.backend) + f"\n{plan.summary}\n")
     out.write(_sourced(imported, without_info=True))
     return EXIT_OK
 
@@ -303,12 +341,13 @@ def _audits(_args: argparse.Namespace, out: TextIO) -> int:
     finally:
         store.close()
     if not infos:
-        out.write("No audits yet. Import one: python -m audit import INVENTORY --audit NAME\n")
+        out.write(_("No audits yet. Import one: python -m audit import INVENTORY --audit NAME") + "\n")
         return EXIT_OK
-    rows = [("audit", "client", "owner", "touchpoints", "assessors", "scores", "updated")]
+    # TRANSLATORS: the headings of the list of audits (python -m audit audits).
+    rows = [(_("audit"), _("client"), _("owner"), _("touchpoints"), _("assessors"), _("scores"), _("updated"))]
     rows += [
-        (a.name, a.client or "-", a.owner, str(a.touchpoints), str(a.assessors), str(a.scores),
-         f"{a.updated_at:%Y-%m-%d %H:%M}")
+        (a.name, a.client or "-", a.owner, i18n.integer(a.touchpoints), i18n.integer(a.assessors),
+         i18n.integer(a.scores), i18n.localize_digits(f"{a.updated_at:%Y-%m-%d %H:%M}"))
         for a in infos
     ]  # fmt: skip
     out.write("\n".join(_aligned(rows)) + "\n")
@@ -318,8 +357,9 @@ def _audits(_args: argparse.Namespace, out: TextIO) -> int:
 def _report(args: argparse.Namespace, out: TextIO) -> int:
     kind = args.output.suffix.lower()
     if kind not in (".xlsx", ".pptx", ".pdf"):  # said before any file is read
-        raise _ArgumentError(f"-o {args.output}: write the report as .xlsx (the scored workbook), .pptx (PowerPoint) "
-                             "or .pdf; the file name's extension chooses.")  # fmt: skip
+        message = _("-o {file}: write the report as .xlsx (the scored workbook), .pptx (PowerPoint) or .pdf; the "
+                    "file name's extension chooses.")  # fmt: skip
+        raise _ArgumentError(message.format(file=args.output))
     weights = _weights(args)
     if args.audit:
         from audit.compare import stored_comparison
@@ -334,8 +374,9 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
         finally:
             store.close()
         result, touchpoints, scores, meta = snapshot.result, snapshot.touchpoints, snapshot.scores, snapshot.meta
+        language = args.language or snapshot.info.language
     elif args.file is None:
-        raise _ArgumentError("name an inventory file, or a stored audit with --audit NAME.")
+        raise _ArgumentError(_("name an inventory file, or a stored audit with --audit NAME."))
     else:
         from audit.metrics import audit_stages, inventory_frame
 
@@ -347,25 +388,45 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
         touchpoints, scores = inventory_frame(imported.inventory), imported.score_frame
         meta = _file_meta(imported, audit_stages(imported.inventory), result.weights)
         comparison = None
-    counts = f"{len(result.touchpoints)} touchpoints, {len(result.weak_spots)} weak spots"
-    if comparison is not None:
-        counts += f", compared with '{comparison.before_label}'"
+        language = args.language or imported.inventory.language
+    counts = _report_counts(result, None if comparison is None else comparison.before_label)
     if kind == ".xlsx":
         from audit.workbook import audit_workbook
 
-        args.output.write_bytes(audit_workbook(result, touchpoints, scores, meta, comparison=comparison))
-        out.write(f"Wrote {args.output}: {counts}.\n")
+        args.output.write_bytes(
+            audit_workbook(result, touchpoints, scores, meta, comparison=comparison, language=language)
+        )
+        # TRANSLATORS: {file} is the file written; {counts} says what it holds ("48 touchpoints, 14 weak spots").
+        out.write(_("Wrote {file}: {counts}.").format(file=args.output, counts=counts) + "\n")
         return EXIT_OK
     from audit.report import ReportError, pdf_pages, report_file, slide_count
 
     try:
-        data = report_file(result, meta, "pptx" if kind == ".pptx" else "pdf", comparison=comparison)
+        data = report_file(result, meta, "pptx" if kind == ".pptx" else "pdf", comparison=comparison, language=language)
     except ReportError as error:  # LibreOffice missing or failing: its sentence says what to install
         raise _ArgumentError(str(error)) from None
     args.output.write_bytes(data)
-    made = f"{slide_count(data)} slides" if kind == ".pptx" else f"{pdf_pages(data)} pages"
-    out.write(f"Wrote {args.output}: {made}; {counts}.\n")
+    if kind == ".pptx":
+        made = ngettext("{n} slide", "{n} slides", slide_count(data)).format(n=i18n.integer(slide_count(data)))
+    else:
+        made = ngettext("{n} page", "{n} pages", pdf_pages(data)).format(n=i18n.integer(pdf_pages(data)))
+    # TRANSLATORS: {made} is "12 slides" or "9 pages"; {counts} says what it holds ("48 touchpoints, 14 weak spots").
+    out.write(_("Wrote {file}: {made}; {counts}.").format(file=args.output, made=made, counts=counts) + "\n")
     return EXIT_OK
+
+
+def _report_counts(result: AuditResult, baseline: str | None) -> str:
+    """What a written report holds: "48 touchpoints, 14 weak spots", and the audit it is compared with."""
+    n, weak = len(result.touchpoints), len(result.weak_spots)
+    values = {
+        "touchpoints": ngettext("{n} touchpoint", "{n} touchpoints", n).format(n=i18n.integer(n)),
+        "weak_spots": ngettext("{n} weak spot", "{n} weak spots", weak).format(n=i18n.integer(weak)),
+        "baseline": baseline,
+    }
+    if baseline is None:
+        return _("{touchpoints}, {weak_spots}").format(**values)
+    # TRANSLATORS: {baseline} is the name of the audit this one is compared with.
+    return _("{touchpoints}, {weak_spots}, compared with '{baseline}'").format(**values)
 
 
 def _file_meta(imported: Imported, stages: list[str], weights: dict[str, float]) -> AuditMeta:
@@ -382,8 +443,11 @@ def _file_meta(imported: Imported, stages: list[str], weights: dict[str, float])
 def _template(args: argparse.Namespace, out: TextIO) -> int:
     from audit.workbook import template_workbook
 
-    args.output.write_bytes(template_workbook(args.lang))
-    out.write(f"Wrote {args.output}, a blank inventory with {args.lang} headers.\n")
+    headers = args.lang or args.language or i18n.DEFAULT  # the template's --lang, else the global one
+    args.output.write_bytes(template_workbook(headers))  # its headers' language is its instructions' too
+    # TRANSLATORS: {language} is the headers' language code: en, ru, pt or fa.
+    message = _("Wrote {file}, a blank inventory with {language} headers.")
+    out.write(message.format(file=args.output, language=headers) + "\n")
     return EXIT_OK
 
 
@@ -391,15 +455,13 @@ def _percent(value: object) -> str:
     """12% for 0.12; a dash for a missing value or NaN."""
     from audit.metrics import as_float
 
-    number = as_float(value)
-    return "-" if number is None else f"{number:.0%}"
+    return i18n.percent(as_float(value))
 
 
 def _two(value: object) -> str:
     from audit.metrics import as_float
 
-    number = as_float(value)
-    return "-" if number is None else f"{number:.2f}"
+    return i18n.number(as_float(value), 2)
 
 
 def format_metrics(imported: Imported, result: AuditResult) -> str:
@@ -409,46 +471,89 @@ def format_metrics(imported: Imported, result: AuditResult) -> str:
     return text + ("\n" + problems if problems else "")
 
 
-def format_result(title: str, result: AuditResult) -> str:
-    """Headline, stages, weak spots, findings and agreement."""
+def format_result(title: str, result: AuditResult, *, stored: bool = False) -> str:
+    """Headline, stages, weak spots, findings and agreement; `title` is the file's name, or with `stored`
+    the stored audit's."""
     table = result.touchpoints
+    n = len(table)
+    values = {
+        "title": title,
+        "touchpoints": ngettext("{n} touchpoint", "{n} touchpoints", n).format(n=i18n.integer(n)),
+        "assessors": _assessors(result.assessors),
+    }
+    if stored:
+        # TRANSLATORS: {title} is the audit's name; {touchpoints} "48 touchpoints"; {assessors} "4 assessors (Ana)".
+        headline = _("Audit of the stored audit '{title}': {touchpoints}, {assessors}").format(**values)
+    else:
+        # TRANSLATORS: {title} is the file's name; {touchpoints} "48 touchpoints"; {assessors} "4 assessors (Ana)".
+        headline = _("Audit of {title}: {touchpoints}, {assessors}").format(**values)
+    scored = _(
+        "Scored: {scored} of touchpoints on all three criteria; mean composite {mean}; consistency {consistency}; "
+        "coverage {coverage} of stage x type cells."
+    ).format(
+        scored=_percent(result.coverage.scoring_share),
+        mean=_two(result.mean_composite),
+        consistency=_percent(result.overall_consistency),
+        coverage=_percent(result.coverage.share),
+    )
     lines = [
-        f"Audit of {title}: {len(table)} touchpoints, {len(result.assessors)} assessor(s) "
-        f"({', '.join(result.assessors) or 'none'})",
-        f"Scored: {_percent(result.coverage.scoring_share)} of touchpoints on all three criteria; "
-        f"mean composite {_two(result.mean_composite)}; consistency {_percent(result.overall_consistency)}; "
-        f"coverage {_percent(result.coverage.share)} of stage x type cells.",
-        f"Agreement: {result.agreement.message}",
+        headline,
+        scored,
+        _("Agreement: {message}").format(message=result.agreement.message),
         "",
-        "Stages",
+        _("Stages"),
     ]
-    rows = [("stage", "touchpoints", "scored", "mean", "sd", "consistency", "channel spread", "")]
+    # TRANSLATORS: the headings of the table of stages (python -m audit metrics).
+    headings = (_("stage"), _("touchpoints"), _("scored"), _("mean"), _("sd"), _("consistency"), _("channel spread"))
+    rows = [(*headings, "")]
     for stage in result.stages.to_dict("records"):
         rows.append(
             (
                 str(stage["name"]),
-                str(stage["touchpoints"]),
-                str(stage["scored"]),
+                _count(stage["touchpoints"]),
+                _count(stage["scored"]),
                 _two(stage["mean_composite"]),
                 _two(stage["sd"]),
                 _percent(stage["consistency_index"]),
                 _two(stage["channel_spread"]),
-                "inconsistent" if stage["inconsistent"] else "",
+                # TRANSLATORS: marks a stage whose touchpoints are scored far apart, in the table of stages.
+                _("inconsistent") if stage["inconsistent"] else "",
             )
         )
     lines += _aligned(rows)
     weak = table.set_index("id").loc[result.weak_spots[:10]]
-    lines += ["", f"Weak spots ({len(result.weak_spots)}), highest priority first"]
+    count = i18n.integer(len(result.weak_spots))
+    lines += ["", _("Weak spots ({n}), highest priority first").format(n=count)]
     for tp_id, row in weak.iterrows():
-        lines.append(f"  {row['priority']:5.2f}  {tp_id}  {row['name']} ({row['stage']}): {row['reasons']}")
+        priority = i18n.number(row["priority"], 2).rjust(5)
+        lines.append(f"  {priority}  {tp_id}  {row['name']} ({row['stage']}): {row['reasons']}")
     if len(result.weak_spots) > 10:
-        lines.append(f"  ... and {len(result.weak_spots) - 10} more (use --json for all)")
+        more = i18n.integer(len(result.weak_spots) - 10)
+        lines.append("  " + _("... and {n} more (use --json for all)").format(n=more))
     others = [f for f in result.findings if f.code != "weak_spot"]
     if others:
-        lines += ["", "Findings"] + [f"  - {f.message}" for f in others]
+        lines += ["", _("Findings")] + [f"  - {f.message}" for f in others]
     if result.uncontrolled:
-        lines += ["", f"Uncontrolled touchpoints (monitor and respond): {', '.join(result.uncontrolled)}"]
+        uncontrolled = _("Uncontrolled touchpoints (monitor and respond): {ids}")
+        lines += ["", uncontrolled.format(ids=", ".join(result.uncontrolled))]
     return "\n".join(lines) + "\n"
+
+
+def _assessors(names: Sequence[str]) -> str:
+    """ "4 assessors (Ana, Ben, Cleo, Dan)", or "no assessors"."""
+    if not names:
+        return _("no assessors")
+    # TRANSLATORS: {names} lists the assessors' names.
+    text = ngettext("{n} assessor ({names})", "{n} assessors ({names})", len(names))
+    return text.format(n=i18n.integer(len(names)), names=", ".join(names))
+
+
+def _count(value: object) -> str:
+    """A count from a table cell, as the language writes it."""
+    from audit.metrics import as_float
+
+    number = as_float(value)
+    return "-" if number is None else i18n.integer(int(number))
 
 
 def _aligned(rows: Sequence[tuple[str, ...]]) -> list[str]:
@@ -465,59 +570,116 @@ def _aligned(rows: Sequence[tuple[str, ...]]) -> list[str]:
 def format_check(imported: Imported) -> str:
     """The human report of `check`: what the file is, how it was read, and every problem."""
     inventory = imported.inventory
-    lines = [f"File:        {inventory.file}"]
+    # (label, value) pairs, the values aligned after the longest label; a value of None starts a block.
+    # TRANSLATORS: the labels of the report of `python -m audit check`, each followed by its value.
+    fields: list[tuple[str, str | None]] = [(_("File:"), inventory.file)]
     if imported.meta:
         meta = imported.meta
-        client = f" for {meta.client}" if meta.client else ""
-        lines.append(f"Kind:        a Touchpoint Audit workbook of '{meta.name}'{client}, restored whole on import")
-        weights = "/".join(f"{w:g}" for w in meta.weights.values())
-        lines.append(f"Settings:    weights {weights}; stages {', '.join(meta.stage_order) or '-'}; "
-                     f"workshop {meta.phase.value}{', locked' if meta.locked else ''}")  # fmt: skip
+        if meta.client:
+            kind = _("a Touchpoint Audit workbook of '{name}' for {client}, restored whole on import")
+        else:
+            kind = _("a Touchpoint Audit workbook of '{name}', restored whole on import")
+        fields.append((_("Kind:"), kind.format(name=meta.name, client=meta.client)))
+        weights = "/".join(_weight(w) for w in meta.weights.values())
+        if meta.locked:
+            # TRANSLATORS: {phase} is the workshop phase's code: round1, revealed or round2.
+            settings = _("weights {weights}; stages {stages}; workshop {phase}, locked")
+        else:
+            # TRANSLATORS: {phase} is the workshop phase's code: round1, revealed or round2.
+            settings = _("weights {weights}; stages {stages}; workshop {phase}")
+        stage_list = ", ".join(meta.stage_order) or "-"
+        fields.append((_("Settings:"), settings.format(weights=weights, stages=stage_list, phase=meta.phase.value)))
     if inventory.sheet is not None:
-        lines.append(f"Sheet:       {inventory.sheet}")
-    lines.append(f"Header row:  {inventory.header_row if inventory.header_row else '-'}")
-    lines.append("Mapping:")
+        fields.append((_("Sheet:"), inventory.sheet))
+    fields.append((_("Header row:"), i18n.integer(inventory.header_row) if inventory.header_row else "-"))
+    fields.append((_("Mapping:"), None))
+    stages = ", ".join(inventory.stages) or "-"
+    # TRANSLATORS: {touchpoints} is a number of touchpoints, {n} of stages, {stages} their names.
+    touchpoints = ngettext(
+        "{touchpoints} in {n} stage: {stages}", "{touchpoints} in {n} stages: {stages}", len(inventory.stages)
+    ).format(touchpoints=i18n.integer(len(inventory.touchpoints)), n=i18n.integer(len(inventory.stages)), stages=stages)
+    after_mapping: list[tuple[str, str | None]] = [(_("Touchpoints:"), touchpoints)]
+    if imported.meta or imported.score_sets:
+        n = len(imported.scores.assessors)
+        # TRANSLATORS: {scores} is a number of scores, {n} of assessors.
+        scores = ngettext("{scores} from {n} assessor", "{scores} from {n} assessors", n).format(
+            scores=i18n.integer(len(imported.score_frame)), n=i18n.integer(n)
+        )
+        after_mapping.append((_("Scores:"), scores))
+    elif imported.own_score_count:
+        own = _("{scores} in the inventory's own columns, as '{assessor}'")
+        after_mapping.append(
+            (_("Scores:"), own.format(scores=i18n.integer(imported.own_score_count), assessor=imported.assessor))
+        )
+    width = max(len(label) for label, _value in fields + after_mapping) + 1
+    lines = [label if value is None else f"{label:<{width}}{value}" for label, value in fields]
     for field_name in FIELDS:
         if field_name in inventory.mapping:
             lines.append(f"  {field_name:<16} <- {inventory.mapping[field_name]}")
     extra = inventory.extra_columns
     if extra:
-        lines.append(f"  kept as extra columns: {', '.join(extra)}")
-    stages = ", ".join(inventory.stages) or "-"
-    lines.append(f"Touchpoints: {len(inventory.touchpoints)} in {len(inventory.stages)} stage(s): {stages}")
-    if imported.meta or imported.score_sets:
-        lines.append(f"Scores:      {len(imported.score_frame)} from {len(imported.scores.assessors)} assessor(s)")
-    elif imported.own_score_count:
-        lines.append(
-            f"Scores:      {imported.own_score_count} in the inventory's own columns, as '{imported.assessor}'"
-        )
+        lines.append("  " + _("kept as extra columns: {columns}").format(columns=", ".join(extra)))
+    lines += [f"{label:<{width}}{value}" for label, value in after_mapping]
     lines.append("")
     lines.append(_sourced(imported) or format_problems([]))
-    verdict = "can be imported" if imported.can_import else "cannot be imported until the errors are fixed"
-    lines.append(f"The {'workbook' if imported.meta else 'inventory'} {verdict}.")
+    lines.append(_verdict(workbook=imported.meta is not None, can_import=imported.can_import))
     return "\n".join(lines) + "\n"
+
+
+def _verdict(*, workbook: bool, can_import: bool) -> str:
+    if workbook:
+        if can_import:
+            return _("The workbook can be imported.")
+        return _("The workbook cannot be imported until the errors are fixed.")
+    if can_import:
+        return _("The inventory can be imported.")
+    return _("The inventory cannot be imported until the errors are fixed.")
+
+
+def _weight(weight: float) -> str:
+    """A criterion's weight with as few digits as it needs: "2", "1.5" ("1,5" in ru and pt)."""
+    digits = next((d for d in range(3) if round(weight, d) == weight), 3)
+    return i18n.number(weight, digits)
+
+
+# The problems' severities as a person reads them, in the table of problems; translated where shown.
+SEVERITIES = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
 
 
 def format_problems(problems: Sequence[Problem], files: Sequence[str] | None = None) -> str:
     """Problems as an aligned table, or a line saying there are none; with a file column when the
     problems come from several files (`files[i]` is the file of `problems[i]`)."""
     if not problems:
-        return "No problems found.\n"
+        return _("No problems found.") + "\n"
     counts = {s: sum(1 for p in problems if p.severity == s) for s in ("error", "warning", "info")}
-    head = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
+    head = ", ".join(_severity_count(s, n) for s, n in counts.items() if n)
     several = files is not None and len(set(files)) > 1
-    rows = [("file", "severity", "row", "column", "message")]
+    # TRANSLATORS: the headings of the table of problems.
+    rows = [(_("file"), _("severity"), _("row"), _("column"), _("message"))]
     rows += [
-        (files[i] if files is not None else "", p.severity, str(p.row or "-"), p.column or "-", p.message)
+        (files[i] if files is not None else "", _(SEVERITIES[p.severity]) if p.severity in SEVERITIES else p.severity,
+         i18n.integer(p.row) if p.row else "-", p.column or "-", p.message)
         for i, p in enumerate(problems)
-    ]
+    ]  # fmt: skip
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     body = [
         (f"{r[0]:<{widths[0]}}  " if several else "")
         + f"{r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]:<{widths[3]}}  {r[4]}"
         for r in rows
     ]
-    return f"Problems ({head}):\n" + "\n".join("  " + line for line in body) + "\n"
+    # TRANSLATORS: {counts} is e.g. "2 errors, 1 warning".
+    return _("Problems ({counts}):").format(counts=head) + "\n" + "\n".join("  " + line for line in body) + "\n"
+
+
+def _severity_count(severity: str, n: int) -> str:
+    """ "2 errors", "1 warning", "3 infos"."""
+    if severity == "error":
+        text = ngettext("{n} error", "{n} errors", n)
+    elif severity == "warning":
+        text = ngettext("{n} warning", "{n} warnings", n)
+    else:
+        text = ngettext("{n} info", "{n} infos", n)
+    return text.format(n=i18n.integer(n))
 
 
 def _sourced(imported: Imported, *, without_info: bool = False) -> str:
@@ -525,7 +687,7 @@ def _sourced(imported: Imported, *, without_info: bool = False) -> str:
     found = [(f, p) for f, p in imported.sourced_problems if not (without_info and p.severity == "info")]
     if not found:
         return ""
-    return format_problems([p for _, p in found], [f for f, _ in found])
+    return format_problems([p for _file, p in found], [f for f, _problem in found])
 
 
 def _invite(args: argparse.Namespace, out: TextIO) -> int:
@@ -535,7 +697,8 @@ def _invite(args: argparse.Namespace, out: TextIO) -> int:
 
     base = args.base_url or os.environ.get(BASE_URL_VARIABLE) or DEFAULT_BASE_URL
     if not base.startswith(("http://", "https://")):
-        raise _ArgumentError(f"--base-url {base}: write the whole address, like https://audit.example.com")
+        message = _("--base-url {url}: write the whole address, like https://audit.example.com")
+        raise _ArgumentError(message.format(url=base))
     code = Workshops(Store.open()).issue_code(args.audit, actor=OPERATOR)
     url = join_link(base, code)
     if args.qr:
@@ -543,9 +706,12 @@ def _invite(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         _dump({"audit": args.audit, "code": code, "url": url}, args, out)
         return EXIT_OK
-    out.write(f"Join code for '{args.audit}': {code}\nLink: {url}\n")
-    out.write(f"QR code: {args.qr}\n" if args.qr else "")
-    out.write("The code is stored hashed and cannot be shown again; 'Stop joining' in the app ends it.\n")
+    out.write(_("Join code for '{audit}': {code}").format(audit=args.audit, code=code) + "\n")
+    out.write(_("Link: {url}").format(url=url) + "\n")
+    out.write(_("QR code: {file}").format(file=args.qr) + "\n" if args.qr else "")
+    # TRANSLATORS: {button} is the app's button that stops a join code ("Stop joining").
+    stop = _("The code is stored hashed and cannot be shown again; '{button}' in the app ends it.")
+    out.write(stop.format(button=_("Stop joining")) + "\n")
     return EXIT_OK
 
 
@@ -559,7 +725,11 @@ def _owner(args: argparse.Namespace, out: TextIO) -> int:
         new = store.audit(args.audit).owner
     finally:
         store.close()
-    out.write(f"'{args.audit}' now belongs to {new}" + (f"; {old} stays as its editor.\n" if old != new else ".\n"))
+    if old != new:
+        moved = _("'{audit}' now belongs to {owner}; {old} stays as its editor.")
+    else:
+        moved = _("'{audit}' now belongs to {owner}.")
+    out.write(moved.format(audit=args.audit, owner=new, old=old) + "\n")
     return EXIT_OK
 
 
@@ -570,10 +740,14 @@ def _share(args: argparse.Namespace, out: TextIO) -> int:
     try:
         if args.role == "none":
             had = store.unshare(args.audit, args.email, actor=OPERATOR)
-            out.write(f"{args.email} {'no longer has' if had else 'had no'} access to '{args.audit}'.\n")
+            done = _("{who} no longer has access to '{audit}'.") if had else _("{who} had no access to '{audit}'.")
+            out.write(done.format(who=args.email, audit=args.audit) + "\n")
         else:
-            store.share(args.audit, args.email, Role(args.role), actor=OPERATOR)
-            out.write(f"'{args.audit}' is shared with {args.email} as {args.role}.\n")
+            role = Role(args.role)
+            store.share(args.audit, args.email, role, actor=OPERATOR)
+            # TRANSLATORS: {role} is "editor" or "viewer".
+            shared = _("'{audit}' is shared with {who} as {role}.")
+            out.write(shared.format(audit=args.audit, who=args.email, role=_(ROLE_LABELS[role])) + "\n")
     finally:
         store.close()
     return EXIT_OK
@@ -584,9 +758,9 @@ def _read_password(args: argparse.Namespace) -> str:
 
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass("Password: ")
-    if getpass.getpass("Same password again: ") != first:
-        raise _ArgumentError("the two passwords differ; nothing was changed.")
+    first = getpass.getpass(_("Password: "))
+    if getpass.getpass(_("Same password again: ")) != first:
+        raise _ArgumentError(_("the two passwords differ; nothing was changed."))
     return first
 
 
@@ -597,16 +771,23 @@ def _facilitator(args: argparse.Namespace, out: TextIO) -> int:
     accounts = Accounts(Store.open())
     try:
         if args.action == "list":
-            out.write("".join(f"{name}\n" for name in accounts.accounts()) or "No password accounts.\n")
+            out.write("".join(f"{name}\n" for name in accounts.accounts()) or _("No password accounts.") + "\n")
             return EXIT_OK
         if not args.email:
-            raise _ArgumentError(f"facilitator {args.action}: name the account, e.g. alice@example.com")
+            # TRANSLATORS: {action} is the command's word: add or remove.
+            message = _("facilitator {action}: name the account, e.g. alice@example.com")
+            raise _ArgumentError(message.format(action=args.action))
         if args.action == "remove":
             gone = accounts.remove(args.email)
-            out.write(f"{'Removed' if gone else 'There was no'} account {args.email}; its sessions are ended.\n")
+            if gone:
+                done = _("Removed account {account}; its sessions are ended.")
+            else:
+                done = _("There was no account {account}; its sessions are ended.")
+            out.write(done.format(account=args.email) + "\n")
             return EXIT_OK
         name = accounts.add(args.email, _read_password(args))
-        out.write(f"{name} can sign in with their password (password mode is on while any account exists).\n")
+        added = _("{account} can sign in with their password (password mode is on while any account exists).")
+        out.write(added.format(account=name) + "\n")
     finally:
         accounts.store.close()
     return EXIT_OK
@@ -625,18 +806,19 @@ def _compare(args: argparse.Namespace, out: TextIO) -> int:
 
     sides: list[tuple[str, str, list[Path]]] = list(args.sides)
     kind = Kind.COMPETITOR if args.competitor else Kind.BASELINE
-    store = Store.open() if any(how == "audit" for how, _, _ in sides) else None  # one store for both sides
+    store = Store.open() if any(how == "audit" for how, _value, _files in sides) else None  # one store for both sides
     try:
         if store is not None and len(sides) == 1:
             info = store.audit(sides[0][1])
             if info.compared_with is None:
-                raise _ArgumentError(f"the audit '{info.name}' names no baseline: give two sides, e.g. "
-                                     f"compare --audit EARLIER --audit '{info.name}'.")  # fmt: skip
+                message = _("the audit '{audit}' names no baseline: give two sides, e.g. compare --audit EARLIER "
+                            "--audit '{audit}'.")  # fmt: skip
+                raise _ArgumentError(message.format(audit=info.name))
             sides.insert(0, ("audit", info.compared_with, []))
             kind = Kind(info.compared_as) if not args.competitor else kind
         if len(sides) != 2:
-            raise _ArgumentError(f"compare takes two sides (files or --audit NAME), the baseline first; "
-                                 f"got {len(sides)}.")  # fmt: skip
+            message = _("compare takes two sides (files or --audit NAME), the baseline first; got {n}.")
+            raise _ArgumentError(message.format(n=i18n.integer(len(sides))))
         (before, before_label), (after, after_label) = (_side_result(args, store, *side) for side in sides)
     finally:
         if store is not None:
@@ -667,11 +849,11 @@ def compare_sides(tokens: Sequence[str]) -> list[tuple[str, str, list[Path]]]:
             sides.append(("audit", value, []))
         elif token == "--scores" and value is not None:
             if not sides or sides[-1][0] != "file":
-                raise SystemExit(_usage_error("--scores follows the inventory file it scores"))
+                raise SystemExit(_usage_error(_("--scores follows the inventory file it scores")))
             sides[-1][2].append(Path(value))
         elif token.startswith("-"):
             if token not in ("--json", "--competitor", "--indent", "--debug", "-h", "--help"):
-                raise SystemExit(_usage_error(f"unrecognized argument: {token}"))
+                raise SystemExit(_usage_error(_("unrecognized argument: {argument}").format(argument=token)))
         else:
             sides.append(("file", token, []))
         index += 2 if value is not None else 1
@@ -679,7 +861,7 @@ def compare_sides(tokens: Sequence[str]) -> list[tuple[str, str, list[Path]]]:
 
 
 def _usage_error(message: str) -> int:
-    print(f"python -m audit compare: error: {message}", file=sys.stderr)
+    print("python -m audit compare: " + _error(message), file=sys.stderr)
     return EXIT_UNREADABLE
 
 
@@ -694,7 +876,8 @@ def _side_result(
 
     imported = read_import(Path(value), score_files=score_files)
     if not imported.inventory.can_import:
-        raise _ArgumentError(f"{value} cannot be read as an inventory: run `python -m audit check {value}`.")
+        message = _("{file} cannot be read as an inventory: run `python -m audit check {file}`.")
+        raise _ArgumentError(message.format(file=value))
     result = _computed(args, imported)
     return result, _file_meta(imported, audit_stages(imported.inventory), result.weights).name
 
@@ -702,9 +885,16 @@ def _side_result(
 def format_comparison(comparison: Comparison) -> str:
     """Sentences, the stages before and after, what moved, weak spots, gaps and what did not match."""
     c = comparison
-    lines = [f"{c.after_label} compared with {'its baseline' if c.kind == 'baseline' else 'the competitor'} "
-             f"{c.before_label}", *(f"  {s}" for s in c.sentences()), "", "Stages (mean composite)"]  # fmt: skip
-    rows = [("stage", c.before_label, c.after_label, "change", "noise", "")]
+    if c.kind == "baseline":
+        # TRANSLATORS: {after} and {before} are the two audits' names.
+        heading = _("{after} compared with its baseline {before}")
+    else:
+        # TRANSLATORS: {after} and {before} are the two audits' names.
+        heading = _("{after} compared with the competitor {before}")
+    lines = [heading.format(after=c.after_label, before=c.before_label), *(f"  {s}" for s in c.sentences()), "",
+             _("Stages (mean composite)")]  # fmt: skip
+    # TRANSLATORS: headings of the table of stages compared: the stage, the two audits' names, then these.
+    rows = [(_("stage"), c.before_label, c.after_label, _("change"), _("noise"), "")]
     rows += [
         (str(r["stage"]), _two(r["composite_before"]), _two(r["composite_after"]), _signed(r["composite_change"]),
          _two(r["noise"]), str(r["movement"]))
@@ -712,29 +902,41 @@ def format_comparison(comparison: Comparison) -> str:
     ]  # fmt: skip
     lines += _aligned(rows)
     moved = c.touchpoints[c.touchpoints["beyond_noise"].eq(True)]
-    lines += ["", f"Touchpoints: {c.words['moved'].lower()} ({len(moved)} of {len(c.touchpoints)} matched)"]
+    # TRANSLATORS: {moved} is e.g. "moved beyond the noise"; {n} of {total} touchpoints found in both audits.
+    matched = _("Touchpoints: {moved} ({n} of {total} matched)")
+    lines += ["", matched.format(moved=c.words["moved"].lower(), n=i18n.integer(len(moved)),
+                                 total=i18n.integer(len(c.touchpoints)))]  # fmt: skip
+    # TRANSLATORS: one touchpoint that moved: its id, name and stage, the two composites, the change and the noise.
+    line = _("{id}  {name} ({stage}): {before} -> {after} ({change}, noise {noise})")
     lines += [
-        f"  {r['id']}  {r['name']} ({r['stage']}): {_two(r['composite_before'])} -> {_two(r['composite_after'])} "
-        f"({_signed(r['composite_change'])}, noise {_two(r['noise'])})"
+        "  " + line.format(id=r["id"], name=r["name"], stage=r["stage"], before=_two(r["composite_before"]),
+                           after=_two(r["composite_after"]), change=_signed(r["composite_change"]),
+                           noise=_two(r["noise"]))
         for r in moved.to_dict("records")
-    ]
+    ]  # fmt: skip
     lines.append("")
     for title, ids in c.weak_lists().items():
-        lines.append(f"Weak spots, {title.lower()} ({len(ids)}): " + (", ".join(c.named(ids)) or "-"))
+        # TRANSLATORS: {title} is e.g. "fixed" or "new"; {n} how many; {names} the touchpoints.
+        weak = _("Weak spots, {title} ({n}): {names}")
+        lines.append(weak.format(title=title.lower(), n=i18n.integer(len(ids)), names=", ".join(c.named(ids)) or "-"))
     lines.append("")
     for title, gaps in c.gap_lists().items():
-        lines.append(f"Coverage gaps, {title.lower()} ({len(gaps)}): " + (" ".join(g.message for g in gaps) or "-"))
+        # TRANSLATORS: {title} is e.g. "closed" or "opened"; {n} how many; {gaps} their sentences.
+        gap = _("Coverage gaps, {title} ({n}): {gaps}")
+        lines.append(gap.format(title=title.lower(), n=i18n.integer(len(gaps)),
+                                gaps=" ".join(g.message for g in gaps) or "-"))  # fmt: skip
     for label, table in ((c.before_label, c.unmatched_before), (c.after_label, c.unmatched_after)):
         listed = ", ".join(f"{r['id']} {r['name']}" for r in table.to_dict("records")) or "-"
-        lines.append(f"Only in {label} ({len(table)}): {listed}")
+        # TRANSLATORS: {audit} is an audit's name; {n} how many touchpoints only it has; {touchpoints} them.
+        only = _("Only in {audit} ({n}): {touchpoints}")
+        lines.append(only.format(audit=label, n=i18n.integer(len(table)), touchpoints=listed))
     return "\n".join(lines) + "\n"
 
 
 def _signed(value: object) -> str:
     from audit.metrics import as_float
 
-    number = as_float(value)
-    return "-" if number is None else f"{number:+.2f}"
+    return i18n.signed(as_float(value), 2)
 
 
 _COMMANDS = {

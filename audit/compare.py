@@ -18,6 +18,10 @@ and `python -m audit compare` all read. The rules (docs/method.md, "Comparing tw
   still weak, new when it is weak now and was not (or did not exist) before;
 - a coverage gap (a stage with no touchpoint, or none of one type) is closed when the
   baseline had it and the follow-up does not, opened the other way round.
+
+The words of a comparison (its sentences, the `movement` and `matched_by` columns, the lists'
+titles, the readable tables' headers) are in the language active when it is made or asked
+for (audit.i18n); the gaps' sentences are those of the two results.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from audit import i18n
+from audit.i18n import N_, _, ngettext
 from audit.inventory import is_derived_id
 from audit.metrics import AuditResult, Finding, as_float
 from audit.scoring import Agreement
@@ -52,22 +58,95 @@ class Kind(StrEnum):
 
 
 # The names of the lists and figures: a weak spot "fixed" since a baseline is one "weak only in theirs"
-# against a competitor, and a change there is a difference.
+# against a competitor, and a change there is a difference. Translated by `Comparison.words`.
 WORDS = {
     Kind.BASELINE: {
-        "fixed": "Fixed", "new": "New", "open": "Still open", "unscored": "Not rescored yet",
-        "closed": "Closed", "opened": "Opened", "moved": "Moved beyond the noise", "change": "change",
-        "better": "better", "worse": "worse",
-        "weak_figure": "Weak spots fixed / new", "gap_figure": "Gaps closed / opened",
+        # TRANSLATORS: a list of weak spots: weak in the baseline audit, no longer weak now
+        "fixed": N_("Fixed"),
+        # TRANSLATORS: a list of weak spots: weak now, not weak in the baseline audit
+        "new": N_("New"),
+        # TRANSLATORS: a list of weak spots: weak in the baseline audit and still weak now
+        "open": N_("Still open"),
+        # TRANSLATORS: a list of weak spots: weak in the baseline audit, not scored again yet
+        "unscored": N_("Not rescored yet"),
+        # TRANSLATORS: a list of coverage gaps: in the baseline audit, not any more
+        "closed": N_("Closed"),
+        # TRANSLATORS: a list of coverage gaps: not in the baseline audit, there now
+        "opened": N_("Opened"),
+        "moved": N_("Moved beyond the noise"),
+        # TRANSLATORS: a score's change since the baseline audit (a column header, a tooltip)
+        "change": N_("change"),
+        # TRANSLATORS: how a score moved since the baseline audit, in a table's Movement column
+        "better": N_("better"),
+        # TRANSLATORS: how a score moved since the baseline audit, in a table's Movement column
+        "worse": N_("worse"),
+        "weak_figure": N_("Weak spots fixed / new"),
+        "gap_figure": N_("Gaps closed / opened"),
     },
     Kind.COMPETITOR: {
-        "fixed": "Weak only in theirs", "new": "Weak only in ours", "open": "Weak in both",
-        "unscored": "Weak in theirs, not scored in ours", "closed": "Gaps only they have",
-        "opened": "Gaps only we have", "moved": "Differ beyond the noise", "change": "difference",
-        "better": "ahead", "worse": "behind",
-        "weak_figure": "Weak only: theirs / ours", "gap_figure": "Gaps only: theirs / ours",
+        "fixed": N_("Weak only in theirs"),
+        "new": N_("Weak only in ours"),
+        "open": N_("Weak in both"),
+        "unscored": N_("Weak in theirs, not scored in ours"),
+        "closed": N_("Gaps only they have"),
+        "opened": N_("Gaps only we have"),
+        "moved": N_("Differ beyond the noise"),
+        # TRANSLATORS: the difference between our score and a competitor's (a column header, a tooltip)
+        "change": N_("difference"),
+        # TRANSLATORS: how our score compares with a competitor's, in a table's Movement column
+        "better": N_("ahead"),
+        # TRANSLATORS: how our score compares with a competitor's, in a table's Movement column
+        "worse": N_("behind"),
+        "weak_figure": N_("Weak only: theirs / ours"),
+        "gap_figure": N_("Gaps only: theirs / ours"),
     },
-}  # fmt: skip
+}
+# What the two audits are called in table headers, and the headers of a measure on each side.
+SIDES = {
+    Kind.BASELINE: (
+        # TRANSLATORS: what the baseline audit is called in tables (as against "Now")
+        N_("Before"),
+        # TRANSLATORS: what this audit is called in tables when compared with its baseline (as against "Before")
+        N_("Now"),
+    ),
+    Kind.COMPETITOR: (
+        # TRANSLATORS: what a competitor's audit is called in tables (as against "Ours")
+        N_("Competitor"),
+        # TRANSLATORS: what our audit is called in tables when compared with a competitor's
+        N_("Ours"),
+    ),
+}
+SIDE_HEADERS = {
+    Kind.BASELINE: (
+        # TRANSLATORS: a column header: {measure} (Composite, Relevance, Touchpoints...) in the baseline audit
+        N_("{measure} Before"),
+        # TRANSLATORS: a column header: {measure} (Composite, Relevance, Touchpoints...) in this audit, now
+        N_("{measure} Now"),
+    ),
+    Kind.COMPETITOR: (
+        # TRANSLATORS: a column header: {measure} (Composite, Relevance, Touchpoints...) in the competitor's audit
+        N_("{measure} Competitor"),
+        # TRANSLATORS: a column header: {measure} (Composite, Relevance, Touchpoints...) in our audit
+        N_("{measure} Ours"),
+    ),
+}
+CHANGE_HEADERS = {
+    # TRANSLATORS: a column header: the change of {measure} (Composite, Relevance...) since the baseline
+    Kind.BASELINE: N_("{measure} change"),
+    # TRANSLATORS: a column header: the difference of {measure} (Composite, Relevance...) from the competitor
+    Kind.COMPETITOR: N_("{measure} difference"),
+}
+# How a touchpoint was matched (the `matched_by` column).
+MATCHED_BY = {
+    # TRANSLATORS: how a touchpoint was matched between two audits: by its id
+    "id": N_("id"),
+    # TRANSLATORS: how a touchpoint was matched between two audits: by its name
+    "name": N_("name"),
+}
+# A change in words, besides better and worse (the `movement` column).
+NOT_SCORED_IN_BOTH = N_("not scored in both")
+CANNOT_TELL = N_("cannot tell (one assessor)")
+WITHIN_NOISE = N_("within the noise")
 
 
 @dataclass(frozen=True)
@@ -100,7 +179,8 @@ class Comparison:
     unscored: tuple[str, ...] = ()  # the labels of the audits nobody has scored yet
 
     def weak_lists(self) -> dict[str, list[str]]:
-        """The weak spots by list, titled for the kind of comparison ("Fixed", or "Weak only in theirs")."""
+        """The weak spots by list, titled for the kind of comparison ("Fixed", or "Weak only in theirs"), in the
+        current language."""
         w = self.words
         lists = {w["fixed"]: self.weak_fixed, w["new"]: self.weak_new, w["open"]: self.weak_open}
         return lists | ({w["unscored"]: self.weak_unscored} if self.weak_unscored else {})
@@ -117,22 +197,31 @@ class Comparison:
 
     @property
     def words(self) -> dict[str, str]:
-        """What the lists and figures are called: before and after, or theirs and ours."""
-        return WORDS[self.kind]
+        """What the lists and figures are called: before and after, or theirs and ours (current language)."""
+        return {key: _(word) for key, word in WORDS[self.kind].items()}
 
     @property
     def sides(self) -> tuple[str, str]:
         """What the two audits are called in table headers: Before and Now, or Competitor and Ours."""
-        return ("Before", "Now") if self.kind is Kind.BASELINE else ("Competitor", "Ours")
+        before, after = SIDES[self.kind]
+        return _(before), _(after)
+
+    def change_headers(self) -> list[str]:
+        """The headers of the readable tables' change columns ("Composite change", "Relevance difference"):
+        their numbers are written with a sign."""
+        return [_(CHANGE_HEADERS[self.kind]).format(measure=i18n.label(m)) for m in MEASURES]
 
     def stage_table(self) -> pd.DataFrame:
         """The stages for reading: composite and criteria on both sides, the change, the noise, in words."""
-        return _readable(self, self.stages, {"stage": "Stage"}, counts=True)
+        return _readable(self, self.stages, {"stage": _("Stage")}, counts=True)
 
     def touchpoint_table(self) -> pd.DataFrame:
         """The matched touchpoints for reading, like `stage_table`."""
         return _readable(
-            self, self.touchpoints, {"id": "Id", "name": "Name", "stage": "Stage", "matched_by": "Matched by"}
+            self,
+            self.touchpoints,
+            # TRANSLATORS: a column header: the touchpoint's id
+            {"id": _("Id"), "name": _("Name"), "stage": _("Stage"), "matched_by": _("Matched by")},
         )
 
     def sentences(self) -> list[str]:
@@ -276,8 +365,8 @@ def _touchpoint_changes(
             "id": new["id"],
             "before_id": old["id"],
             "matched_by": [  # a touchpoint found under another stage says so: a move, or a name shared by two
-                how if stage_key(was) == stage_key(now) else f"{how}, stage was {was}"
-                for (_, _, how), was, now in zip(pairs, old["stage"], new["stage"], strict=True)
+                _matched_by(how, was, now)
+                for (_b, _a, how), was, now in zip(pairs, old["stage"], new["stage"], strict=True)
             ],
             "name": new["name"],
             "stage": new["stage"],
@@ -294,6 +383,15 @@ def _touchpoint_changes(
     frame["weak_before"] = old["weak"].astype(bool)
     frame["weak_after"] = new["weak"].astype(bool)
     return frame[TOUCHPOINT_COLUMNS]
+
+
+def _matched_by(how: str, was: object, now: object) -> str:
+    """How a touchpoint was matched, in words: "id", or "name, stage was Awareness" when its stage differs."""
+    word = _(MATCHED_BY[how])
+    if stage_key(was) == stage_key(now):
+        return word
+    # TRANSLATORS: how a touchpoint was matched ({how}: id or name), and the stage it had in the other audit
+    return _("{how}, stage was {stage}").format(how=word, stage=was)
 
 
 def _change(before: pd.Series, after: pd.Series) -> pd.Series:
@@ -313,8 +411,8 @@ def _movement(change: pd.Series, beyond: pd.Series, kind: Kind) -> pd.Series:
     """The change in words: better or worse (ahead or behind), within the noise, not comparable yet."""
     words = np.select(
         [change.isna(), beyond.isna(), beyond.eq(False), change > 0],
-        ["not scored in both", "cannot tell (one assessor)", "within the noise", WORDS[kind]["better"]],
-        default=WORDS[kind]["worse"],
+        [_(NOT_SCORED_IN_BOTH), _(CANNOT_TELL), _(WITHIN_NOISE), _(WORDS[kind]["better"])],
+        default=_(WORDS[kind]["worse"]),
     )
     return pd.Series(words, index=change.index, dtype="object")
 
@@ -386,7 +484,7 @@ def _gaps(findings: Iterable[Finding]) -> dict[str, Gap]:
     gaps: dict[str, Gap] = {}
     for finding in findings:
         if finding.code in GAP_CODES:
-            stage, _, kind = finding.subject.partition("/")
+            stage, _slash, kind = finding.subject.partition("/")
             key = f"{stage_key(stage)}/{kind}" if kind else stage_key(stage)
             gaps[key] = Gap(key, finding.message)
     return gaps
@@ -409,18 +507,25 @@ def _gap_changes(before: Iterable[Finding], after: Iterable[Finding]) -> tuple[l
 def _readable(c: Comparison, frame: pd.DataFrame, first: dict[str, str], *, counts: bool = False) -> pd.DataFrame:
     """Columns renamed for people, sides named as `c.sides` says: the `first` columns, the composite's
     change and movement in words (what a phone shows), the composite on both sides and the noise, the
-    touchpoint counts when asked, then each criterion ("Relevance change", "Relevance Before", ...)."""
-    before, after = c.sides
+    touchpoint counts when asked, then each criterion ("Relevance change", "Relevance Before", ...), in the
+    current language."""
+    before, after = (_(header) for header in SIDE_HEADERS[c.kind])
+    change = _(CHANGE_HEADERS[c.kind])
 
     def trio(measure: str) -> dict[str, str]:
-        label = measure.capitalize()
-        return {f"{measure}_change": f"{label} {c.words['change']}", f"{measure}_before": f"{label} {before}",
-                f"{measure}_after": f"{label} {after}"}  # fmt: skip
+        label = i18n.label(measure)
+        return {f"{measure}_change": change.format(measure=label), f"{measure}_before": before.format(measure=label),
+                f"{measure}_after": after.format(measure=label)}  # fmt: skip
 
-    names = first | {"composite_change": trio("composite")["composite_change"], "movement": "Movement"}
-    names |= trio("composite") | {"noise": "Noise"}
+    names = first | {"composite_change": trio("composite")["composite_change"], "movement": _("Movement")}
+    # TRANSLATORS: a column header: the room's disagreement, below which a change may be noise
+    names |= trio("composite") | {"noise": _("Noise")}
     if counts:
-        names |= {"touchpoints_before": f"Touchpoints {before}", "touchpoints_after": f"Touchpoints {after}"}
+        touchpoints = _("Touchpoints")
+        names |= {
+            "touchpoints_before": before.format(measure=touchpoints),
+            "touchpoints_after": after.format(measure=touchpoints),
+        }
     for criterion in CRITERIA:
         names |= trio(criterion)
     shown = frame[list(names)].rename(columns=names)
@@ -429,56 +534,113 @@ def _readable(c: Comparison, frame: pd.DataFrame, first: dict[str, str], *, coun
     return shown
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def _alpha(agreement: Agreement) -> str:
-    return f"{agreement.alpha:.2f} ({agreement.band})" if agreement.alpha is not None else "not computed"
+    if agreement.alpha is None:
+        # TRANSLATORS: the agreement (Krippendorff's alpha) of an audit that cannot have one yet
+        return _("not computed")
+    # TRANSLATORS: an agreement figure and its band: "0.85 (reliable)"
+    return _("{alpha} ({band})").format(alpha=i18n.number(agreement.alpha, 2), band=i18n.label(agreement.band or ""))
+
+
+def _listed(items: Iterable[str]) -> str:
+    # TRANSLATORS: separates the items of a list in a sentence ("Awareness, Purchase")
+    return _(", ").join(items)
 
 
 def _sentences(c: Comparison) -> list[str]:
     stages = c.stages.dropna(subset=["composite_change"])
     moved = stages[stages["beyond_noise"].eq(True)]
     if c.unscored:
-        who = "Neither audit has" if len(c.unscored) == 2 else f"'{c.unscored[0]}' has no"
-        lines = [f"{who} scores yet, so there is nothing to compare but the inventories."]
+        if len(c.unscored) == 2:
+            lines = [_("Neither audit has scores yet, so there is nothing to compare but the inventories.")]
+        else:
+            # TRANSLATORS: {audit} is the name of the audit that has no scores
+            sentence = _("'{audit}' has no scores yet, so there is nothing to compare but the inventories.")
+            lines = [sentence.format(audit=c.unscored[0])]
     elif stages.empty:
-        lines = ["No stage has scores in both audits yet: there is nothing to compare."]
+        lines = [_("No stage has scores in both audits yet: there is nothing to compare.")]
     elif c.kind is Kind.BASELINE:
-        parts = [f"{r.stage} {r.composite_change:+.2f}" for r in moved.itertuples()]
+        # TRANSLATORS: a stage and how far its mean composite moved: "Awareness +1.00"
+        moved_stage = _("{stage} {change}")
+        parts = [
+            moved_stage.format(stage=r.stage, change=i18n.signed(as_float(r.composite_change)))
+            for r in moved.itertuples()
+        ]
         lines = [
-            "Stages that moved beyond the room's disagreement: " + ", ".join(parts) + "."
+            # TRANSLATORS: {stages} lists stages and their change: "Awareness +1.00, Purchase -0.75"
+            _("Stages that moved beyond the room's disagreement: {stages}.").format(stages=_listed(parts))
             if parts
-            else "No stage moved beyond the room's disagreement: the changes may be noise."
+            else _("No stage moved beyond the room's disagreement: the changes may be noise.")
         ]
     else:
         ahead = moved[moved["composite_change"] > 0]["stage"].tolist()
         behind = moved[moved["composite_change"] < 0]["stage"].tolist()
+        # TRANSLATORS: {ours} and {theirs} are audit names; {ahead} and {behind} list stages, or say "no stage"
+        sentence = _("{ours} is ahead of {theirs} beyond the noise in {ahead}; behind in {behind}.")
         lines = [
-            f"{c.after_label} is ahead of {c.before_label} beyond the noise in {', '.join(ahead) or 'no stage'}; "
-            f"behind in {', '.join(behind) or 'no stage'}."
+            sentence.format(
+                ours=c.after_label,
+                theirs=c.before_label,
+                ahead=_listed(map(str, ahead)) or _("no stage"),
+                behind=_listed(map(str, behind)) or _("no stage"),
+            )
         ]
     if not c.unscored and c.kind is Kind.BASELINE:
-        lines.append(
-            f"Weak spots: {len(c.weak_fixed)} fixed, {len(c.weak_new)} new, {len(c.weak_open)} still open"
-            + (f", {len(c.weak_unscored)} not rescored yet." if c.weak_unscored else ".")
-        )
+        counts = {
+            "fixed": i18n.integer(len(c.weak_fixed)),
+            "new": i18n.integer(len(c.weak_new)),
+            "open": i18n.integer(len(c.weak_open)),
+            "unscored": i18n.integer(len(c.weak_unscored)),
+        }
+        if c.weak_unscored:
+            sentence = _("Weak spots: {fixed} fixed, {new} new, {open} still open, {unscored} not rescored yet.")
+        else:
+            sentence = _("Weak spots: {fixed} fixed, {new} new, {open} still open.")
+        lines.append(sentence.format(**counts))
     elif not c.unscored:
         lines.append(
-            f"Weak spots: {len(c.weak_open)} in both, {len(c.weak_new)} only in ours, "
-            f"{len(c.weak_fixed)} only in theirs."
+            _("Weak spots: {both} in both, {ours} only in ours, {theirs} only in theirs.").format(
+                both=i18n.integer(len(c.weak_open)),
+                ours=i18n.integer(len(c.weak_new)),
+                theirs=i18n.integer(len(c.weak_fixed)),
+            )
         )
+    closed, opened = len(c.gaps_closed), i18n.integer(len(c.gaps_opened))
     if c.kind is Kind.BASELINE:
-        lines.append(f"Coverage: {_count(len(c.gaps_closed), 'gap', 'gaps')} closed, {len(c.gaps_opened)} opened.")
+        coverage = ngettext(
+            "Coverage: {n} gap closed, {opened} opened.", "Coverage: {n} gaps closed, {opened} opened.", closed
+        )
     else:
-        lines.append(f"Coverage: {len(c.gaps_closed)} gaps only they have, {len(c.gaps_opened)} only we have.")
-    lines.append(
-        f"{_count(len(c.touchpoints), 'touchpoint', 'touchpoints')} matched; "
-        f"{len(c.unmatched_before)} only in {c.before_label}, {len(c.unmatched_after)} only in {c.after_label}."
+        coverage = ngettext(
+            "Coverage: {n} gap only they have, {opened} only we have.",
+            "Coverage: {n} gaps only they have, {opened} only we have.",
+            closed,
+        )
+    lines.append(coverage.format(n=i18n.integer(closed), opened=opened))
+    # TRANSLATORS: {before} and {after} are audit names; {only_before} and {only_after} count touchpoints
+    matched = ngettext(
+        "{n} touchpoint matched; {only_before} only in {before}, {only_after} only in {after}.",
+        "{n} touchpoints matched; {only_before} only in {before}, {only_after} only in {after}.",
+        len(c.touchpoints),
     )
     lines.append(
-        f"Agreement: {_alpha(c.agreement_before)} in {c.before_label}, {_alpha(c.agreement_after)} in {c.after_label}."
+        matched.format(
+            n=i18n.integer(len(c.touchpoints)),
+            only_before=i18n.integer(len(c.unmatched_before)),
+            before=c.before_label,
+            only_after=i18n.integer(len(c.unmatched_after)),
+            after=c.after_label,
+        )
+    )
+    # TRANSLATORS: {before} and {after} are audit names; each agreement is a figure and its band, "0.85 (reliable)"
+    agreement = _("Agreement: {agreement_before} in {before}, {agreement_after} in {after}.")
+    lines.append(
+        agreement.format(
+            agreement_before=_alpha(c.agreement_before),
+            before=c.before_label,
+            agreement_after=_alpha(c.agreement_after),
+            after=c.after_label,
+        )
     )
     return lines
 

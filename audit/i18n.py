@@ -91,6 +91,12 @@ LABELS: dict[str, str] = {
     "partly": N_("Partly controlled"),
     "uncontrolled": N_("Uncontrolled"),
     "unknown": N_("Unknown"),
+    # TRANSLATORS: how far the assessors agree (Krippendorff's alpha): the band's word, shown as a small tag
+    "reliable": N_("reliable"),
+    # TRANSLATORS: how far the assessors agree (Krippendorff's alpha): the band's word, shown as a small tag
+    "tentative": N_("tentative"),
+    # TRANSLATORS: how far the assessors agree (Krippendorff's alpha): the band's word, shown as a small tag
+    "low": N_("low"),
 }
 
 

@@ -18,19 +18,22 @@ Reading a plain inventory imports neither pandas nor the store: `audit check` st
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from audit import i18n
 from audit.access import Facilitator
-from audit.inventory import Inventory, parse_inventory
+from audit.cells import cell_text
+from audit.i18n import N_, _
+from audit.inventory import Inventory, find_header_row, parse_inventory
 from audit.meta import AuditMeta
 from audit.phases import Phase
 from audit.problems import Problem, ReadError, has_errors
-from audit.reader import DEFAULT_LIMITS, Limits, Source, open_bytes, open_source
-from audit.vocabulary import CRITERIA
+from audit.reader import DEFAULT_LIMITS, Grid, Limits, Source, open_bytes, open_source
+from audit.vocabulary import CRITERIA, normalize
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,8 +42,13 @@ if TYPE_CHECKING:
     from audit.scoring import ScoreSet
     from audit.store import Store
 
-META_SHEET = "touchpoint_audit"  # the workbook's hidden settings sheet
+META_SHEET = "touchpoint_audit"  # the workbook's hidden settings sheet: never translated, it marks our workbook
 FORMAT = "touchpoint-audit/1"
+# The sheets of our workbook that are read back. The workbook names them in its language (`_(TOUCHPOINTS_SHEET)`),
+# so they are looked for under their names in every language, then by what they hold.
+TOUCHPOINTS_SHEET = N_("Touchpoints")
+SCORES_SHEET = N_("Scores")
+SHEET_NAME_LIMIT = 31  # Excel cuts a sheet's name to this many characters
 
 # A file to read: a path on disk, or an upload's name and bytes.
 FileInput = Path | tuple[str, bytes]
@@ -82,7 +90,7 @@ class Imported:
     @property
     def problems(self) -> list[Problem]:
         """The inventory's problems, then the score files'."""
-        return [problem for _, problem in self.sourced_problems]
+        return [problem for _file, problem in self.sourced_problems]
 
     @property
     def sourced_problems(self) -> list[tuple[str, Problem]]:
@@ -95,7 +103,9 @@ class Imported:
             (name, p) for name, scores in zip(self.score_names, self.score_sets, strict=True) for p in scores.problems
         ]
         repeated = self.scores.problems[len(per_set) :]  # combine() adds the scores given twice after the sets' own
-        return found + per_set + [("score files", problem) for problem in repeated]
+        # TRANSLATORS: shown where a file's name goes, for a score given twice in two score files.
+        together = _("score files")
+        return found + per_set + [(together, problem) for problem in repeated]
 
     @property
     def can_import(self) -> bool:
@@ -178,40 +188,99 @@ def is_audit_workbook(source: Source) -> bool:
 
 
 def _read_audit_workbook(source: Source, overrides: Mapping[str, str] | None) -> Imported:
-    from audit.scoring import parse_scores
+    from audit.scoring import holds_scores, parse_scores
 
-    meta, computed = read_meta(source)
-    inventory = parse_inventory(source, sheet="Touchpoints", overrides=overrides, ignore=computed)
-    scores = parse_scores(source, inventory.touchpoints, sheet="Scores")
-    return Imported(
-        inventory, meta, [], assessor="", score_sets=[scores], score_names=[f"{source.file}, sheet 'Scores'"]
-    )
+    values = _hidden_values(source)
+    meta, computed = read_meta(source, values)
+
+    def computed_columns(grid: Grid) -> int:  # the Touchpoints sheet is the one with the computed columns
+        header = grid.rows[find_header_row(grid.rows)] if grid.rows else []
+        return len(computed & {text for cell in header if (text := cell_text(cell)) is not None})
+
+    recorded = values.get("touchpoints_sheet")
+    touchpoints_sheet = workbook_sheet(source, TOUCHPOINTS_SHEET, recorded, computed_columns)
+    inventory = parse_inventory(source, sheet=touchpoints_sheet, overrides=overrides, ignore=computed)
+    language = str(values.get("language") or "")
+    if language in i18n.CODES:  # the language the workbook was written in, which its headers tell too
+        inventory.language = language
+    recorded = values.get("scores_sheet")
+    scores_sheet = workbook_sheet(source, SCORES_SHEET, recorded, lambda grid: int(holds_scores(grid)))
+    scores = parse_scores(source, inventory.touchpoints, sheet=scores_sheet)
+    # TRANSLATORS: a place in a workbook, the file and one of its sheets: "audit.xlsx, sheet 'Scores'".
+    where = _("{file}, sheet '{sheet}'").format(file=source.file, sheet=scores_sheet)
+    return Imported(inventory, meta, [], assessor="", score_sets=[scores], score_names=[where])
 
 
-def read_meta(source: Source) -> tuple[AuditMeta, set[str]]:
+def sheet_names(english: str) -> set[str]:
+    """A sheet's name of our workbook in every language: the English name and its translations."""
+    return {english} | {i18n.translations(code).gettext(english) for code in i18n.CODES}
+
+
+def workbook_sheet(source: Source, english: str, recorded: object, fits: Callable[[Grid], int]) -> str:
+    """A sheet of our workbook, whose name is in the workbook's language and may have been changed since:
+
+    1. the name the hidden sheet `recorded` (workbooks from this version on);
+    2. else its name in any language: `english` or a translation, as Excel allows a sheet's name;
+    3. else the visible sheet that `fits` best (more than 0): the Touchpoints sheet holds the computed
+       columns, the Scores sheet a touchpoint and an assessor column;
+    4. else `english`, so that reading it says which sheet is missing.
+    """
+    titles = [title for title in source.sheet_names if title != META_SHEET]
+    if isinstance(recorded, str) and recorded in titles:
+        return recorded
+    names = {_sheet_key(name) for name in sheet_names(english)}
+    named = [title for title in titles if _sheet_key(title) in names or _cut_short(title, names)]
+    if named:
+        return named[0]
+    scored = [
+        (fits(source.grid(title)), -index, title) for index, title in enumerate(titles) if title not in source.hidden
+    ]
+    best = max(scored, default=(0, 0, english))
+    return best[2] if best[0] > 0 else english
+
+
+def _sheet_key(name: str) -> str:
+    """A sheet's name as compared: Excel's forbidden characters, case and spaces aside."""
+    return normalize(name)
+
+
+def _cut_short(title: str, keys: set[str]) -> bool:
+    """A name Excel cut to its 31 characters: the start of one of the names."""
+    key = _sheet_key(title)
+    return len(title) >= SHEET_NAME_LIMIT and bool(key) and any(name.startswith(key) for name in keys)
+
+
+def _hidden_values(source: Source) -> dict[str, object]:
+    """The hidden settings sheet's rows: key -> value."""
+    return {str(r[0]): r[1] for r in source.grid(META_SHEET).rows if r and r[0]}
+
+
+def read_meta(source: Source, values: Mapping[str, object] | None = None) -> tuple[AuditMeta, set[str]]:
     """The audit's settings from the hidden sheet, and the headers of the computed columns to skip.
 
     Older workbooks have no workshop state: they come back in round 1, unlocked.
     """
-    values = {str(r[0]): r[1] for r in source.grid(META_SHEET).rows if r and r[0]}
+    if values is None:
+        values = _hidden_values(source)
 
     def loaded(key: str, default: str) -> object:
         try:
             return json.loads(str(values.get(key) or default))
         except json.JSONDecodeError:
-            raise ReadError(
-                f"{source.file}: the hidden sheet '{META_SHEET}' has a damaged '{key}' value; export the audit again.",
-                file=source.file,
-            ) from None
+            # TRANSLATORS: {sheet} is the hidden settings sheet's name, {key} one of its settings.
+            message = _("{file}: the hidden sheet '{sheet}' has a damaged '{key}' value; export the audit again.")
+            raise ReadError(message.format(file=source.file, sheet=META_SHEET, key=key), file=source.file) from None
 
     weights = loaded("weights", "{}")
     stage_order = loaded("stage_order", "[]")
     keys = loaded("round2_keys", "[]")
     phase = str(values.get("phase") or Phase.ROUND1.value)
     if not isinstance(weights, dict) or not isinstance(stage_order, list) or not isinstance(keys, list):
-        raise ReadError(f"{source.file}: the hidden sheet '{META_SHEET}' is damaged; export again.", file=source.file)
+        message = _("{file}: the hidden sheet '{sheet}' is damaged; export again.")
+        raise ReadError(message.format(file=source.file, sheet=META_SHEET), file=source.file)
     meta = AuditMeta(
-        name=str(values.get("name") or "Imported audit"),
+        # TRANSLATORS: the name given to an audit read from a workbook that has none.
+        name=str(values.get("name") or _("Imported audit")),
         client=str(values["client"]) if values.get("client") else None,
         stage_order=[str(s) for s in stage_order],
         weights={c: float(weights.get(c, 1.0)) for c in CRITERIA},
@@ -256,7 +325,8 @@ def store_import(
     if not imported.can_import:
         from audit.store import StoreError
 
-        raise StoreError(f"{imported.file} cannot be imported until its errors are fixed; nothing was changed.")
+        message = _("{file} cannot be imported until its errors are fixed; nothing was changed.")
+        raise StoreError(message.format(file=imported.file))
     return store.import_inventory(
         audit,
         imported.inventory,

@@ -18,10 +18,12 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from audit import i18n
 from audit.cells import Cell, cell_number, cell_text, column_texts, is_blank, row_has_data
+from audit.i18n import N_, _, ngettext
 from audit.problems import FileTooLarge, Problem, has_errors
 from audit.reader import DEFAULT_LIMITS, Grid, Limits, Source, column_letters, open_bytes, open_source
-from audit.rules import NUMBER_RULES, number_column, score_column
+from audit.rules import NUMBER_RULES, figure, number_column, score_column
 from audit.vocabulary import (
     CRITERIA,
     DEFAULT_STAGES,
@@ -30,9 +32,11 @@ from audit.vocabulary import (
     control_level,
     default_stage,
     field_for_header,
+    header_languages,
     normalize,
     touchpoint_type,
     type_from_channel,
+    value_languages,
 )
 
 if TYPE_CHECKING:
@@ -40,6 +44,7 @@ if TYPE_CHECKING:
 
 HEADER_SEARCH_ROWS = 30
 DEFAULT_IMPORTANCE = 3.0
+DEFAULT_LANGUAGE = "en"  # an inventory whose words name no language, or two equally
 
 
 DERIVED_ID_PREFIX = "tp-"  # ids the app makes for touchpoints that have none (from the name and stage)
@@ -90,6 +95,7 @@ class Inventory:
     touchpoints: list[Touchpoint]
     stages: list[str]
     problems: list[Problem]
+    language: str = DEFAULT_LANGUAGE  # the language of its headers (audit/languages): `detect_language`
 
     @property
     def can_import(self) -> bool:
@@ -195,7 +201,9 @@ def _parse_inventory(
     grid, notes = _choose_grid(source, sheet, overrides)
     problems = list(source.notes) + notes
     if not any(row_has_data(row) for row in grid.rows):
-        problems.append(Problem("error", "empty_file", None, None, f"{_where(source, grid)} holds no data at all."))
+        # TRANSLATORS: {where} is the file, or the file and its sheet: "inventory.xlsx, sheet 'Data'".
+        message = _("{where} holds no data at all.").format(where=_where(source, grid))
+        problems.append(Problem("error", "empty_file", None, None, message))
         return _empty(source, grid, None, {}, [], problems)
     header_index = find_header_row(grid.rows, overrides)
     headers = _header_texts(grid.rows[header_index])
@@ -206,44 +214,37 @@ def _parse_inventory(
         headers = [headers[i] for i in keep]
     mapping, map_problems = map_columns(headers, overrides, header_row=header_index + 1)
     problems += map_problems
+    body = grid.rows[header_index + 1 :]
+    language = detect_language(headers, lambda: _vocabulary_values(body, mapping))
     if "name" not in mapping:
         problems.append(_no_name_column(headers, header_index + 1, overrides))
     if any(p.severity == "error" for p in map_problems) or "name" not in mapping:
         named = {f: headers[i] for f, i in mapping.items()}
-        return _empty(source, grid, header_index + 1, named, _visible(headers, grid.rows[header_index + 1 :]), problems)
-    body = grid.rows[header_index + 1 :]
+        columns = _visible(headers, body)
+        return _empty(source, grid, header_index + 1, named, columns, problems, language)
     first_row = header_index + 2  # the sheet's number of the row under the header
     numbers = [first_row + offset for offset, row in enumerate(body) if row_has_data(row)]
     if len(numbers) > limits.max_rows:
-        raise FileTooLarge(f"{source.file} has more than {limits.max_rows:,} touchpoints, the limit.", file=source.file)
+        message = _("{file} has more than {limit} touchpoints, the limit.")
+        raise FileTooLarge(message.format(file=source.file, limit=i18n.integer(limits.max_rows)), file=source.file)
     touchpoints, row_problems = _read_rows([body[n - first_row] for n in numbers], numbers, headers, mapping)
     problems += row_problems
     named = {f: headers[i] for f, i in mapping.items()}
     if "stage" not in mapping:
-        problems.append(
-            Problem(
-                "warning",
-                "no_stage_column",
-                None,
-                None,
-                "No stage column was found, so every touchpoint goes to the stage "
-                f"'{UNASSIGNED_STAGE}'. Map one with --map stage=HEADER or set stages in the app.",
-            )
+        # TRANSLATORS: {stage} is the name of the stage for touchpoints without one, "Unassigned" (kept in English).
+        message = _(
+            "No stage column was found, so every touchpoint goes to the stage "
+            "'{stage}'. Map one with --map stage=HEADER or set stages in the app."
         )
+        problems.append(Problem("warning", "no_stage_column", None, None, message.format(stage=UNASSIGNED_STAGE)))
     if not numbers:
+        message = _("The header is on row {row} but no rows follow it; there is nothing to import.")
         problems.append(
-            Problem(
-                "error",
-                "header_only",
-                header_index + 1,
-                None,
-                f"The header is on row {header_index + 1} but no rows follow it; there is nothing to import.",
-            )
+            Problem("error", "header_only", header_index + 1, None, message.format(row=_row(header_index + 1)))
         )
     elif not touchpoints:
-        problems.append(
-            Problem("error", "no_touchpoints", None, None, "Every row was excluded; see the problems above.")
-        )
+        message = _("Every row was excluded; see the problems above.")
+        problems.append(Problem("error", "no_touchpoints", None, None, message))
     return Inventory(
         file=source.file,
         sheet=grid.name,
@@ -253,6 +254,7 @@ def _parse_inventory(
         touchpoints=touchpoints,
         stages=stage_order(tp.stage for tp in touchpoints),
         problems=problems,
+        language=language,
     )
 
 
@@ -263,12 +265,58 @@ def _empty(
     mapping: dict[str, str],
     columns: list[str],
     problems: list[Problem],
+    language: str = DEFAULT_LANGUAGE,
 ) -> Inventory:
-    return Inventory(source.file, grid.name, header_row, mapping, columns, [], [], problems)
+    return Inventory(source.file, grid.name, header_row, mapping, columns, [], [], problems, language)
 
 
 def _where(source: Source, grid: Grid) -> str:
-    return f"{source.file}, sheet '{grid.name}'" if grid.name else source.file
+    return _("{file}, sheet '{sheet}'").format(file=source.file, sheet=grid.name) if grid.name else source.file
+
+
+def _row(number: int) -> str:
+    """A row number as the user's language writes digits; no thousands separator, as a sheet shows it."""
+    return i18n.localize_digits(str(number))
+
+
+# --- language -------------------------------------------------------------------------------
+
+
+def detect_language(headers: Iterable[str], values: Callable[[], Iterable[str]] = tuple) -> str:
+    """The language (a code of audit/languages) whose words the headers match most.
+
+    A tie is broken by `values` (the stage names, types, controls and channels the rows hold;
+    asked only then); a tie that remains, or no match at all, gives English.
+    """
+    scores = _language_counts(header_languages(h) for h in dict.fromkeys(headers))
+    top = max(scores.values(), default=0)
+    leaders = [code for code, score in scores.items() if score == top] if top else []
+    if len(leaders) == 1:
+        return leaders[0]
+    by_values = _language_counts(value_languages(v) for v in set(values()))
+    candidates = leaders or list(by_values)
+    best = max((by_values.get(code, 0) for code in candidates), default=0)
+    winners = [code for code in candidates if by_values.get(code, 0) == best] if best else []
+    return winners[0] if len(winners) == 1 else DEFAULT_LANGUAGE
+
+
+def _language_counts(found: Iterable[frozenset[str]]) -> dict[str, int]:
+    """How many of the texts each language has a word for."""
+    counts: dict[str, int] = {}
+    for codes in found:
+        for code in codes:
+            counts[code] = counts.get(code, 0) + 1
+    return counts
+
+
+def _vocabulary_values(body: Sequence[Sequence[Cell]], mapping: Mapping[str, int]) -> set[str]:
+    """The distinct texts of the stage, type, control and channel columns."""
+    texts: set[str] = set()
+    for name in ("stage", "type", "control", "channel"):
+        index = mapping.get(name)
+        if index is not None:
+            texts.update(t for row in body if index < len(row) and (t := cell_text(row[index])) is not None)
+    return texts
 
 
 # --- sheet and header -----------------------------------------------------------------------
@@ -285,17 +333,17 @@ def _choose_grid(source: Source, sheet: str | None, overrides: Mapping[str, str]
         if not any(row_has_data(row) for row in grid.rows):
             continue
         first_with_data = first_with_data or grid
-        if _holds_touchpoints(grid, overrides):
+        if holds_touchpoints(grid, overrides):
             return grid, _sheet_note(source, title, chosen_for_table=True)
     if first_with_data is None:
         return source.grid(source.sheet_names[0]), []
     return first_with_data, _sheet_note(source, first_with_data.name or "", chosen_for_table=False)
 
 
-def _holds_touchpoints(grid: Grid, overrides: Mapping[str, str]) -> bool:
+def holds_touchpoints(grid: Grid, overrides: Mapping[str, str]) -> bool:
     """A name column with names under it (a summary's 'Touchpoints' column of counts does not count)."""
     header = find_header_row(grid.rows, overrides)
-    fields, _ = map_columns(_header_texts(grid.rows[header]), overrides, header_row=0)
+    fields = map_columns(_header_texts(grid.rows[header]), overrides, header_row=0)[0]
     if "name" not in fields:
         return False
     column = fields["name"]
@@ -307,8 +355,11 @@ def _sheet_note(source: Source, title: str, *, chosen_for_table: bool) -> list[P
     if len(source.sheet_names) < 2:
         return []
     others = ", ".join(f"'{s}'" for s in source.sheet_names if s != title)
-    why = "the first sheet with a touchpoint table" if chosen_for_table else "no sheet has a touchpoint name column"
-    return [Problem("info", "sheet_chosen", None, None, f"Read sheet '{title}' ({why}); other sheets: {others}.")]
+    if chosen_for_table:
+        message = _("Read sheet '{sheet}' (the first sheet with a touchpoint table); other sheets: {others}.")
+    else:
+        message = _("Read sheet '{sheet}' (no sheet has a touchpoint name column); other sheets: {others}.")
+    return [Problem("info", "sheet_chosen", None, None, message.format(sheet=title, others=others))]
 
 
 def find_header_row(
@@ -371,27 +422,17 @@ def map_columns(
         index = by_key.get(normalize(header))
         if index is None:
             columns = ", ".join(h for h in headers if not h.startswith("Column "))
-            problems.append(
-                Problem(
-                    "error",
-                    "map_unknown_header",
-                    header_row,
-                    header,
-                    f"The mapping {field_name}={header} names no column of the header row; columns found: {columns}.",
-                )
-            )
+            # TRANSLATORS: {field} is a field's code (name, stage...) as --map takes it; {header} the column asked for.
+            message = _("The mapping {field}={header} names no column of the header row; columns found: {columns}.")
+            shown = message.format(field=field_name, header=header, columns=columns)
+            problems.append(Problem("error", "map_unknown_header", header_row, header, shown))
         else:
             twice = [f for f, i in mapping.items() if i == index]
             if twice:
-                problems.append(
-                    Problem(
-                        "warning",
-                        "column_used_twice",
-                        header_row,
-                        headers[index],
-                        f"'{headers[index]}' is chosen for both {twice[0]} and {field_name}; each field reads it.",
-                    )
-                )
+                # TRANSLATORS: {first} and {second} are fields' codes (name, stage...) as --map takes them.
+                message = _("'{header}' is chosen for both {first} and {second}; each field reads it.")
+                shown = message.format(header=headers[index], first=twice[0], second=field_name)
+                problems.append(Problem("warning", "column_used_twice", header_row, headers[index], shown))
             mapping[field_name] = index
     taken = set(mapping.values())
     for index, header in enumerate(headers):
@@ -400,46 +441,38 @@ def map_columns(
             continue
         if found in mapping:
             first = headers[mapping[found]]
-            problems.append(
-                Problem(
-                    "warning",
-                    "duplicate_column",
-                    header_row,
-                    header,
-                    f"Both '{first}' and '{header}' look like the {found} column; '{first}' is used and "
-                    f"'{header}' is kept as an extra column.",
-                )
+            # TRANSLATORS: {field} is a field's code (name, stage...); {first} and {second} are the user's headers.
+            message = _(
+                "Both '{first}' and '{second}' look like the {field} column; '{first}' is used and "
+                "'{second}' is kept as an extra column."
             )
+            shown = message.format(first=first, second=header, field=found)
+            problems.append(Problem("warning", "duplicate_column", header_row, header, shown))
             continue
         mapping[found] = index
     return mapping, problems
 
 
 def _no_name_column(headers: list[str], header_row: int, overrides: Mapping[str, str]) -> Problem:
-    found = ", ".join(h for h in headers if not h.startswith("Column ")) or "none"
+    # TRANSLATORS: what a list of the columns found says when there is none.
+    found = ", ".join(h for h in headers if not h.startswith("Column ")) or _("none")
     if overrides.get("name") == "":  # the user chose "no column" for the names
-        return Problem(
-            "error",
-            "no_name_column",
-            header_row,
-            None,
-            f"The name is set to no column, and every touchpoint needs one. Choose the column that names "
-            f"each touchpoint; columns found on row {header_row}: {found}.",
+        message = _(
+            "The name is set to no column, and every touchpoint needs one. Choose the column that names "
+            "each touchpoint; columns found on row {row}: {columns}."
         )
-    hint = (
-        ""
-        if "name" in overrides
-        else " Choose the column that names each touchpoint: in the app, the 'name' choice under Columns; "
-        "on the command line, --map name=HEADER."
-    )
-    return Problem(
-        "error",
-        "no_name_column",
-        header_row,
-        None,
-        f"No column holds the touchpoint names (looked for 'Name', 'Touchpoint', 'Название', 'Nome', 'نام'...). "
-        f"Columns found on row {header_row}: {found}.{hint}",
-    )
+    elif "name" in overrides:
+        message = _(
+            "No column holds the touchpoint names (looked for 'Name', 'Touchpoint', 'Название', 'Nome', 'نام'...). "
+            "Columns found on row {row}: {columns}."
+        )
+    else:
+        message = _(
+            "No column holds the touchpoint names (looked for 'Name', 'Touchpoint', 'Название', 'Nome', 'نام'...). "
+            "Columns found on row {row}: {columns}. Choose the column that names each touchpoint: in the app, "
+            "the 'name' choice under Columns; on the command line, --map name=HEADER."
+        )
+    return Problem("error", "no_name_column", header_row, None, message.format(row=_row(header_row), columns=found))
 
 
 # --- rows -----------------------------------------------------------------------------------
@@ -553,13 +586,22 @@ class _RowReader:
         self.inferred_rows = [self.numbers[i] for i in rows if inferred[i]]
         for tp in touchpoints:
             if tp.reach is not None and tp.conversions is not None and tp.conversions > tp.reach:
+                # TRANSLATORS: {full} is "100%", written as the language writes percentages.
+                message = _(
+                    "Row {row} has {conversions} conversions but a reach of {reach}; "
+                    "its conversion rate is over {full}. Check both numbers."
+                ).format(
+                    row=_row(tp.row or 0),
+                    conversions=figure(tp.conversions),
+                    reach=figure(tp.reach),
+                    full=i18n.percent(1.0),
+                )
                 self.problem(
                     "warning",
                     "conversions_exceed_reach",
                     tp.row or 0,
                     "conversions",
-                    f"Row {tp.row} has {tp.conversions:g} conversions but a reach of {tp.reach:g}; "
-                    "its conversion rate is over 100%. Check both numbers.",
+                    message,
                     "conversions_exceed_reach",
                 )
         kept_rows = {tp.row for tp in touchpoints}
@@ -575,14 +617,10 @@ class _RowReader:
         filled = [
             f"{headers[c]} '{text}'" for c in range(len(headers)) if (text := cell_text(self.table.column(c)[index]))
         ]
-        self.problem(
-            "warning",
-            "missing_name",
-            number,
-            "name",
-            f"Row {number} has no touchpoint name and was not imported (it holds {'; '.join(filled[:3])}).",
-            "missing_name",
-        )
+        # TRANSLATORS: {cells} lists some of the row's cells: "Stage 'Awareness'; Channel 'Email'".
+        message = _("Row {row} has no touchpoint name and was not imported (it holds {cells}).")
+        shown = message.format(row=_row(number), cells="; ".join(filled[:3]))
+        self.problem("warning", "missing_name", number, "name", shown, "missing_name")
         return False
 
     def stages(self, names: list[str | None]) -> list[str]:
@@ -594,14 +632,10 @@ class _RowReader:
                 result.append(UNASSIGNED_STAGE)  # a row without a name is not imported: no stage to tell
             elif not text:
                 number = self.numbers[index]
-                self.problem(
-                    "warning",
-                    "missing_stage",
-                    number,
-                    "stage",
-                    f"Row {number} has no stage; it goes to '{UNASSIGNED_STAGE}'.",
-                    "missing_stage",
-                )
+                # TRANSLATORS: {stage} is the name of the stage for touchpoints without one, "Unassigned".
+                message = _("Row {row} has no stage; it goes to '{stage}'.")
+                shown = message.format(row=_row(number), stage=UNASSIGNED_STAGE)
+                self.problem("warning", "missing_stage", number, "stage", shown, "missing_stage")
                 result.append(UNASSIGNED_STAGE)
             else:
                 # "awareness " and "Awareness" are one stage, spelled as it was first written.
@@ -614,15 +648,12 @@ class _RowReader:
         given = cell_text(self.id_cells[index])
         if given:
             if given in self.ids:
-                self.problem(
-                    "warning",
-                    "duplicate_id",
-                    number,
-                    "id",
-                    f"Id '{given}' is already used on row {self.ids[given]}; row {number} ('{name}') "
-                    "was not imported. Give it its own id.",
-                    "duplicate_id",
+                message = _(
+                    "Id '{id}' is already used on row {first}; row {row} ('{name}') was not imported. "
+                    "Give it its own id."
                 )
+                shown = message.format(id=given, first=_row(self.ids[given]), row=_row(number), name=name)
+                self.problem("warning", "duplicate_id", number, "id", shown, "duplicate_id")
                 return ""
             self.ids[given] = number
             return given
@@ -661,7 +692,8 @@ class _RowReader:
         found = {text: lookup(text) for text in set(raw) if text is not None}
         values = [found.get(text) if text is not None else None for text in raw]
         for index in [i for i, value in enumerate(values) if value is None and raw[i] is not None]:
-            self.problem("warning", code, self.numbers[index], field_name, f"'{raw[index]}' {words}", code)
+            message = _(words).format(value=raw[index])
+            self.problem("warning", code, self.numbers[index], field_name, message, code)
         return values
 
     def number_column(self, field_name: str) -> list[float | None]:
@@ -673,24 +705,27 @@ class _RowReader:
     def score_column(self, criterion: str) -> list[int | None]:
         values, refused = score_column(self.table.field(criterion))
         for cell in refused:
-            message = f"{criterion.capitalize()} {cell.message}"
+            message = criterion_problem(criterion, cell.message)
             self.problem("warning", cell.code, self.numbers[cell.index], criterion, message, criterion)
         return values
 
     def summary(self) -> list[Problem]:
         if not self.inferred_rows:
             return []
-        rows = _row_list(self.inferred_rows)
-        return [
-            Problem(
-                "info",
-                "type_inferred",
-                None,
-                self.table.header("channel"),
-                f"The type of {_count(len(self.inferred_rows), 'touchpoint')} was inferred from a well-known "
-                f"channel ({'row' if len(self.inferred_rows) == 1 else 'rows'} {rows}); marked as inferred.",
-            )
-        ]
+        count = len(self.inferred_rows)
+        message = ngettext(
+            "The type of {n} touchpoint was inferred from a well-known channel (row {rows}); marked as inferred.",
+            "The type of {n} touchpoints was inferred from a well-known channel (rows {rows}); marked as inferred.",
+            count,
+        ).format(n=i18n.integer(count), rows=_row_list(self.inferred_rows))
+        return [Problem("info", "type_inferred", None, self.table.header("channel"), message)]
+
+
+def criterion_problem(criterion: str, problem: str) -> str:
+    """A refused score's message, said of its criterion: "Relevance 7 is outside 1-5. Left unscored."."""
+    # TRANSLATORS: {criterion} is a criterion's name (Relevance...); {problem} says what is wrong with its score,
+    # as "7 is outside 1-5. Left unscored.".
+    return _("{criterion} {problem}").format(criterion=i18n.label(criterion), problem=problem)
 
 
 def _row_scores(scores: Mapping[str, list[int | None]], index: int) -> dict[str, int]:
@@ -698,17 +733,21 @@ def _row_scores(scores: Mapping[str, list[int | None]], index: int) -> dict[str,
     return {c: v for c, column in scores.items() if (v := column[index]) is not None}
 
 
-_TYPE_WORDS = "is not a touchpoint type; use physical, digital or human. The type was left empty."
-_CONTROL_WORDS = "is not a control level; use controlled, partly or uncontrolled (yes/no work too). It was left empty."
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+# TRANSLATORS: {value} is what the Type cell holds; list the words of your language a type may be written in.
+_TYPE_WORDS = N_("'{value}' is not a touchpoint type; use physical, digital or human. The type was left empty.")
+# TRANSLATORS: {value} is what the Control cell holds; list the words of your language a control may be written in.
+_CONTROL_WORDS = N_(
+    "'{value}' is not a control level; use controlled, partly or uncontrolled (yes/no work too). It was left empty."
+)
 
 
 def _row_list(rows: list[int], most: int = 12) -> str:
-    shown = ", ".join(str(r) for r in rows[:most])
-    return shown + (f" and {len(rows) - most} more" if len(rows) > most else "")
+    shown = ", ".join(_row(r) for r in rows[:most])
+    if len(rows) <= most:
+        return shown
+    more = len(rows) - most
+    # TRANSLATORS: {rows} is a list of row numbers, {n} how many more rows there are.
+    return ngettext("{rows} and {n} more", "{rows} and {n} more", more).format(rows=shown, n=i18n.integer(more))
 
 
 # --- stage order ----------------------------------------------------------------------------
@@ -732,4 +771,4 @@ def stage_order(stages: Iterable[str]) -> list[str]:
         known = default_stage(stage)
         return (0, model_rank[known]) if known else (1, position)
 
-    return [s for _, s in sorted(enumerate(seen), key=rank)]
+    return [s for _position, s in sorted(enumerate(seen), key=rank)]

@@ -15,6 +15,9 @@ import re
 import secrets
 import unicodedata
 
+from audit import i18n
+from audit.i18n import _, ngettext
+
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY234679"
 CODE_LENGTH = 8
 TOKEN_BYTES = 24  # 192 bits, 32 URL-safe characters
@@ -29,7 +32,7 @@ class InviteError(ValueError):
 
 def new_code() -> str:
     """A fresh join code, formatted for reading: `K7QM-42XD`."""
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _index in range(CODE_LENGTH))
     return format_code(raw)
 
 
@@ -42,17 +45,19 @@ def normalize_code(typed: str) -> str:
     """The code's eight characters from what someone typed (any case, spaces and dashes ignored)."""
     raw = re.sub(r"[\s\-_.]", "", typed or "").upper()
     if not raw:
-        raise InviteError("Type the join code shown by the facilitator, for example K7QM-42XD.")
+        raise InviteError(_("Type the join code shown by the facilitator, for example K7QM-42XD."))
     wrong = sorted({c for c in raw if c not in CODE_ALPHABET})
     if wrong:
-        raise InviteError(
-            f"'{typed.strip()}' is not a join code: codes never use {', '.join(wrong)} (no look-alike "
-            "characters). Check the code with the facilitator."
+        # TRANSLATORS: {typed} is what the person typed; {characters} the characters codes never use ("O, S").
+        message = _(
+            "'{typed}' is not a join code: codes never use {characters} (no look-alike characters). Check the "
+            "code with the facilitator."
         )
+        raise InviteError(message.format(typed=typed.strip(), characters=", ".join(wrong)))
     if len(raw) != CODE_LENGTH:
-        raise InviteError(
-            f"'{typed.strip()}' is not a join code: a code has {CODE_LENGTH} letters and digits, like K7QM-42XD."
-        )
+        # TRANSLATORS: {typed} is what the person typed; {n} is 8.
+        message = _("'{typed}' is not a join code: a code has {n} letters and digits, like K7QM-42XD.")
+        raise InviteError(message.format(typed=typed.strip(), n=i18n.integer(CODE_LENGTH)))
     return raw
 
 
@@ -73,11 +78,16 @@ def clean_name(typed: str) -> str:
     """A participant's name as it will be shown: trimmed, inner spaces collapsed; refused when unusable."""
     name = " ".join(unicodedata.normalize("NFC", typed or "").split())
     if not name:
-        raise InviteError("Type your name, so the facilitator knows whose scores these are.")
+        raise InviteError(_("Type your name, so the facilitator knows whose scores these are."))
     if len(name) > NAME_MAX:
-        raise InviteError(f"That name is {len(name)} characters long; keep it under {NAME_MAX + 1}.")
+        message = ngettext(
+            "That name is {n} character long; keep it under {limit}.",
+            "That name is {n} characters long; keep it under {limit}.",
+            len(name),
+        )
+        raise InviteError(message.format(n=i18n.integer(len(name)), limit=i18n.integer(NAME_MAX + 1)))
     if any(unicodedata.category(c).startswith("C") for c in name):
-        raise InviteError("That name holds control characters; type it again with letters, digits and spaces.")
+        raise InviteError(_("That name holds control characters; type it again with letters, digits and spaces."))
     return name
 
 

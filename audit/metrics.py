@@ -8,20 +8,28 @@ Definitions follow docs/method.md; every flag carries a sentence for the report.
 work is vectorised with pandas and numpy: the score table is grouped once into units
 (audit.scoring.group_units) and every per-touchpoint figure is read from those arrays; the
 only loops per touchpoint format the sentences of the touchpoints that have one.
+
+The words of a result (findings, the `reasons` and `quadrant` columns, the headline figures) are
+in the language active when it is computed (audit.i18n); codes (`type`, `control`, the
+agreement's band) stay as stored.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from audit import i18n
+from audit.i18n import N_, _, ngettext
 from audit.inventory import Inventory
 from audit.scoring import Agreement, Units, agreement, composite, group_units, unit_stats, units_agreement
-from audit.vocabulary import CRITERIA, DEFAULT_STAGES, TYPES, UNASSIGNED_STAGE, default_stage
+from audit.vocabulary import CRITERIA, DEFAULT_STAGES, LANGUAGES, TYPES, UNASSIGNED_STAGE, default_stage
 
 WEAK_COMPOSITE = 3.0  # a composite below this is weak
 WEAK_CRITERION = 2.0  # a criterion mean at or below this is weak
@@ -33,11 +41,16 @@ LARGEST_SD = 2.0  # the largest population sd possible on a 1-5 scale
 GAP, UNKNOWN = "gap", "unknown"  # the states of an empty stage x type cell (Coverage.cell_states)
 FILTERS = ("stage", "channel", "type", "owner")  # the dashboard's filters, in the order they are named
 
+# (important, strong) -> the quadrant's name, translated where it is shown: `_(QUADRANTS[key])`.
 QUADRANTS = {
-    (True, False): "Concentrate here",
-    (True, True): "Keep up the good work",
-    (False, False): "Low priority",
-    (False, True): "Possible overkill",
+    # TRANSLATORS: the quadrant of important touchpoints that perform poorly (importance-performance analysis)
+    (True, False): N_("Concentrate here"),
+    # TRANSLATORS: the quadrant of important touchpoints that perform well
+    (True, True): N_("Keep up the good work"),
+    # TRANSLATORS: the quadrant of less important touchpoints that perform poorly
+    (False, False): N_("Low priority"),
+    # TRANSLATORS: the quadrant of less important touchpoints that perform well
+    (False, True): N_("Possible overkill"),
 }
 TOUCHPOINT_COLUMNS = [
     "id", "name", "stage", "channel", "type", "control", "owner", "importance", "reach", "conversions",
@@ -117,8 +130,11 @@ def audit_stages(inventory: Inventory) -> list[str]:
     """The inventory's stage order, plus default-model stages it lacks when it follows that model.
 
     A journey in the default model with no Loyalty touchpoint has a gap there, and the
-    coverage should show it.
+    coverage should show it. A stage added is named in the inventory's language (a Persian
+    inventory's missing Loyalty stage is "وفاداری", as its template writes it).
     """
+    words = LANGUAGES.get(inventory.language, LANGUAGES["en"]).template.stages
+    named = dict(zip(DEFAULT_STAGES, words, strict=True))
     stages = list(inventory.stages)
     known = {default_stage(s) for s in stages} - {None}
     if not known:
@@ -127,7 +143,7 @@ def audit_stages(inventory: Inventory) -> list[str]:
     ordered: list[str] = []
     by_model = {default_stage(s): s for s in journey}
     for model_stage in DEFAULT_STAGES:
-        ordered.append(by_model.get(model_stage, model_stage))
+        ordered.append(by_model.get(model_stage, named[model_stage]))
     ordered += [s for s in journey if default_stage(s) is None]
     return ordered + ([UNASSIGNED_STAGE] if UNASSIGNED_STAGE in stages else [])
 
@@ -194,9 +210,37 @@ def filtered_audit(
     return result
 
 
+# How each filter is named in a sentence; {values} are the chosen values ("Phone or Store").
+FILTER_WORDS = {
+    # TRANSLATORS: a dashboard filter in a sentence, e.g. "stage Awareness or Purchase"
+    "stage": N_("stage {values}"),
+    # TRANSLATORS: a dashboard filter in a sentence, e.g. "channel Phone or Store"
+    "channel": N_("channel {values}"),
+    # TRANSLATORS: a dashboard filter in a sentence, e.g. "type Physical or Digital"
+    "type": N_("type {values}"),
+    # TRANSLATORS: a dashboard filter in a sentence, e.g. "owner Care"
+    "owner": N_("owner {values}"),
+}
+
+
 def describe_filters(chosen: Mapping[str, Sequence[str]]) -> str:
     """The filters in words, for sentences: "channel Phone or Store; owner Care"."""
-    return "; ".join(f"{c} {' or '.join(map(str, chosen[c]))}" for c in FILTERS if chosen.get(c))
+    described = []
+    for column in FILTERS:
+        values = [i18n.label(str(v)) if column == "type" else str(v) for v in chosen.get(column) or []]
+        if values:
+            described.append(_(FILTER_WORDS[column]).format(values=_either(values)))
+    # TRANSLATORS: separates the items of a list in a sentence ("channel Phone; owner Care")
+    return _("; ").join(described)
+
+
+def _either(values: Sequence[str]) -> str:
+    """Values as alternatives: "Phone", "Phone or Store", "Phone or Store or Email"."""
+    text = values[0]
+    for value in values[1:]:
+        # TRANSLATORS: alternatives in a list: {values} is one or more values already joined, {value} the next
+        text = _("{values} or {value}").format(values=text, value=value)
+    return text
 
 
 def _compute(
@@ -269,16 +313,20 @@ def _touchpoint_table(touchpoints: pd.DataFrame, units: Units, weights: Mapping[
     table["conversion_rate"] = table["conversions"] / table["reach"].where(table["reach"] > 0)
     _weakness(table, means)
     table["priority"] = table["importance"] * (5 - table["composite"])
-    important = table["importance"] >= IMPORTANT
-    strong = table["composite"] >= STRONG
-    quadrant = pd.Series(None, index=table.index, dtype="object")
-    for (is_important, is_strong), label in QUADRANTS.items():
-        quadrant[table["scored"] & (important == is_important) & (strong == is_strong)] = label
-    table["quadrant"] = quadrant
+    table["quadrant"] = quadrant_names(table["importance"], table["composite"])
     table["perception_gap"] = table["composite"] - table["customer_rating"]
     table["perception_flag"] = table["perception_gap"] >= PERCEPTION_GAP
     table["discuss"] = table[[f"{c}_discuss" for c in CRITERIA]].any(axis=1)
     return table
+
+
+def quadrant_names(importance: pd.Series, composite: pd.Series) -> pd.Series:
+    """Each touchpoint's quadrant (QUADRANTS) in the current language; None where it has no composite."""
+    important, strong, scored = importance >= IMPORTANT, composite >= STRONG, composite.notna()
+    names = pd.Series(None, index=composite.index, dtype="object")
+    for (is_important, is_strong), name in QUADRANTS.items():
+        names[scored & (important == is_important) & (strong == is_strong)] = _(name)
+    return names
 
 
 def _criterion_columns(ids: pd.Series, units: Units) -> pd.DataFrame:
@@ -302,26 +350,66 @@ def _criterion_columns(ids: pd.Series, units: Units) -> pd.DataFrame:
     return pd.DataFrame(columns, index=ids.index)
 
 
+# Why a touchpoint is weak, one part per reason; the parts are joined into WEAK_REASONS.
+# TRANSLATORS: a reason a touchpoint is weak, in a list after "Weak:"; {value} is its composite score (1-5)
+COMPOSITE_REASON = N_("composite {value} is below {limit}")
+CRITERION_REASONS = {
+    # TRANSLATORS: a reason a touchpoint is weak, in a list after "Weak:"; {value} is its mean relevance score
+    "relevance": N_("relevance averages {value} ({limit} or lower)"),
+    # TRANSLATORS: a reason a touchpoint is weak, in a list after "Weak:"; {value} is its mean meaningfulness score
+    "meaningfulness": N_("meaningfulness averages {value} ({limit} or lower)"),
+    # TRANSLATORS: a reason a touchpoint is weak, in a list after "Weak:"; {value} is its mean attractiveness score
+    "attractiveness": N_("attractiveness averages {value} ({limit} or lower)"),
+}
+# TRANSLATORS: why a touchpoint is weak; {reasons} is a list of reasons ("composite 2.67 is below 3.0; ...")
+WEAK_REASONS = N_("Weak: {reasons}.")
+
+
 def _weakness(table: pd.DataFrame, means: pd.DataFrame) -> None:
     """`weak` and `reasons`: composite below WEAK_COMPOSITE or any criterion mean at or below WEAK_CRITERION,
-    said in words."""
+    said in words (in the current language)."""
     low_composite = table["composite"] < WEAK_COMPOSITE
     low = means.le(WEAK_CRITERION)
     weak = low_composite | low.any(axis=1)
     table["weak"] = weak
-    parts = [(low_composite, "composite ", table["composite"], f" is below {WEAK_COMPOSITE:.1f}")]
-    parts += [(low[c], f"{c} averages ", means[c], f" ({WEAK_CRITERION:.1f} or lower)") for c in CRITERIA]
+    composite_limit, criterion_limit = i18n.number(WEAK_COMPOSITE, 1), i18n.number(WEAK_CRITERION, 1)
+    parts = [(low_composite, _(COMPOSITE_REASON), table["composite"], composite_limit)]
+    parts += [(low[c], _(CRITERION_REASONS[c]), means[c], criterion_limit) for c in CRITERIA]
     reasons = pd.Series("", index=table.index, dtype="object")
-    for mask, before, values, after in parts:  # written only where they apply, joined by "; " in this order
-        text = before + _two_decimals(values[mask]) + after
-        reasons[mask] = np.where(reasons[mask] == "", "Weak: " + text, reasons[mask] + "; " + text)
-    reasons[weak] += "."
+    # TRANSLATORS: separates the reasons a touchpoint is weak ("composite 2.67 is below 3.0; relevance ...")
+    separator = _("; ")
+    for mask, template, values, limit in parts:  # written only where they apply, joined in this order
+        before, after = template.replace("{limit}", limit).split("{value}", 1)
+        text = before + _number_texts(values[mask]) + after
+        reasons[mask] = np.where(reasons[mask] == "", text, reasons[mask] + separator + text)
+    lead, tail = _(WEAK_REASONS).split("{reasons}", 1)  # the whole sentence around the list, as translated
+    reasons[weak] = lead + reasons[weak] + tail
     table["reasons"] = reasons
 
 
-def _two_decimals(values: pd.Series) -> pd.Series:
-    """The values written with two decimals, as the sentences show them."""
-    return pd.Series(np.char.mod("%.2f", values.to_numpy(dtype="float64")), index=values.index, dtype="object")
+def _number_texts(values: pd.Series, digits: int = 2, *, signed: bool = False) -> pd.Series:
+    """The values written as `i18n.number` (or, signed, `i18n.signed`) writes them: "2.67", "2,67", "+1.00".
+
+    Each written number is formatted once: the values are grouped as Babel rounds them (their shortest
+    decimal form, half to even), so 100,000 touchpoints' sentences format a few hundred numbers.
+    """
+    write = i18n.signed if signed else i18n.number
+    quantum = Decimal(1).scaleb(-digits)
+    keys = {value: _rounding(value, quantum) for value in values.unique().tolist()}
+    first: dict[object, float] = {}
+    for value, key in keys.items():
+        first.setdefault(key, value)
+    written = {key: write(value, digits) for key, value in first.items()}
+    return values.map({value: written[key] for value, key in keys.items()}).astype("object")
+
+
+def _rounding(value: float, quantum: Decimal) -> object:
+    """What a number's text depends on: its sign (and whether it is 0, for a signed one) and its value rounded as
+    Babel rounds it."""
+    text = str(value)
+    if not math.isfinite(value):
+        return text
+    return text.startswith("-"), value > 0, Decimal(text).quantize(quantum)
 
 
 # --- stages --------------------------------------------------------------------------------
@@ -373,10 +461,11 @@ def _weakest_stage(stages: pd.DataFrame, *, filtered: bool = False) -> Finding |
         return None
     row = scored.sort_values("mean_composite", kind="stable").iloc[0]
     if filtered:
-        what = "the weakest stage among the touchpoints shown: they average"
+        sentence = _("{stage} is the weakest stage among the touchpoints shown: they average {mean} out of 5.")
     else:
-        what = "the weakest stage of the journey: its scored touchpoints average"
-    return Finding("weakest_stage", str(row["name"]), f"{row['name']} is {what} {row['mean_composite']:.2f} out of 5.")
+        sentence = _("{stage} is the weakest stage of the journey: its scored touchpoints average {mean} out of 5.")
+    message = sentence.format(stage=row["name"], mean=i18n.number(row["mean_composite"], 2))
+    return Finding("weakest_stage", str(row["name"]), message)
 
 
 def _weak_criterion(means: Mapping[str, float | None], *, filtered: bool = False) -> Finding | None:
@@ -389,15 +478,20 @@ def _weak_criterion(means: Mapping[str, float | None], *, filtered: bool = False
     if known[lowest] >= WEAK_COMPOSITE:
         return None
     if filtered:
-        across, over = "the touchpoints shown", "the scored touchpoints shown"
+        # TRANSLATORS: {criterion} is Relevance, Meaningfulness or Attractiveness
+        sentence = _(
+            "{criterion} is low across the touchpoints shown: it averages {mean} over the scored touchpoints "
+            "shown, below {limit}."
+        )
     else:
-        across, over = "the board", "all scored touchpoints"
-    return Finding(
-        "weak_criterion",
-        lowest,
-        f"{lowest.capitalize()} is low across {across}: it averages {known[lowest]:.2f} over {over}, "
-        f"below {WEAK_COMPOSITE:.1f}.",
+        # TRANSLATORS: {criterion} is Relevance, Meaningfulness or Attractiveness
+        sentence = _(
+            "{criterion} is low across the board: it averages {mean} over all scored touchpoints, below {limit}."
+        )
+    message = sentence.format(
+        criterion=i18n.label(lowest), mean=i18n.number(known[lowest], 2), limit=i18n.number(WEAK_COMPOSITE, 1)
     )
+    return Finding("weak_criterion", lowest, message)
 
 
 # --- coverage ------------------------------------------------------------------------------
@@ -479,10 +573,10 @@ def _type_coverage(counts: pd.DataFrame, untyped: pd.Series, order: list[str]) -
     unknown_findings: list[Finding] = []
     for stage in journey:  # one iteration per stage, not per touchpoint
         if per_stage.get(stage, 0) == 0:
-            gaps.append(Finding("stage_gap", str(stage), f"{stage} has no touchpoint at all."))
+            gaps.append(Finding("stage_gap", str(stage), _("{stage} has no touchpoint at all.").format(stage=stage)))
             continue
         row = states.loc[stage]
-        gaps += [Finding("type_gap", f"{stage}/{kind}", f"{stage} has no {kind} touchpoint.") for kind in TYPES
+        gaps += [Finding("type_gap", f"{stage}/{kind}", _(TYPE_GAPS[kind]).format(stage=stage)) for kind in TYPES
                  if row[kind] == GAP]  # fmt: skip
         if untyped[stage]:
             unknown_findings.append(
@@ -491,19 +585,46 @@ def _type_coverage(counts: pd.DataFrame, untyped: pd.Series, order: list[str]) -
     return _TypeCoverage(share, states, gaps, unknown_findings)
 
 
+# A stage with no touchpoint of a type: one sentence per type, so that each can agree with its type.
+TYPE_GAPS = {
+    "physical": N_("{stage} has no physical touchpoint."),
+    "digital": N_("{stage} has no digital touchpoint."),
+    "human": N_("{stage} has no human touchpoint."),
+}
+# The types inside a sentence ("its physical / digital coverage is unknown").
+TYPE_WORDS = {
+    # TRANSLATORS: a touchpoint type inside a sentence: "its physical / human coverage is unknown"
+    "physical": N_("physical"),
+    # TRANSLATORS: a touchpoint type inside a sentence: "its physical / digital coverage is unknown"
+    "digital": N_("digital"),
+    # TRANSLATORS: a touchpoint type inside a sentence: "its digital / human coverage is unknown"
+    "human": N_("human"),
+}
+
+
 def _type_unknown(stage: str, count: int, kinds: list[str]) -> Finding:
     """The sentence for a stage whose untyped touchpoints leave some of its coverage unknown.
 
     The stage's name is followed by words, not by a colon and a number: a right-to-left name
     (a Persian stage) would otherwise be displayed with the number before it.
     """
-    touchpoints = "touchpoint" if count == 1 else "touchpoints"
-    unknown = f", so its {' / '.join(kinds)} coverage is unknown" if kinds else ""
-    return Finding(
-        "type_unknown",
-        stage,
-        f"{stage} has {count} {touchpoints} with no type{unknown}. Add a Type on the Inventory page.",
-    )
+    if kinds:
+        # TRANSLATORS: {types} lists touchpoint types, e.g. "physical / human"
+        sentence = ngettext(
+            "{stage} has {n} touchpoint with no type, so its {types} coverage is unknown. "
+            "Add a Type on the Inventory page.",
+            "{stage} has {n} touchpoints with no type, so its {types} coverage is unknown. "
+            "Add a Type on the Inventory page.",
+            count,
+        )
+    else:
+        sentence = ngettext(
+            "{stage} has {n} touchpoint with no type. Add a Type on the Inventory page.",
+            "{stage} has {n} touchpoints with no type. Add a Type on the Inventory page.",
+            count,
+        )
+    types = " / ".join(_(TYPE_WORDS[k]) if k in TYPE_WORDS else k for k in kinds)
+    return Finding("type_unknown", stage, sentence.format(stage=stage, n=i18n.integer(count), types=types))
 
 
 # --- findings ------------------------------------------------------------------------------
@@ -516,33 +637,37 @@ def _rows(table: pd.DataFrame, *names: str) -> zip[tuple[Any, ...]]:
 
 def _perception_findings(table: pd.DataFrame) -> list[Finding]:
     flagged = table[table["perception_flag"]]
+    # TRANSLATORS: {gap} is a signed difference ("+1.00"), {team} the team's composite, {customers} the rating
+    sentence = _("The team rates {name} {gap} above what its customers say ({team} against {customers}).")
+    written = flagged.assign(
+        gap=_number_texts(flagged["perception_gap"], signed=True),
+        team=_number_texts(flagged["composite"]),
+        customers=_number_texts(flagged["customer_rating"]),
+    )
     return [
-        Finding(
-            "perception_gap",
-            str(tp_id),
-            f"The team rates {name} {gap:+.2f} above what its customers say ({team:.2f} against {customers:.2f}).",
-        )
-        for tp_id, name, gap, team, customers in _rows(
-            flagged, "id", "name", "perception_gap", "composite", "customer_rating"
-        )
+        Finding("perception_gap", str(tp_id), sentence.format(name=name, gap=gap, team=team, customers=customers))
+        for tp_id, name, gap, team, customers in _rows(written, "id", "name", "gap", "team", "customers")
     ]
 
 
 def _all_findings(result: AuditResult, weak: pd.DataFrame) -> list[Finding]:
+    # TRANSLATORS: a weak spot: {name} is the touchpoint, {reasons} the sentence saying why it is weak
+    weak_spot = _("{name}: {reasons}")
     findings = [
-        Finding("weak_spot", str(tp_id), f"{name}: {reasons}")
+        Finding("weak_spot", str(tp_id), weak_spot.format(name=name, reasons=reasons))
         for tp_id, name, reasons in _rows(weak, "id", "name", "reasons")
     ]
     findings += result.coverage.gaps + result.coverage.type_unknown
+    # TRANSLATORS: {highest} and {lowest} are channels; {spread} is a difference in points on the 1-5 scale
+    inconsistent = _("{stage} feels inconsistent across channels: {highest} averages {spread} points above {lowest}.")
     for row in result.stages[result.stages["inconsistent"]].itertuples(index=False):
-        findings.append(
-            Finding(
-                "inconsistent_stage",
-                str(row.name),
-                f"{row.name} feels inconsistent across channels: {row.highest_channel} averages "
-                f"{row.channel_spread:.2f} points above {row.lowest_channel}.",
-            )
+        message = inconsistent.format(
+            stage=row.name,
+            highest=row.highest_channel,
+            spread=i18n.number(as_float(row.channel_spread)),
+            lowest=row.lowest_channel,
         )
+        findings.append(Finding("inconsistent_stage", str(row.name), message))
     findings += [f for f in (result.weakest_stage, result.weak_criterion) if f is not None]
     findings += result.perception_gaps
     return findings
@@ -555,7 +680,11 @@ NOT_YET = "-"  # what a figure shows before there is anything to compute it from
 
 @dataclass(frozen=True)
 class Figure:
-    """One headline figure: a short value (it must fit a narrow column), an optional band, and help."""
+    """One headline figure: a short value (it must fit a narrow column), an optional band, and help.
+
+    The label, value and help are in the current language; the band is the agreement's code
+    ("reliable", "tentative", "low"): shown with `i18n.label(band)`, and it picks the band's colour.
+    """
 
     label: str
     value: str
@@ -566,42 +695,59 @@ class Figure:
 def headline(result: AuditResult) -> list[Figure]:
     """The dashboard's headline figures; "-" where nothing is scored yet, never a misleading 0."""
     coverage, total = result.coverage, len(result.touchpoints)
-    nothing = "Not yet: no scores yet."
-    scored_help = f"Touchpoints with all three criteria scored by at least one assessor ({_share(coverage)})."
+    nothing = _("Not yet: no scores yet.")
+    # TRANSLATORS: {share} is a percentage of the touchpoints ("75%"), or "none yet"
+    scored_help = _("Touchpoints with all three criteria scored by at least one assessor ({share}).").format(
+        share=_share(coverage)
+    )
     if coverage.partly_scored:
-        scored_help += (
-            f" {coverage.partly_scored} more {'is' if coverage.partly_scored == 1 else 'are'} partly scored: "
-            "their composites count in the means."
-        )
+        partly = ngettext(
+            "{n} more is partly scored: their composites count in the means.",
+            "{n} more are partly scored: their composites count in the means.",
+            coverage.partly_scored,
+        ).format(n=i18n.integer(coverage.partly_scored))
+        scored_help = f"{scored_help} {partly}"
     any_scored = result.has_scores
     agreement = result.agreement
     mean, overall = result.mean_composite, result.overall_consistency
     return [
-        Figure("Touchpoints", str(total), "Touchpoints in the audit, or those the filters keep."),
-        Figure("Scored", f"{coverage.fully_scored} of {total}", scored_help),
+        # TRANSLATORS: a headline figure's title: how many touchpoints the audit has
+        Figure(_("Touchpoints"), i18n.integer(total), _("Touchpoints in the audit, or those the filters keep.")),
         Figure(
-            "Mean composite",
-            NOT_YET if mean is None else f"{mean:.2f}",
-            nothing if mean is None else "Out of 5: the mean of the scored touchpoints' composites.",
+            # TRANSLATORS: a headline figure's title: how many touchpoints are scored
+            _("Scored"),
+            # TRANSLATORS: a headline figure: {scored} touchpoints scored of {total}
+            _("{scored} of {total}").format(scored=i18n.integer(coverage.fully_scored), total=i18n.integer(total)),
+            scored_help,
         ),
         Figure(
-            "Consistency",
-            NOT_YET if overall is None else f"{overall:.0%}",
+            _("Mean composite"),
+            NOT_YET if mean is None else i18n.number(mean, 2),
+            nothing if mean is None else _("Out of 5: the mean of the scored touchpoints' composites."),
+        ),
+        Figure(
+            _("Consistency"),
+            NOT_YET if overall is None else i18n.percent(overall),
             nothing
             if overall is None
-            else "1 - sd/2 of the composites within each stage, weighted by scored "
-            "touchpoints: 100% means every touchpoint of a stage is as good as the others.",
+            else _(
+                "1 - sd/2 of the composites within each stage, weighted by scored touchpoints: 100% means every "
+                "touchpoint of a stage is as good as the others."
+            ),
         ),
         Figure(
-            "Agreement",
-            NOT_YET if agreement.alpha is None else f"{agreement.alpha:.2f}",
+            # TRANSLATORS: a headline figure's title: how far the assessors agree (Krippendorff's alpha)
+            _("Agreement"),
+            NOT_YET if agreement.alpha is None else i18n.number(agreement.alpha, 2),
             agreement.message,
             agreement.band,
         ),
         Figure(
-            "Weak spots",
-            str(len(result.weak_spots)) if any_scored else NOT_YET,
-            f"Composite below {WEAK_COMPOSITE:.1f}, or a criterion at {WEAK_CRITERION:.1f} or lower."
+            _("Weak spots"),
+            i18n.integer(len(result.weak_spots)) if any_scored else NOT_YET,
+            _("Composite below {composite}, or a criterion at {criterion} or lower.").format(
+                composite=i18n.number(WEAK_COMPOSITE, 1), criterion=i18n.number(WEAK_CRITERION, 1)
+            )
             if any_scored
             else nothing,
         ),
@@ -609,7 +755,7 @@ def headline(result: AuditResult) -> list[Figure]:
 
 
 def _share(coverage: Coverage) -> str:
-    return "none yet" if coverage.scoring_share is None else f"{coverage.scoring_share:.0%}"
+    return _("none yet") if coverage.scoring_share is None else i18n.percent(coverage.scoring_share)
 
 
 # --- JSON ----------------------------------------------------------------------------------

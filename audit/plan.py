@@ -16,7 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from audit import i18n
 from audit.cells import is_blank
+from audit.i18n import _
 from audit.inventory import Inventory, Touchpoint
 from audit.metrics import TOUCHPOINT_COLUMNS
 from audit.vocabulary import UNASSIGNED_STAGE, normalize
@@ -44,19 +46,31 @@ class ImportPlan:
 
     @property
     def summary(self) -> str:
-        parts = [
-            f"{len(self.added)} new",
-            f"{len(self.updated)} changed",
-            f"{len(self.archived)} archived (kept with their scores)",
-            f"{len(self.restored)} restored from the archive",
-            f"{self.unchanged} unchanged",
+        """The plan in a few sentences, in the current language."""
+        # TRANSLATORS: what an import changes; each {placeholder} counts touchpoints
+        sentences = [
+            _(
+                "Touchpoints: {added} new, {updated} changed, {archived} archived (kept with their scores), "
+                "{restored} restored from the archive, {unchanged} unchanged."
+            ).format(
+                added=i18n.integer(len(self.added)),
+                updated=i18n.integer(len(self.updated)),
+                archived=i18n.integer(len(self.archived)),
+                restored=i18n.integer(len(self.restored)),
+                unchanged=i18n.integer(self.unchanged),
+            )
         ]
-        text = "Touchpoints: " + ", ".join(parts) + "."
         if self.scores_added or self.scores_changed:
-            text += f" Scores: {self.scores_added} new, {self.scores_changed} changed."
+            # TRANSLATORS: what an import changes; {added} and {changed} count scores
+            sentences.append(
+                _("Scores: {added} new, {changed} changed.").format(
+                    added=i18n.integer(self.scores_added), changed=i18n.integer(self.scores_changed)
+                )
+            )
         if self.settings:
-            text += f" From the workbook: {', '.join(self.settings)}."
-        return text
+            # TRANSLATORS: {settings} lists what an imported workbook set: "client 'Acme', stage order, weights 1/1/1"
+            sentences.append(_("From the workbook: {settings}.").format(settings=_(", ").join(self.settings)))
+        return " ".join(sentences)
 
 
 def touchpoint_record(values: Mapping[str, object]) -> dict[str, object]:

@@ -21,49 +21,57 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from audit.i18n import N_, _
+
 Severity = Literal["error", "warning", "info"]
 
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
-# Every code a Problem can carry, with the title the UI shows above its messages.
+# Every code a Problem can carry, with the title the UI shows above its messages: marked for the
+# catalogs here, translated where shown (`_(CODES[code])`).
 # "error" means the input cannot be imported as it is; "warning" means a row was excluded
 # or a cell left empty; "info" tells what the importer decided on the user's behalf.
 CODES: dict[str, str] = {
-    "empty_file": "The file is empty",
-    "header_only": "Header but no rows",
-    "no_name_column": "No touchpoint name column",
-    "no_touchpoints": "No touchpoint could be imported",
-    "map_unknown_header": "Mapping names a missing column",
-    "no_stage_column": "No stage column",
-    "missing_stage": "Touchpoint without a stage",
-    "missing_name": "Row without a touchpoint name",
-    "duplicate_id": "Duplicate id",
-    "duplicate_column": "Two columns for one field",
-    "column_used_twice": "One column chosen for two fields",
-    "not_a_number": "Not a number",
-    "out_of_range": "Value out of range",
-    "score_not_a_number": "Score is not a number",
-    "score_out_of_range": "Score outside 1-5",
-    "score_not_whole": "Score is not a whole number",
-    "unknown_type": "Unknown touchpoint type",
-    "unknown_control": "Unknown control value",
-    "conversions_exceed_reach": "More conversions than reach",
-    "type_inferred": "Type inferred from the channel",
-    "sheet_chosen": "Sheet chosen",
-    "text_format": "How the text file was read",
-    "extension_mismatch": "File content does not match its name",
-    "nul_bytes_removed": "NUL characters removed",
-    "macros_ignored": "Macros were not run",
-    "external_links": "Links to other workbooks not followed",
-    "formulas_without_values": "Formulas without saved results",
-    "unmatched_touchpoint": "Score for an unknown touchpoint",
-    "missing_assessor": "Score row without an assessor",
-    "missing_touchpoint": "Score row without a touchpoint",
-    "no_score_columns": "Score file without the columns it needs",
-    "duplicate_score": "The same score given twice",
-    "unknown_criterion": "Unknown criterion",
-    "unreadable_file": "A file could not be read",
+    "empty_file": N_("The file is empty"),
+    "header_only": N_("Header but no rows"),
+    "no_name_column": N_("No touchpoint name column"),
+    "no_touchpoints": N_("No touchpoint could be imported"),
+    "map_unknown_header": N_("Mapping names a missing column"),
+    "no_stage_column": N_("No stage column"),
+    "missing_stage": N_("Touchpoint without a stage"),
+    "missing_name": N_("Row without a touchpoint name"),
+    "duplicate_id": N_("Duplicate id"),
+    "duplicate_column": N_("Two columns for one field"),
+    "column_used_twice": N_("One column chosen for two fields"),
+    "not_a_number": N_("Not a number"),
+    "out_of_range": N_("Value out of range"),
+    "score_not_a_number": N_("Score is not a number"),
+    "score_out_of_range": N_("Score outside 1-5"),
+    "score_not_whole": N_("Score is not a whole number"),
+    "unknown_type": N_("Unknown touchpoint type"),
+    "unknown_control": N_("Unknown control value"),
+    "conversions_exceed_reach": N_("More conversions than reach"),
+    "type_inferred": N_("Type inferred from the channel"),
+    "sheet_chosen": N_("Sheet chosen"),
+    "text_format": N_("How the text file was read"),
+    "extension_mismatch": N_("File content does not match its name"),
+    "nul_bytes_removed": N_("NUL characters removed"),
+    "macros_ignored": N_("Macros were not run"),
+    "external_links": N_("Links to other workbooks not followed"),
+    "formulas_without_values": N_("Formulas without saved results"),
+    "unmatched_touchpoint": N_("Score for an unknown touchpoint"),
+    "missing_assessor": N_("Score row without an assessor"),
+    "missing_touchpoint": N_("Score row without a touchpoint"),
+    "no_score_columns": N_("Score file without the columns it needs"),
+    "duplicate_score": N_("The same score given twice"),
+    "unknown_criterion": N_("Unknown criterion"),
+    "unreadable_file": N_("A file could not be read"),
 }
+
+
+def title(code: str) -> str:
+    """The title of a problem code in the current language, as shown above its messages."""
+    return _(CODES[code])
 
 
 @dataclass(frozen=True, slots=True)

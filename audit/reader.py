@@ -40,7 +40,9 @@ from typing import cast
 
 import python_calamine
 
+from audit import i18n
 from audit.cells import Cell
+from audit.i18n import N_, _, ngettext
 from audit.problems import (
     FileTooLarge,
     NotASpreadsheet,
@@ -56,7 +58,9 @@ SUPPORTED_EXTENSIONS = WORKBOOK_EXTENSIONS | TEXT_EXTENSIONS
 MB = 1024 * 1024
 # The longest cell accepted: Python's csv module stops there, and Excel itself at 32,767.
 MAX_CELL_CHARACTERS = 131_072
-RESAVE = "Open it in Excel or LibreOffice, save it again and upload the new copy."
+# What to do about a damaged or strange file: the last sentence of many messages, as `{resave}`.
+# TRANSLATORS: the advice that ends many messages about a damaged file, where they say {resave}.
+RESAVE = N_("Open it in Excel or LibreOffice, save it again and upload the new copy.")
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,10 @@ class Source:
             raise RuntimeError("source has no loader")
         if sheet is not None and self.kind != "csv" and sheet not in self.sheet_names:
             names = ", ".join(repr(n) for n in self.sheet_names)
-            raise SheetNotFound(f"No sheet called {sheet!r}; the workbook has {names}.", file=self.file)
+            raise SheetNotFound(
+                _("No sheet called {sheet}; the workbook has {names}.").format(sheet=repr(sheet), names=names),
+                file=self.file,
+            )
         return self._load(sheet)
 
 
@@ -124,11 +131,17 @@ def open_bytes(data: bytes, *, name: str, limits: Limits = DEFAULT_LIMITS) -> So
     _check_size(len(data), name, limits)
     extension = Path(name).suffix.lower()
     if extension not in SUPPORTED_EXTENSIONS:
-        shown = extension or "no extension"
-        raise NotASpreadsheet(
-            f"{name}: files with {shown} are not read. Save the inventory as .xlsx, .xlsm, .xls, .ods, .csv or .tsv.",
-            file=name,
-        )
+        if extension:
+            message = _(
+                "{file}: files with {extension} are not read. "
+                "Save the inventory as .xlsx, .xlsm, .xls, .ods, .csv or .tsv."
+            )
+        else:
+            message = _(
+                "{file}: files with no extension are not read. "
+                "Save the inventory as .xlsx, .xlsm, .xls, .ods, .csv or .tsv."
+            )
+        raise NotASpreadsheet(message.format(file=name, extension=extension), file=name)
     kind = _sniff_kind(data, name)
     source = _open_text(data, name, limits) if kind == "csv" else _open_workbook(data, kind, name, limits)
     expected = "csv" if extension in TEXT_EXTENSIONS else extension.lstrip(".").replace("xlsm", "xlsx")
@@ -139,27 +152,28 @@ def open_bytes(data: bytes, *, name: str, limits: Limits = DEFAULT_LIMITS) -> So
                 "extension_mismatch",
                 None,
                 None,
-                f"{name} is named {extension} but holds {_KIND_WORDS[kind]}; it was read as that.",
+                _(_MISMATCH[kind]).format(file=name, extension=extension),
             )
         )
     return source
 
 
-_KIND_WORDS = {
-    "xlsx": "an Excel workbook (.xlsx)",
-    "xls": "an old Excel workbook (.xls)",
-    "ods": "an OpenDocument spreadsheet (.ods)",
-    "csv": "plain text (CSV)",
+# What a file named for another kind holds, by the kind it was read as.
+_MISMATCH = {
+    "xlsx": N_("{file} is named {extension} but holds an Excel workbook (.xlsx); it was read as that."),
+    "xls": N_("{file} is named {extension} but holds an old Excel workbook (.xls); it was read as that."),
+    "ods": N_("{file} is named {extension} but holds an OpenDocument spreadsheet (.ods); it was read as that."),
+    "csv": N_("{file} is named {extension} but holds plain text (CSV); it was read as that."),
 }
 
 
 def _check_size(size: int, name: str, limits: Limits) -> None:
     if size > limits.max_bytes:
-        raise FileTooLarge(
-            f"{name} is {size / MB:.1f} MB; the limit is {limits.max_bytes / MB:.0f} MB. "
-            "Remove unused sheets or images, or split the inventory.",
-            file=name,
+        message = _(
+            "{file} is {size} MB; the limit is {limit} MB. Remove unused sheets or images, or split the inventory."
         )
+        size_shown, limit_shown = i18n.number(size / MB, 1), i18n.number(limits.max_bytes / MB, 0)
+        raise FileTooLarge(message.format(file=name, size=size_shown, limit=limit_shown), file=name)
 
 
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -172,11 +186,11 @@ def _sniff_kind(data: bytes, name: str) -> str:
         return "xls"
     if _looks_like_text(data):
         return "csv"
-    raise NotASpreadsheet(
-        f"{name} is not a spreadsheet: it is neither a workbook nor text. "
-        "Save the inventory as .xlsx or .csv and upload that.",
-        file=name,
+    message = _(
+        "{file} is not a spreadsheet: it is neither a workbook nor text. "
+        "Save the inventory as .xlsx or .csv and upload that."
     )
+    raise NotASpreadsheet(message.format(file=name), file=name)
 
 
 # What Python's zipfile raises on archives it cannot make sense of.
@@ -187,21 +201,23 @@ def _open_zip(data: bytes, name: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except _ZIP_ERRORS as error:
-        raise NotASpreadsheet(
-            f"{name} is a damaged zip archive and cannot be read ({error}). {RESAVE}", file=name
-        ) from None
+        # TRANSLATORS: {error} is the zip reader's own (English) words; {resave} says how to save the file again.
+        message = _("{file} is a damaged zip archive and cannot be read ({error}). {resave}")
+        raise NotASpreadsheet(message.format(file=name, error=error, resave=_(RESAVE)), file=name) from None
 
 
 def _zip_kind(data: bytes, name: str) -> str:
     names = set(_open_zip(data, name).namelist())
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         if "xl/workbook.bin" in names:
-            raise NotASpreadsheet(f"{name} is a binary workbook (.xlsb); save it as .xlsx.", file=name)
+            message = _("{file} is a binary workbook (.xlsb); save it as .xlsx.")
+            raise NotASpreadsheet(message.format(file=name), file=name)
         return "xlsx"
     if "content.xml" in names and "mimetype" in names:
         return "ods"
-    what = "a Word document" if "word/document.xml" in names else "a zip archive"
-    raise NotASpreadsheet(f"{name} is {what}, not a spreadsheet.", file=name)
+    if "word/document.xml" in names:
+        raise NotASpreadsheet(_("{file} is a Word document, not a spreadsheet.").format(file=name), file=name)
+    raise NotASpreadsheet(_("{file} is a zip archive, not a spreadsheet.").format(file=name), file=name)
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -250,7 +266,9 @@ def inspect_zip(data: bytes, name: str, limits: Limits) -> list[Problem]:
                 "macros_ignored",
                 None,
                 None,
-                f"{name} holds macros (VBA); they were not run, only the saved cell values were read.",
+                _("{file} holds macros (VBA); they were not run, only the saved cell values were read.").format(
+                    file=name
+                ),
             )
         )
     if any(n.startswith("xl/externalLinks/") for n in names):
@@ -260,7 +278,9 @@ def inspect_zip(data: bytes, name: str, limits: Limits) -> list[Problem]:
                 "external_links",
                 None,
                 None,
-                f"{name} links to other workbooks; the values saved with it were read, the links were not followed.",
+                _(
+                    "{file} links to other workbooks; the values saved with it were read, the links were not followed."
+                ).format(file=name),
             )
         )
     return notes
@@ -268,43 +288,40 @@ def inspect_zip(data: bytes, name: str, limits: Limits) -> list[Problem]:
 
 def _check_entries(entries: list[zipfile.ZipInfo], name: str, limits: Limits) -> None:
     if len(entries) > limits.max_zip_entries:
-        raise UnsafeWorkbook(f"{name} holds {len(entries):,} files inside; a workbook needs far fewer.", file=name)
+        message = _("{file} holds {count} files inside; a workbook needs far fewer.")
+        raise UnsafeWorkbook(message.format(file=name, count=i18n.integer(len(entries))), file=name)
     seen: set[str] = set()
     for entry in entries:
         if entry.filename in seen:
-            raise UnsafeWorkbook(
-                f"{name} holds two parts called {entry.filename}; a workbook never does, and readers disagree "
-                f"on which one counts, so the file was refused. {RESAVE}",
-                file=name,
+            message = _(
+                "{file} holds two parts called {part}; a workbook never does, and readers disagree "
+                "on which one counts, so the file was refused. {resave}"
             )
+            raise UnsafeWorkbook(message.format(file=name, part=entry.filename, resave=_(RESAVE)), file=name)
         seen.add(entry.filename)
         if entry.flag_bits & 0x1:
-            raise PasswordProtected(
-                f"{name}: part {entry.filename} is encrypted. Save the workbook without a password and "
-                "upload it again.",
-                file=name,
-            )
+            message = _("{file}: part {part} is encrypted. Save the workbook without a password and upload it again.")
+            raise PasswordProtected(message.format(file=name, part=entry.filename), file=name)
         if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise NotASpreadsheet(
-                f"{name}: part {entry.filename} is compressed with method {entry.compress_type}, which spreadsheet "
-                f"programs do not use. {RESAVE}",
-                file=name,
+            message = _(
+                "{file}: part {part} is compressed with method {method}, which spreadsheet programs do not use. "
+                "{resave}"
             )
+            shown = message.format(file=name, part=entry.filename, method=entry.compress_type, resave=_(RESAVE))
+            raise NotASpreadsheet(shown, file=name)
     declared = sum(e.file_size for e in entries)
     if declared > limits.max_uncompressed_bytes:
-        raise UnsafeWorkbook(
-            f"{name} would unpack to {declared / MB:,.0f} MB (limit {limits.max_uncompressed_bytes / MB:.0f} MB); "
-            "it was refused before being unpacked.",
-            file=name,
-        )
+        message = _("{file} would unpack to {size} MB (limit {limit} MB); it was refused before being unpacked.")
+        size, limit = i18n.number(declared / MB, 0), i18n.number(limits.max_uncompressed_bytes / MB, 0)
+        raise UnsafeWorkbook(message.format(file=name, size=size, limit=limit), file=name)
     for entry in entries:
         ratio = entry.file_size / max(entry.compress_size, 1)
         if entry.file_size > MB and ratio > limits.max_compression_ratio:
-            raise UnsafeWorkbook(
-                f"{name}: part {entry.filename} is compressed {ratio:,.0f} to 1, the mark of a zip bomb; "
-                "it was refused before being unpacked.",
-                file=name,
+            message = _(
+                "{file}: part {part} is compressed {ratio} to 1, the mark of a zip bomb; "
+                "it was refused before being unpacked."
             )
+            raise UnsafeWorkbook(message.format(file=name, part=entry.filename, ratio=i18n.number(ratio, 0)), file=name)
 
 
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
@@ -318,20 +335,22 @@ def _inflate(data: bytes, entry: zipfile.ZipInfo, name: str) -> bytes:
     """
 
     def damaged(what: str) -> NotASpreadsheet:
-        return NotASpreadsheet(f"{name}: part {entry.filename} is damaged ({what}). {RESAVE}", file=name)
+        # TRANSLATORS: {what} says what is wrong with the part, e.g. "its checksum does not match".
+        message = _("{file}: part {part} is damaged ({what}). {resave}")
+        return NotASpreadsheet(message.format(file=name, part=entry.filename, what=what, resave=_(RESAVE)), file=name)
 
     offset = entry.header_offset
     if offset < 0 or offset + _LOCAL_HEADER.size > len(data):
-        raise damaged("its header lies outside the file")
-    signature, _, flags, method, *_, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, offset)
+        raise damaged(_("its header lies outside the file"))
+    signature, _version, flags, method, *_rest, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, offset)
     if signature != b"PK\x03\x04":
-        raise damaged("no local header where the directory points")
+        raise damaged(_("no local header where the directory points"))
     if method != entry.compress_type or (flags & 0x1) != (entry.flag_bits & 0x1):
-        raise damaged("its local header and the archive's directory disagree")
+        raise damaged(_("its local header and the archive's directory disagree"))
     start = offset + _LOCAL_HEADER.size + name_length + extra_length
     raw = data[start : start + entry.compress_size]
     if len(raw) < entry.compress_size:
-        raise damaged("the file is cut short")
+        raise damaged(_("the file is cut short"))
     if entry.compress_type == zipfile.ZIP_STORED:
         if entry.compress_size != entry.file_size:
             raise _oversized_part(entry, name)
@@ -345,18 +364,18 @@ def _inflate(data: bytes, entry: zipfile.ZipInfo, name: str) -> bytes:
         if len(content) > entry.file_size:
             raise _oversized_part(entry, name)
         if len(content) < entry.file_size:
-            raise damaged("it holds less than it declares")
+            raise damaged(_("it holds less than it declares"))
     if zlib.crc32(content) != entry.CRC:
-        raise damaged("its checksum does not match")
+        raise damaged(_("its checksum does not match"))
     return content
 
 
 def _oversized_part(entry: zipfile.ZipInfo, name: str) -> UnsafeWorkbook:
-    return UnsafeWorkbook(
-        f"{name}: part {entry.filename} unpacks to more than the {entry.file_size:,} bytes it declares, "
-        "a trick to get past size checks; the file was refused.",
-        file=name,
+    message = _(
+        "{file}: part {part} unpacks to more than the {size} bytes it declares, "
+        "a trick to get past size checks; the file was refused."
     )
+    return UnsafeWorkbook(message.format(file=name, part=entry.filename, size=i18n.integer(entry.file_size)), file=name)
 
 
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -377,11 +396,11 @@ def _inspect_part(content: bytes, part: str, kind: str, name: str, limits: Limit
     if b"<" not in content:
         return
     if b"!" in content and _DTD.search(content):  # one byte first (memchr): 3 ms where the regex takes 35
-        raise UnsafeWorkbook(
-            f"{name}: part {part} declares XML entities (a DTD), which spreadsheets never need "
-            "and attacks use; the file was refused.",
-            file=name,
+        message = _(
+            "{file}: part {part} declares XML entities (a DTD), which spreadsheets never need "
+            "and attacks use; the file was refused."
         )
+        raise UnsafeWorkbook(message.format(file=name, part=part), file=name)
     _check_cell_lengths(content, part, name)
     if kind == "ods":
         if part == "content.xml":
@@ -396,11 +415,12 @@ def _inspect_part(content: bytes, part: str, kind: str, name: str, limits: Limit
 
 def _check_sheet_count(count: int, name: str, limits: Limits) -> None:
     if count > limits.max_sheets:
-        raise FileTooLarge(
-            f"{name} holds {count:,} sheets; the limit is {limits.max_sheets:,}. "
-            "Copy the inventory sheet into a new workbook and upload that.",
-            file=name,
+        message = _(
+            "{file} holds {count} sheets; the limit is {limit}. "
+            "Copy the inventory sheet into a new workbook and upload that."
         )
+        shown = message.format(file=name, count=i18n.integer(count), limit=i18n.integer(limits.max_sheets))
+        raise FileTooLarge(shown, file=name)
 
 
 def _may_hold_long_text(content: bytes) -> bool:
@@ -426,22 +446,31 @@ def _check_cell_lengths(content: bytes, part: str, name: str) -> None:
         text = content[match.start(1) : end if end >= 0 else None].decode("utf-8", "replace")
         length = len(_ENTITY.sub("x", text))
         if length > MAX_CELL_CHARACTERS:
-            raise FileTooLarge(
-                f"{name}, {part}: one cell holds {length:,} characters; the limit is {MAX_CELL_CHARACTERS:,} "
-                "(Excel itself stops at 32,767). Shorten it and save again.",
-                file=name,
+            message = _(
+                "{file}, {part}: one cell holds {length} characters; the limit is {limit} "
+                "(Excel itself stops at {excel}). Shorten it and save again."
             )
+            shown = message.format(
+                file=name,
+                part=part,
+                length=i18n.integer(length),
+                limit=i18n.integer(MAX_CELL_CHARACTERS),
+                excel=i18n.integer(32_767),
+            )
+            raise FileTooLarge(shown, file=name)
 
 
 def _check_shared_strings(content: bytes, part: str, name: str, limits: Limits) -> None:
     # calamine reserves room for uniqueCount strings before reading one.
     match = _SST_COUNT.search(content) if b"q" in content and b"uniqueCount" in content else None
     if match and int(match.group(1)) > limits.max_cells:
-        raise UnsafeWorkbook(
-            f"{name}: part {part} claims {int(match.group(1)):,} distinct texts, more than the "
-            f"{limits.max_cells:,} cells a sheet may hold; the file was refused. {RESAVE}",
-            file=name,
+        message = _(
+            "{file}: part {part} claims {count} distinct texts, more than the "
+            "{limit} cells a sheet may hold; the file was refused. {resave}"
         )
+        count, limit = i18n.integer(int(match.group(1))), i18n.integer(limits.max_cells)
+        shown = message.format(file=name, part=part, count=count, limit=limit, resave=_(RESAVE))
+        raise UnsafeWorkbook(shown, file=name)
 
 
 def column_number(letters: str) -> int:
@@ -525,11 +554,22 @@ def _check_xlsx_extent(content: bytes, name: str, part: str, limits: Limits) -> 
         last_row = max((int(r) for _, r in found), default=0)
         last_column = max((column_number(c.decode()) for c in {c for c, _ in found}), default=0)
     if last_row > limits.row_limit or last_column > limits.max_columns:
-        raise UnsafeWorkbook(
-            f"{name}, {part}: a cell sits at row {last_row:,}, column {last_column:,}; a sheet may use up to "
-            f"{limits.row_limit:,} rows and {limits.max_columns} columns. Delete the stray cells and save again.",
-            file=name,
-        )
+        raise UnsafeWorkbook(_far_cell(f"{name}, {part}", last_row, last_column, limits), file=name)
+
+
+def _far_cell(where: str, row: int, column: int, limits: Limits) -> str:
+    # TRANSLATORS: {where} is the file and the part or sheet, e.g. "book.xlsx, sheet 'Data'".
+    message = _(
+        "{where}: a cell sits at row {row}, column {column}; a sheet may use up to "
+        "{rows} rows and {columns} columns. Delete the stray cells and save again."
+    )
+    return message.format(
+        where=where,
+        row=i18n.integer(row),
+        column=i18n.integer(column),
+        rows=i18n.integer(limits.row_limit),
+        columns=i18n.integer(limits.max_columns),
+    )
 
 
 # Every letter becomes A and every digit 0: the shape of each reference, found by plain substring search.
@@ -596,9 +636,11 @@ def _note_formulas_without_values(content: bytes, part: str, name: str, notes: l
                 "formulas_without_values",
                 None,
                 None,
-                f"{name}: {part} holds {formulas:,} formulas but none of their results was saved, and only "
-                "saved results are read. Open the file in Excel or LibreOffice, let it calculate, save it "
-                "and upload it again.",
+                _(
+                    "{file}: {part} holds {count} formulas but none of their results was saved, and only "
+                    "saved results are read. Open the file in Excel or LibreOffice, let it calculate, save it "
+                    "and upload it again."
+                ).format(file=name, part=part, count=i18n.integer(formulas)),
             )
         )
 
@@ -615,7 +657,9 @@ def _check_ods_extent(content: bytes, name: str, limits: Limits) -> None:
     _check_sheet_count(tables, name, limits)
     row_tags = content.count(b"<table:table-row")
     if row_tags > 4 * limits.row_limit:
-        raise FileTooLarge(f"{name} holds {row_tags:,} rows; the limit is {limits.max_rows:,} touchpoints.", file=name)
+        message = _("{file} holds {count} rows; the limit is {limit} touchpoints.")
+        shown = message.format(file=name, count=i18n.integer(row_tags), limit=i18n.integer(limits.max_rows))
+        raise FileTooLarge(shown, file=name)
     tags = list(_ODS_TABLE_OR_ROW.finditer(content))
     ends = [tag.start() for tag in tags[1:]] + [len(content)] * bool(tags)  # a row's cells end at the next tag
     row_index = 0
@@ -630,12 +674,19 @@ def _check_ods_extent(content: bytes, name: str, limits: Limits) -> None:
             last_column = _ods_row_width(body)
             last_row = row_index + count
             if last_row > limits.row_limit or last_column > limits.max_columns:
-                raise UnsafeWorkbook(
-                    f"{name}: a value sits at row {last_row:,}, column {last_column:,} once repeated rows "
-                    f"and cells are counted; a sheet may use up to {limits.row_limit:,} rows and "
-                    f"{limits.max_columns} columns. Delete the stray cells and save again.",
-                    file=name,
+                message = _(
+                    "{file}: a value sits at row {row}, column {column} once repeated rows "
+                    "and cells are counted; a sheet may use up to {rows} rows and "
+                    "{columns} columns. Delete the stray cells and save again."
                 )
+                shown = message.format(
+                    file=name,
+                    row=i18n.integer(last_row),
+                    column=i18n.integer(last_column),
+                    rows=i18n.integer(limits.row_limit),
+                    columns=i18n.integer(limits.max_columns),
+                )
+                raise UnsafeWorkbook(shown, file=name)
         row_index += count
 
 
@@ -665,23 +716,24 @@ class _Compound:
     def __init__(self, data: bytes, name: str) -> None:
         self.data, self.name = data, name
         if len(data) < 512:
-            raise self.damaged("shorter than its header")
+            raise self.damaged(_("shorter than its header"))
         shift, mini_shift = struct.unpack_from("<HH", data, 30)
         if shift not in (9, 12) or mini_shift != 6:
-            raise self.damaged("unknown sector sizes")
+            raise self.damaged(_("unknown sector sizes"))
         self.size = 1 << shift
         self.last_id = len(data) // self.size
-        fat_sectors, directory_start, _, _, mini_fat_start, mini_fat_sectors, difat_start, _ = struct.unpack_from(
-            "<8I", data, 44
+        # Sector counts and starts; the transaction signature, mini cutoff and DIFAT count are not needed.
+        fat_sectors, directory_start, mini_fat_start, mini_fat_sectors, difat_start = (
+            struct.unpack_from("<8I", data, 44)[i] for i in (0, 1, 4, 5, 6)
         )
         # calamine reserves a DIFAT of the size it reads, by mistake, from bytes 62-65 of the header.
         if fat_sectors > self.last_id or struct.unpack_from("<I", data, 62)[0] > 1 << 24:
-            raise self.damaged("its header declares more sectors than the file holds")
+            raise self.damaged(_("its header declares more sectors than the file holds"))
         self.fat = self._fat(difat_start)
         directory = self.chain(directory_start, None)
         self.entries = [directory[i : i + 128] for i in range(0, len(directory) - 127, 128)]
         if not self.entries:
-            raise self.damaged("no directory")
+            raise self.damaged(_("no directory"))
         self.mini_fat: array.array[int] = array.array("I")
         self.mini_stream = b""
         if mini_fat_sectors:
@@ -690,11 +742,13 @@ class _Compound:
             self.mini_fat = _u32_array(self.chain(mini_fat_start, mini_fat_sectors * self.size))
 
     def damaged(self, what: str) -> NotASpreadsheet:
-        return NotASpreadsheet(f"{self.name} is a damaged Office file ({what}). {RESAVE}", file=self.name)
+        # TRANSLATORS: {what} says what is wrong with the file, e.g. "its sector table loops".
+        message = _("{file} is a damaged Office file ({what}). {resave}")
+        return NotASpreadsheet(message.format(file=self.name, what=what, resave=_(RESAVE)), file=self.name)
 
     def sector(self, sector_id: int) -> bytes:
         if sector_id > self.last_id:
-            raise self.damaged(f"sector {sector_id} lies past the end of the file")
+            raise self.damaged(_("sector {sector} lies past the end of the file").format(sector=sector_id))
         start = (sector_id + 1) * self.size
         return self.data[start : start + self.size]
 
@@ -704,12 +758,12 @@ class _Compound:
         while sector_id < _LAST_REGULAR:
             steps += 1
             if steps > self.last_id + 1:
-                raise self.damaged("its sector table loops")
+                raise self.damaged(_("its sector table loops"))
             difat += _u32_array(self.sector(sector_id))
             sector_id = difat.pop()
         fat_ids = [i for i in difat if i < _DIFAT_SECTOR]
         if len(fat_ids) > self.last_id + 1:
-            raise self.damaged("its sector table lists more sectors than the file holds")
+            raise self.damaged(_("its sector table lists more sectors than the file holds"))
         return _u32_array(b"".join(self.sector(i) for i in fat_ids))
 
     def chain(self, start: int, length: int | None, *, mini: bool = False) -> bytes:
@@ -717,21 +771,21 @@ class _Compound:
         size, table = (64, self.mini_fat) if mini else (self.size, self.fat)
         parts: list[bytes] = []
         total, sector_id = 0, start
-        for _ in range(len(self.data) // size + 2):  # more steps than sectors: the chain loops
+        for _step in range(len(self.data) // size + 2):  # more steps than sectors: the chain loops
             if sector_id == _END_OF_CHAIN or (length is not None and total >= length):
                 break
             piece = self.mini_stream[sector_id * 64 : sector_id * 64 + 64] if mini else self.sector(sector_id)
             if mini and len(piece) < 64 and length is not None and total + len(piece) < length:
-                raise self.damaged("a small stream lies outside the mini stream")
+                raise self.damaged(_("a small stream lies outside the mini stream"))
             parts.append(piece)
             total += len(piece)
             if length is not None and total >= length:
                 break
             if sector_id >= len(table):
-                raise self.damaged("a chain of sectors leaves the sector table")
+                raise self.damaged(_("a chain of sectors leaves the sector table"))
             sector_id = table[sector_id]
         else:
-            raise self.damaged("a chain of sectors loops or leaves the file")
+            raise self.damaged(_("a chain of sectors loops or leaves the file"))
         content = b"".join(parts)
         return content if length is None else content[:length]
 
@@ -748,7 +802,11 @@ class _Compound:
             if entry_name == wanted:
                 start, size = self.entry_position(entry)
                 if size > len(self.data):
-                    raise self.damaged(f"stream {wanted} declares {size:,} bytes, more than the file holds")
+                    raise self.damaged(
+                        _("stream {stream} declares {size} bytes, more than the file holds").format(
+                            stream=wanted, size=i18n.integer(size)
+                        )
+                    )
                 return self.chain(start, size, mini=size < 4096)
         return None
 
@@ -766,21 +824,21 @@ def inspect_compound(data: bytes, name: str, limits: Limits) -> None:
     compound = _Compound(data, name)
     names = compound.names()
     if "EncryptedPackage" in names or "EncryptionInfo" in names:
-        raise PasswordProtected(
-            f"{name} is password-protected (encrypted), so it cannot be read. Open it in Excel, remove the "
+        message = _(
+            "{file} is password-protected (encrypted), so it cannot be read. Open it in Excel, remove the "
             "password (File > Info > Protect Workbook > Encrypt with Password, then clear it), save it and "
-            "upload it again.",
-            file=name,
+            "upload it again."
         )
+        raise PasswordProtected(message.format(file=name), file=name)
     stream = compound.stream("Workbook")
     if stream is None:
         stream = compound.stream("Book")
     if stream is None:
-        raise NotASpreadsheet(
-            f"{name} is an Office file but holds no workbook (a Word or PowerPoint file?). "
-            "Save the inventory as .xlsx and upload that.",
-            file=name,
+        message = _(
+            "{file} is an Office file but holds no workbook (a Word or PowerPoint file?). "
+            "Save the inventory as .xlsx and upload that."
         )
+        raise NotASpreadsheet(message.format(file=name), file=name)
     _scan_biff(stream, name, limits)
 
 
@@ -797,11 +855,11 @@ def _scan_biff(stream: bytes, name: str, limits: Limits) -> None:
         kind, length = _BIFF_HEADER.unpack_from(stream, position)
         body = stream[position + 4 : position + 4 + length]
         if kind == _FILEPASS and body[:2] != b"\x00\x00":
-            raise PasswordProtected(
-                f"{name} is password-protected, so it cannot be read. Open it in Excel, remove the password "
-                "(File > Info > Protect Workbook), save it as .xlsx and upload that.",
-                file=name,
+            message = _(
+                "{file} is password-protected, so it cannot be read. Open it in Excel, remove the password "
+                "(File > Info > Protect Workbook), save it as .xlsx and upload that."
             )
+            raise PasswordProtected(message.format(file=name), file=name)
         if kind == _BOUNDSHEET and len(body) >= 4:
             sheets.append((struct.unpack_from("<I", body)[0], _biff_sheet_name(body)))
         if kind == _EOF:
@@ -810,8 +868,9 @@ def _scan_biff(stream: bytes, name: str, limits: Limits) -> None:
     _check_sheet_count(len(sheets), name, limits)
     for start, title in sheets:
         if start > len(stream):
-            raise NotASpreadsheet(f"{name}: sheet {title!r} lies outside the workbook stream. {RESAVE}", file=name)
-        _scan_biff_sheet(stream, start, f"{name}, sheet {title!r}", name, limits)
+            message = _("{file}: sheet {sheet} lies outside the workbook stream. {resave}")
+            raise NotASpreadsheet(message.format(file=name, sheet=repr(title), resave=_(RESAVE)), file=name)
+        _scan_biff_sheet(stream, start, _("{file}, sheet {sheet}").format(file=name, sheet=repr(title)), name, limits)
 
 
 def _biff_sheet_name(body: bytes) -> str:
@@ -849,18 +908,18 @@ def _scan_biff_sheet(stream: bytes, position: int, where: str, name: str, limits
     if bottom < 0:
         return
     if bottom + 1 > limits.row_limit or right + 1 > limits.max_columns:
-        raise UnsafeWorkbook(
-            f"{where}: a cell sits at row {bottom + 1:,}, column {right + 1:,}; a sheet may use up to "
-            f"{limits.row_limit:,} rows and {limits.max_columns} columns. Delete the stray cells and save again.",
-            file=name,
-        )
+        raise UnsafeWorkbook(_far_cell(where, bottom + 1, right + 1, limits), file=name)
     rows, columns = bottom - top + 1, right - left + 1
     if rows * columns > limits.max_cells:
-        raise FileTooLarge(
-            f"{where} spans {rows:,} rows by {columns:,} columns, more than the limit of {limits.max_cells:,} "
-            "cells. Delete the cells outside the inventory and save again.",
-            file=name,
+        # TRANSLATORS: {where} is the file and the sheet, e.g. "book.xls, sheet 'Data'".
+        message = _(
+            "{where} spans {rows} rows by {columns} columns, more than the limit of {limit} "
+            "cells. Delete the cells outside the inventory and save again."
         )
+        shown = message.format(
+            where=where, rows=i18n.integer(rows), columns=i18n.integer(columns), limit=i18n.integer(limits.max_cells)
+        )
+        raise FileTooLarge(shown, file=name)
 
 
 def _check_biff_dimensions(body: bytes, where: str, name: str, limits: Limits) -> None:
@@ -878,11 +937,19 @@ def _check_biff_dimensions(body: bytes, where: str, name: str, limits: Limits) -
     rows = ((end_row - 1 - first_row) % (1 << 32) + 1) % (1 << 32)
     columns = ((end_column - 1 - first_column) % (1 << 32) + 1) % (1 << 32)
     if rows * columns > limits.max_cells:
-        raise UnsafeWorkbook(
-            f"{where} declares {rows:,} rows by {columns:,} columns, more than the limit of {limits.max_cells:,} "
-            f"cells; the file was refused before being read. {RESAVE}",
-            file=name,
+        # TRANSLATORS: {where} is the file and the sheet, e.g. "book.xls, sheet 'Data'".
+        message = _(
+            "{where} declares {rows} rows by {columns} columns, more than the limit of {limit} "
+            "cells; the file was refused before being read. {resave}"
         )
+        shown = message.format(
+            where=where,
+            rows=i18n.integer(rows),
+            columns=i18n.integer(columns),
+            limit=i18n.integer(limits.max_cells),
+            resave=_(RESAVE),
+        )
+        raise UnsafeWorkbook(shown, file=name)
 
 
 # --- workbooks ----------------------------------------------------------------------------
@@ -910,9 +977,11 @@ def _open_workbook(data: bytes, kind: str, name: str, limits: Limits) -> Source:
     except BaseException as error:
         if not _calamine_failed(error):
             raise
-        raise NotASpreadsheet(f"{name} cannot be read as a workbook: {_sentence(error)} {RESAVE}", file=name) from None
+        # TRANSLATORS: {error} is the workbook reader's own (English) sentence.
+        message = _("{file} cannot be read as a workbook: {error} {resave}")
+        raise NotASpreadsheet(message.format(file=name, error=_sentence(error), resave=_(RESAVE)), file=name) from None
     if not sheet_names:
-        raise NotASpreadsheet(f"{name} holds no sheets. {RESAVE}", file=name)
+        raise NotASpreadsheet(_("{file} holds no sheets. {resave}").format(file=name, resave=_(RESAVE)), file=name)
     _check_sheet_count(len(sheet_names), name, limits)
     budget = [limits.max_cells]  # cells all the sheets read from this file may span together
 
@@ -932,38 +1001,49 @@ def _read_sheet(
     except BaseException as error:
         if not _calamine_failed(error):
             raise
-        raise NotASpreadsheet(
-            f"{name}: sheet {title!r} cannot be read: {_sentence(error)} {RESAVE}", file=name
-        ) from None
+        raise _unreadable_sheet(name, title, error) from None
     if end_row + 1 > limits.row_limit:
-        raise FileTooLarge(
-            f"{name}: sheet {title!r} has {end_row + 1:,} rows; the limit is {limits.max_rows:,} touchpoints.",
-            file=name,
+        message = _("{file}: sheet {sheet} has {count} rows; the limit is {limit} touchpoints.")
+        shown = message.format(
+            file=name, sheet=repr(title), count=i18n.integer(end_row + 1), limit=i18n.integer(limits.max_rows)
         )
+        raise FileTooLarge(shown, file=name)
     cells = (end_row + 1) * (end_column + 1)
     if cells > limits.max_cells:
-        raise FileTooLarge(
-            f"{name}: sheet {title!r} spans {end_row + 1:,} rows by {end_column + 1:,} columns, "
-            f"more than the limit of {limits.max_cells:,} cells.",
-            file=name,
+        message = _(
+            "{file}: sheet {sheet} spans {rows} rows by {columns} columns, more than the limit of {limit} cells."
         )
+        shown = message.format(
+            file=name,
+            sheet=repr(title),
+            rows=i18n.integer(end_row + 1),
+            columns=i18n.integer(end_column + 1),
+            limit=i18n.integer(limits.max_cells),
+        )
+        raise FileTooLarge(shown, file=name)
     budget[0] -= cells
     if budget[0] < 0:
-        raise FileTooLarge(
-            f"{name}: looking for the inventory went through more than {limits.max_cells:,} cells across its "
-            "sheets. Choose the sheet to read, or move the inventory to the first sheet.",
-            file=name,
+        message = _(
+            "{file}: looking for the inventory went through more than {limit} cells across its "
+            "sheets. Choose the sheet to read, or move the inventory to the first sheet."
         )
+        raise FileTooLarge(message.format(file=name, limit=i18n.integer(limits.max_cells)), file=name)
     try:
         rows = cast(list[list[Cell]], sheet.to_python(skip_empty_area=False))
     except BaseException as error:
         if not _calamine_failed(error):
             raise
-        raise NotASpreadsheet(
-            f"{name}: sheet {title!r} cannot be read: {_sentence(error)} {RESAVE}", file=name
-        ) from None
+        raise _unreadable_sheet(name, title, error) from None
     _fill_merged(rows, sheet.merged_cell_ranges or [])
     return Grid(name=title, rows=rows)
+
+
+def _unreadable_sheet(name: str, title: str, error: BaseException) -> NotASpreadsheet:
+    # TRANSLATORS: {error} is the workbook reader's own (English) sentence.
+    message = _("{file}: sheet {sheet} cannot be read: {error} {resave}")
+    return NotASpreadsheet(
+        message.format(file=name, sheet=repr(title), error=_sentence(error), resave=_(RESAVE)), file=name
+    )
 
 
 def _fill_merged(rows: list[list[Cell]], ranges: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
@@ -983,6 +1063,29 @@ def _fill_merged(rows: list[list[Cell]], ranges: list[tuple[tuple[int, int], tup
 _CYRILLIC_WORD = re.compile(r"\b[а-яА-ЯёЁ]{2,}\b")
 _MIXED_LATIN_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[À-ÿ])[a-zA-ZÀ-ÿ]+\b")
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+UTF16_WITHOUT_BOM = N_("UTF-16 (without BOM)")  # an encoding's name, shown in the text format note
+# How a text file was read, by its delimiter.
+_TEXT_FORMAT = {
+    # TRANSLATORS: {encoding} is the name of a text encoding: "UTF-8", "cp1251", "UTF-16 (without BOM)".
+    ",": N_("Read as {encoding} text, comma-separated."),
+    ";": N_("Read as {encoding} text, semicolon-separated."),
+    "\t": N_("Read as {encoding} text, tab-separated."),
+}
+# A line with too many delimiters, by its delimiter.
+_TOO_MANY_DELIMITERS = {
+    ",": N_(
+        "{file}, line {line}: more than {count} commas in one line; an inventory has a few dozen columns. "
+        "Check that the file is the inventory."
+    ),
+    ";": N_(
+        "{file}, line {line}: more than {count} semicolons in one line; an inventory has a few dozen columns. "
+        "Check that the file is the inventory."
+    ),
+    "\t": N_(
+        "{file}, line {line}: more than {count} tabs in one line; an inventory has a few dozen columns. "
+        "Check that the file is the inventory."
+    ),
+}
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -991,7 +1094,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("utf-16", errors="replace"), "UTF-16"
     without_bom = _utf16_without_bom(data[:65536])
     if without_bom:
-        return data.decode(without_bom, errors="replace"), "UTF-16 (without BOM)"
+        return data.decode(without_bom, errors="replace"), UTF16_WITHOUT_BOM
     try:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
@@ -1032,13 +1135,14 @@ def _open_text(data: bytes, name: str, limits: Limits) -> Source:
     if nul:
         # Some exports pad with NUL; no cell means one, and PostgreSQL cannot store it.
         text = text.replace("\x00", "")
-        message = f"{name} held {nul:,} NUL {'character' if nul == 1 else 'characters'}; removed."
-        notes.append(Problem("warning", "nul_bytes_removed", None, None, message))
+        message = ngettext("{file} held {n} NUL character; removed.", "{file} held {n} NUL characters; removed.", nul)
+        notes.append(
+            Problem("warning", "nul_bytes_removed", None, None, message.format(file=name, n=i18n.integer(nul)))
+        )
     text = text.replace("\ufeff", "")  # a byte-order mark inside: two files pasted together
     delimiter = "\t" if name.lower().endswith(".tsv") and "\t" in text[:65536] else detect_delimiter(text)
-    notes.insert(
-        0, Problem("info", "text_format", None, None, f"Read as {encoding} text, {DELIMITERS[delimiter]}-separated.")
-    )
+    shown = _(_TEXT_FORMAT[delimiter]).format(encoding=_(encoding) if encoding == UTF16_WITHOUT_BOM else encoding)
+    notes.insert(0, Problem("info", "text_format", None, None, shown))
 
     def load(_sheet: str | None) -> Grid:
         rows: list[list[str]] = []
@@ -1051,17 +1155,20 @@ def _open_text(data: bytes, name: str, limits: Limits) -> Source:
             for row in csv.reader(lines, delimiter=delimiter):
                 rows.append(row if len(row) <= widest else _within_columns(row, len(rows) + 1, name, limits))
                 if len(rows) > most:
-                    raise FileTooLarge(
-                        f"{name} has more than {limits.max_rows:,} rows, the limit for one inventory.", file=name
-                    )
+                    message = _("{file} has more than {limit} rows, the limit for one inventory.")
+                    raise FileTooLarge(message.format(file=name, limit=i18n.integer(limits.max_rows)), file=name)
         except csv.Error as error:
+            record = i18n.integer(len(rows) + 1)
             if "field larger than field limit" in str(error):
-                raise FileTooLarge(
-                    f"{name}, record {len(rows) + 1}: one cell holds more than {MAX_CELL_CHARACTERS:,} characters "
-                    "(often a quote that is never closed). Check that record and save again.",
-                    file=name,
-                ) from None
-            raise NotASpreadsheet(f"{name}, record {len(rows) + 1}: {error}.", file=name) from None
+                message = _(
+                    "{file}, record {record}: one cell holds more than {limit} characters "
+                    "(often a quote that is never closed). Check that record and save again."
+                )
+                shown = message.format(file=name, record=record, limit=i18n.integer(MAX_CELL_CHARACTERS))
+                raise FileTooLarge(shown, file=name) from None
+            # TRANSLATORS: {error} is the CSV reader's own (English) words.
+            message = _("{file}, record {record}: {error}.")
+            raise NotASpreadsheet(message.format(file=name, record=record, error=error), file=name) from None
         return Grid(name=None, rows=cast(list[list[Cell]], rows))
 
     return Source(file=name, kind="csv", sheet_names=[], notes=notes, _load=load)
@@ -1070,11 +1177,10 @@ def _open_text(data: bytes, name: str, limits: Limits) -> Source:
 def _lines(text: str, delimiter: str, name: str) -> Iterator[str]:
     for number, line in enumerate(io.StringIO(text, newline=""), start=1):
         if line.count(delimiter) > MAX_DELIMITERS_PER_LINE:
-            raise FileTooLarge(
-                f"{name}, line {number}: more than {MAX_DELIMITERS_PER_LINE:,} {DELIMITERS[delimiter]}s in one "
-                "line; an inventory has a few dozen columns. Check that the file is the inventory.",
-                file=name,
+            message = _(_TOO_MANY_DELIMITERS[delimiter]).format(
+                file=name, line=i18n.integer(number), count=i18n.integer(MAX_DELIMITERS_PER_LINE)
             )
+            raise FileTooLarge(message, file=name)
         yield line
 
 
@@ -1086,9 +1192,12 @@ def _within_columns(row: list[str], number: int, name: str, limits: Limits) -> l
     while end > limits.max_columns and not row[end - 1].strip():
         end -= 1
     if end > limits.max_columns:
-        raise FileTooLarge(
-            f"{name}, record {number}: {end:,} columns; the limit is {limits.max_columns}. "
-            "Delete the columns the inventory does not use and save again.",
-            file=name,
+        message = _(
+            "{file}, record {record}: {count} columns; the limit is {limit}. "
+            "Delete the columns the inventory does not use and save again."
         )
+        shown = message.format(
+            file=name, record=i18n.integer(number), count=i18n.integer(end), limit=i18n.integer(limits.max_columns)
+        )
+        raise FileTooLarge(shown, file=name)
     return list(row[:end])

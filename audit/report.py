@@ -10,6 +10,10 @@ go on as "(continued)" slides, and a list cut short says how much is left out an
 find all of it: nothing is dropped silently. `report_pdf` has LibreOffice convert the deck,
 so the PDF is the same report page for page.
 
+Every word is in the report's language (`language=`, else the current one; audit.i18n),
+numbers and dates as that language writes them; the audit's own words (names, stages,
+channels) stay as they were typed.
+
 The slide builders (`title_slide`, `figures_slide`, `bullets_slide`, `table_slide`,
 `chart_slide`) take a `Deck` and plain values, so a later slide type (the comparison with a
 baseline, say: a title, a picture and a few sentences make a `chart_slide`) reuses them
@@ -23,6 +27,7 @@ Exceptions:
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import io
@@ -34,7 +39,7 @@ import signal
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -56,8 +61,9 @@ from pptx.slide import Slide
 from pptx.text.text import TextFrame, _Paragraph
 from pptx.util import Emu, Inches, Pt
 
-from audit import charts, compare_charts
+from audit import charts, compare_charts, i18n
 from audit.compare import Comparison, Kind
+from audit.i18n import N_, _, ngettext
 from audit.meta import AuditMeta
 from audit.metrics import (
     IMPORTANT,
@@ -71,11 +77,11 @@ from audit.metrics import (
     AuditResult,
 )
 from audit.rules import HIGHEST_SCORE, LOWEST_SCORE
-from audit.scoring import RELIABLE, TENTATIVE
+from audit.scoring import BAND_LABELS, RELIABLE, TENTATIVE
 from audit.vocabulary import CRITERIA, UNASSIGNED_STAGE
 from audit.workshop import RUBRIC, SCALE_WORDS
 
-NEEDS_LIBREOFFICE = (
+NEEDS_LIBREOFFICE = N_(
     "The PDF report needs LibreOffice, which ./scripts/run installs in the background on its first start: try "
     "again in a minute, or install it yourself with apt-get install libreoffice-impress-nogui. The PowerPoint "
     "report needs nothing more"
@@ -97,15 +103,17 @@ CHART_CONFIG = {
 }
 # The dashboard's charts in the dashboard's order, with the titles it gives them.
 CHART_TITLES = {
-    "journey": "The journey",
-    "coverage_type": "Coverage: stage x type",
-    "weak_spots": "Weak spots by priority",
-    "quadrant": "Importance and performance",
-    "consistency": "Consistency per stage",
-    "disagreement": "Where assessors disagree",
-    "perception_gap": "Perception gap",
-    "coverage_channel": "Coverage: stage x channel",
+    "journey": N_("The journey"),
+    "coverage_type": N_("Coverage: stage x type"),
+    "weak_spots": N_("Weak spots by priority"),
+    "quadrant": N_("Importance and performance"),
+    "consistency": N_("Consistency per stage"),
+    "disagreement": N_("Where assessors disagree"),
+    "perception_gap": N_("Perception gap"),
+    "coverage_channel": N_("Coverage: stage x channel"),
 }
+# The workbook's sheets a slide's sentence points to (audit.workbook.SHEETS: the same words).
+SUMMARY_SHEET, TOUCHPOINTS_SHEET, ACTION_PLAN_SHEET = N_("Summary"), N_("Touchpoints"), N_("Action plan")
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 PDF_MIME = "application/pdf"
 
@@ -199,7 +207,7 @@ class Deck:
         total = self.slides
         for number, slide in enumerate(self.presentation.slides, start=1):
             if number > 1:
-                _footer(slide, self.footer, f"{number} / {total}")
+                _footer(slide, self.footer, f"{i18n.integer(number)} / {i18n.integer(total)}")
             _drop_empty_placeholders(slide)
         buffer = io.BytesIO()
         self.presentation.save(buffer)
@@ -219,10 +227,19 @@ def _paragraph(
 ) -> _Paragraph:
     """A paragraph of one run in the report's typeface; `first` writes into the frame's first paragraph."""
     paragraph = frame.paragraphs[0] if first else frame.add_paragraph()  # type: ignore[no-untyped-call]
-    paragraph.alignment = align
+    _align(paragraph, align)
     paragraph.space_after = Pt(after)
     _run(paragraph, text, size=size, bold=bold, color=color)
     return paragraph
+
+
+def _align(paragraph: _Paragraph, align: PP_ALIGN) -> None:
+    """The paragraph's alignment; in a right-to-left language (Persian) the paragraph reads from the right
+    and its alignment is mirrored."""
+    if i18n.right_to_left():
+        paragraph._p.get_or_add_pPr().set("rtl", "1")
+        align = {PP_ALIGN.LEFT: PP_ALIGN.RIGHT, PP_ALIGN.RIGHT: PP_ALIGN.LEFT}.get(align, align)
+    paragraph.alignment = align
 
 
 def _run(paragraph: _Paragraph, text: str, *, size: float, bold: bool = False, color: RGBColor = TEXT) -> None:
@@ -272,7 +289,7 @@ def _footer(slide: Slide, text: str, number: str) -> None:
 def _continued(slide: Slide) -> None:
     """Says that the list goes on, just above the footer."""
     frame = _text_box(slide, SLIDE_WIDTH - MARGIN - 4, BODY_BOTTOM - 0.05, 4, 0.3)
-    _paragraph(frame, "Continued on the next slide.", size=11, color=MUTED, first=True, align=PP_ALIGN.RIGHT)
+    _paragraph(frame, _("Continued on the next slide."), size=11, color=MUTED, first=True, align=PP_ALIGN.RIGHT)
 
 
 def _drop_empty_placeholders(slide: Slide) -> None:
@@ -306,19 +323,22 @@ def _pages(heights: Sequence[float], budget: float, most: int) -> list[range]:
 
 
 def _page_title(title: str, page: int) -> str:
-    return title if page == 0 else f"{title} (continued)"
+    # TRANSLATORS: the title of a slide that goes on with the list or table of the slide before.
+    return title if page == 0 else _("{title} (continued)").format(title=title)
 
 
 # --- slide builders ------------------------------------------------------------------------
 
 
-def title_slide(deck: Deck, title: str, lines: Sequence[str], *, overline: str = "Touchpoint audit") -> Slide:
-    """The opening slide: a small overline, the title in large type, then one line per fact, each
-    placed below the one before however many lines the title takes."""
+def title_slide(deck: Deck, title: str, lines: Sequence[str], *, overline: str | None = None) -> Slide:
+    """The opening slide: a small overline ("Touchpoint audit" unless given), the title in large type,
+    then one line per fact ("Label: value", the label muted), each placed below the one before however
+    many lines the title takes."""
     slide = deck.new_slide()
     left, width = MARGIN + 0.3, CONTENT_WIDTH - 0.6
     above = _text_box(slide, left, 1.75, width, 0.4)
-    _paragraph(above, overline.upper(), size=16, bold=True, color=ACCENT, first=True)
+    shown = _("Touchpoint audit") if overline is None else overline
+    _paragraph(above, shown.upper(), size=16, bold=True, color=ACCENT, first=True)
     size = 44 if len(title) <= 36 else 32
     height = _lines(title, width, size) * size * 1.2 / 72 + 0.1
     heading = slide.shapes.title
@@ -333,8 +353,9 @@ def title_slide(deck: Deck, title: str, lines: Sequence[str], *, overline: str =
     _rule(slide, left, top + height + 0.2, 1.6)
     body = _text_box(slide, left, top + height + 0.45, width, max(1.0, BODY_BOTTOM - top - 0.45 - height))
     for index, line in enumerate(lines):
-        label, _, value = line.partition(": ")
+        label, _colon, value = line.partition(": ")
         paragraph = body.paragraphs[0] if index == 0 else body.add_paragraph()  # type: ignore[no-untyped-call]
+        _align(paragraph, PP_ALIGN.LEFT)
         paragraph.space_after = Pt(6)
         if value:
             _run(paragraph, f"{label}: ", size=20, color=MUTED)
@@ -391,6 +412,7 @@ def bullets_slide(
         frame = _text_box(slide, MARGIN, BODY_TOP, CONTENT_WIDTH, BODY_BOTTOM - BODY_TOP - 0.3)
         for index in items:
             paragraph = frame.paragraphs[0] if index == items.start else frame.add_paragraph()  # type: ignore[no-untyped-call]
+            _align(paragraph, PP_ALIGN.LEFT)
             paragraph.space_after = Pt(size * 0.5)
             _bullet(paragraph, size)
             bullet = bullets[index]
@@ -452,6 +474,9 @@ def table_slide(
         )
         table = shape.table
         table.horz_banding = False
+        properties = table._tbl.tblPr
+        if properties is not None and i18n.right_to_left():  # the first column on the right
+            properties.set("rtl", "1")
         for index, column in enumerate(columns):
             table.columns[index].width = Inches(column.width)
             _cell(table.cell(0, index), column.header, size=size, bold=True, color=WHITE, fill=ACCENT, column=column)
@@ -481,8 +506,8 @@ def _cell(
         tc.remove(tc.tcPr)
     tc.append(copy.deepcopy(_cell_properties(str(fill))))
     paragraph = cell.text_frame.paragraphs[0]
-    if column.number:
-        paragraph.alignment = PP_ALIGN.RIGHT
+    if column.number or i18n.right_to_left():
+        _align(paragraph, PP_ALIGN.RIGHT if column.number else PP_ALIGN.LEFT)
     if text:  # an empty cell (the action plan's Action, Owner...) is left to fill in
         _run(paragraph, text, size=size, bold=bold, color=color)
 
@@ -567,25 +592,36 @@ def _chart_for_slide(name: str, result: AuditResult) -> tuple[alt.TopLevelMixin,
         gaps = result.touchpoints.dropna(subset=["perception_gap"])
         if len(gaps) > GAP_BARS:
             largest = gaps.loc[gaps["perception_gap"].abs().nlargest(GAP_BARS).index]
-            note = (
-                f"Showing the {GAP_BARS} largest gaps either way, of {len(gaps):,}; the workbook's Touchpoints "
-                "sheet has every one."
-            )
+            note = _(
+                "Showing the {shown} largest gaps either way, of {total}; the workbook's {sheet} sheet has every one."
+            ).format(shown=i18n.integer(GAP_BARS), total=i18n.integer(len(gaps)), sheet=_(TOUCHPOINTS_SHEET))
             return charts.CHARTS[name](replace(result, touchpoints=largest)), note
     chart = charts.CHARTS[name](result)
     shown = getattr(chart, "data", None)
     if name not in ("weak_spots", "disagreement") or not isinstance(shown, pd.DataFrame):
         return chart, None
+    note = ""
     if name == "weak_spots":
-        total, what = len(result.weak_spots), "weak spots"
+        total = len(result.weak_spots)
+        if len(shown) < total:
+            note = ngettext(
+                "Showing the top {shown} of {total} weak spot; the workbook lists them all.",
+                "Showing the top {shown} of {total} weak spots; the workbook lists them all.",
+                total,
+            ).format(shown=i18n.integer(len(shown)), total=i18n.integer(total))
+        # The app shows a bar's reason on hover; a slide cannot.
+        reasons = _("Each one's reason is in the {table} table.").format(table=_("Top weak spots"))
+        note = f"{note} {reasons}".strip()
     else:
         total = int(result.touchpoints[[f"{c}_n" for c in CRITERIA]].ge(2).any(axis=1).sum())
-        what = "touchpoints scored by two assessors or more"
-    note = (
-        f"Showing the top {len(shown)} of {total:,} {what}; the workbook lists them all." if len(shown) < total else ""
-    )
-    if name == "weak_spots":  # the app shows a bar's reason on hover; a slide cannot
-        note = f"{note} Each one's reason is in the Top weak spots table.".strip()
+        if len(shown) < total:
+            note = ngettext(
+                "Showing the top {shown} of {total} touchpoint scored by two assessors or more; the workbook "
+                "lists them all.",
+                "Showing the top {shown} of {total} touchpoints scored by two assessors or more; the workbook "
+                "lists them all.",
+                total,
+            ).format(shown=i18n.integer(len(shown)), total=i18n.integer(total))
     return chart, note or None
 
 
@@ -597,26 +633,43 @@ def headline_figures(result: AuditResult) -> list[Figure]:
     table = result.touchpoints
     total = len(table)
     unscored = not result.has_scores
-    journey = [s for s in result.stages["name"] if s != UNASSIGNED_STAGE]
+    stages = len([s for s in result.stages["name"] if s != UNASSIGNED_STAGE])
     coverage = result.coverage.share
-    where = f"in {len(journey)} journey stage{'s' if len(journey) != 1 else ''}"
-    covered = f"; {coverage:.0%} of the stage x type cells have a touchpoint." if coverage is not None else "."
-    figures = [Figure("Touchpoints", f"{total:,}", f"Touchpoints {where}{covered}")]
+    if coverage is None:
+        where = ngettext("Touchpoints in {n} journey stage.", "Touchpoints in {n} journey stages.", stages)
+    else:
+        where = ngettext(
+            "Touchpoints in {n} journey stage; {share} of the stage x type cells have a touchpoint.",
+            "Touchpoints in {n} journey stages; {share} of the stage x type cells have a touchpoint.",
+            stages,
+        )
+    sentence = where.format(n=i18n.integer(stages), share=i18n.percent(coverage))
+    figures = [Figure(_("Touchpoints"), i18n.integer(total), sentence)]
     if unscored:
-        waiting = "Nobody has scored a touchpoint yet: the figures fill in as the room scores."
+        waiting = _("Nobody has scored a touchpoint yet: the figures fill in as the room scores.")
+        none_yet = _("no scores yet")
         figures += [
-            Figure("Scored", "no scores yet", waiting),
-            Figure("Mean composite", "no scores yet", "The mean of the three criteria, once touchpoints are scored."),
-            Figure("Consistency", "no scores yet", "How even each stage is, once its touchpoints are scored."),
+            Figure(_("Scored"), none_yet, waiting),
+            Figure(_("Mean composite"), none_yet, _("The mean of the three criteria, once touchpoints are scored.")),
+            Figure(_("Consistency"), none_yet, _("How even each stage is, once its touchpoints are scored.")),
         ]
     else:
         complete = result.coverage.fully_scored
         share = result.coverage.scoring_share or 0.0
         mean = result.mean_composite or 0.0
         weakest = result.weakest_stage.message if result.weakest_stage else ""
+        scored = ngettext(
+            "{complete} of {total} touchpoint has all three criteria scored.",
+            "{complete} of {total} touchpoints have all three criteria scored.",
+            total,
+        ).format(complete=i18n.integer(complete), total=i18n.integer(total))
+        # TRANSLATORS: {weakest} is a sentence naming the weakest stage (or nothing).
+        out_of = _("Out of {highest}, over the scored touchpoints. {weakest}").format(
+            highest=i18n.integer(HIGHEST_SCORE), weakest=weakest
+        )
         figures += [
-            Figure("Scored", f"{share:.0%}", f"{complete:,} of {total:,} touchpoints have all three criteria scored."),
-            Figure("Mean composite", f"{mean:.2f}", f"Out of {HIGHEST_SCORE}, over the scored touchpoints. {weakest}"),
+            Figure(_("Scored"), i18n.percent(share), scored),
+            Figure(_("Mean composite"), i18n.number(mean, 2), out_of),
             _consistency_figure(result),
         ]
     figures += [_agreement_figure(result), _weak_figure(result, unscored)]
@@ -626,42 +679,70 @@ def headline_figures(result: AuditResult) -> list[Figure]:
 def _consistency_figure(result: AuditResult) -> Figure:
     value = result.overall_consistency
     inconsistent = int(result.stages["inconsistent"].sum())
-    spread = (
-        f" {inconsistent} stage{'s' if inconsistent != 1 else ''} differ{'s' if inconsistent == 1 else ''} by "
-        f"{INCONSISTENT_SPREAD:g} points or more between channels."
-        if inconsistent
-        else ""
+    sentence = _("How evenly good the touchpoints of each stage are ({full}: all alike).").format(
+        full=i18n.percent(1.0)
     )
-    return Figure(
-        "Consistency",
-        "-" if value is None else f"{value:.0%}",
-        f"How evenly good the touchpoints of each stage are (100%: all alike).{spread}",
+    if inconsistent:
+        spread = ngettext(
+            "{n} stage differs by {spread} points or more between channels.",
+            "{n} stages differ by {spread} points or more between channels.",
+            inconsistent,
+        ).format(n=i18n.integer(inconsistent), spread=_g(INCONSISTENT_SPREAD))
+        sentence = f"{sentence} {spread}"
+    return Figure(_("Consistency"), i18n.percent(value), sentence)
+
+
+def _alpha(alpha: float | None, band: str | None) -> str:
+    """Krippendorff's alpha with its band, "0.81 (reliable)", or "not computed"."""
+    if alpha is None:
+        return _("not computed")
+    # TRANSLATORS: Krippendorff's alpha and its band (reliable, tentative or low), e.g. "0.81 (reliable)".
+    return _("{alpha} ({band})").format(
+        alpha=i18n.number(alpha, 2), band=_(BAND_LABELS.get(band, band)) if band else ""
     )
 
 
 def _agreement_figure(result: AuditResult) -> Figure:
     agreement = result.agreement
-    value = "not computed" if agreement.alpha is None else f"{agreement.alpha:.2f} ({agreement.band})"
     sentence = agreement.message
     before = result.round1_agreement
     if before is not None:
-        then = "not computed" if before.alpha is None else f"{before.alpha:.2f} ({before.band})"
-        sentence += f" Round 1, before the discussion: {then}."
-    return Figure("Agreement", value, sentence)
+        then = _("Round 1, before the discussion: {agreement}.").format(agreement=_alpha(before.alpha, before.band))
+        sentence = f"{sentence} {then}"
+    return Figure(_("Agreement"), _alpha(agreement.alpha, agreement.band), sentence)
 
 
 def _weak_figure(result: AuditResult, unscored: bool) -> Figure:
+    label = _("Weak spots")
     if unscored:
-        return Figure("Weak spots", "no scores yet", "Weak spots show once touchpoints are scored.")
-    rule = f"composite below {WEAK_COMPOSITE:.1f}, or a criterion at {WEAK_CRITERION:.1f} or lower"
+        return Figure(label, _("no scores yet"), _("Weak spots show once touchpoints are scored."))
+    composite, criterion = i18n.number(WEAK_COMPOSITE, 1), i18n.number(WEAK_CRITERION, 1)
     if not result.weak_spots:
-        return Figure("Weak spots", "0", f"No scored touchpoint is weak ({rule}).")
+        sentence = _(
+            "No scored touchpoint is weak (composite below {composite}, or a criterion at {criterion} or lower)."
+        )
+        return Figure(label, i18n.integer(0), sentence.format(composite=composite, criterion=criterion))
     first = result.touchpoints.set_index("id").loc[result.weak_spots[0]]
-    return Figure(
-        "Weak spots",
-        f"{len(result.weak_spots):,}",
-        f"Touchpoints with a {rule}. The most urgent: {first['name']} (priority {first['priority']:.2f}).",
-    )
+    sentence = _(
+        "Touchpoints with a composite below {composite}, or a criterion at {criterion} or lower. "
+        "The most urgent: {name} (priority {priority})."
+    ).format(composite=composite, criterion=criterion, name=first["name"], priority=_number(first["priority"]))
+    return Figure(label, i18n.integer(len(result.weak_spots)), sentence)
+
+
+def _g(value: float) -> str:
+    """A constant as `:g` writes it ("3", "1.5", "0.667"), in the current language."""
+    digits = next((d for d in range(4) if round(value, d) == value), 3)
+    return i18n.number(value, digits)
+
+
+def _more(names: Sequence[str], shown: int) -> str:
+    """The first `shown` names, and how many more there are: "A, B and 3 more"."""
+    listed = ", ".join(names[:shown])
+    if len(names) <= shown:
+        return listed
+    # TRANSLATORS: {names} is a list of names, {n} how many more are left out.
+    return _("{names} and {n} more").format(names=listed, n=i18n.integer(len(names) - shown))
 
 
 def findings_bullets(result: AuditResult) -> list[Bullet]:
@@ -670,45 +751,59 @@ def findings_bullets(result: AuditResult) -> list[Bullet]:
     findings = [f.message for f in result.findings if f.code != "weak_spot"]
     bullets: list[Bullet] = list(findings[:MAX_FINDINGS])
     if len(findings) > MAX_FINDINGS:
+        more = len(findings) - MAX_FINDINGS
         bullets.append(
-            f"... and {len(findings) - MAX_FINDINGS:,} more findings: the scored Excel audit (Summary sheet) lists "
-            f"all {len(findings):,}."
+            ngettext(
+                "... and {n} more finding: the scored Excel audit ({sheet} sheet) lists all {total}.",
+                "... and {n} more findings: the scored Excel audit ({sheet} sheet) lists all {total}.",
+                more,
+            ).format(n=i18n.integer(more), sheet=_(SUMMARY_SHEET), total=i18n.integer(len(findings)))
         )
     if not findings:
-        bullets.append("Nothing flagged: no coverage gap, no inconsistent stage, no perception gap.")
+        bullets.append(_("Nothing flagged: no coverage gap, no inconsistent stage, no perception gap."))
     if result.uncontrolled:
         names = result.touchpoints.set_index("id").loc[result.uncontrolled, "name"].astype(str).tolist()
-        listed = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
-        bullets.append(f"Uncontrolled touchpoints ({len(names)}): monitor and respond rather than redesign: {listed}.")
+        bullets.append(
+            _("Uncontrolled touchpoints ({n}): monitor and respond rather than redesign: {names}.").format(
+                n=i18n.integer(len(names)), names=_more(names, 8)
+            )
+        )
     return bullets
 
 
 WEAK_SPOT_COLUMNS = [
-    Column("Weak spot", 2.4),
-    Column("Stage", 1.35),
-    Column("Composite", 1.05, number=True),
-    Column("Priority", 0.9, number=True),
-    Column("Why", CONTENT_WIDTH - 5.7),
+    Column(N_("Weak spot"), 2.4),
+    Column(N_("Stage"), 1.35),
+    Column(N_("Composite"), 1.05, number=True),
+    Column(N_("Priority"), 0.9, number=True),
+    Column(N_("Why"), CONTENT_WIDTH - 5.7),
 ]
 ACTION_PLAN_COLUMNS = [
     Column("#", 0.45, number=True),
-    Column("Weak spot", 2.2),
-    Column("Stage", 1.2),
-    Column("Current owner", 1.3),
-    Column("Priority", 0.9, number=True),
-    Column("Quadrant", 1.45),
-    Column("Action", CONTENT_WIDTH - 10.2),  # the widest of the columns to fill in
-    Column("Owner", 1.0),
-    Column("Due", 0.8),
-    Column("Status", 0.9),
+    Column(N_("Weak spot"), 2.2),
+    Column(N_("Stage"), 1.2),
+    Column(N_("Current owner"), 1.3),
+    Column(N_("Priority"), 0.9, number=True),
+    Column(N_("Quadrant"), 1.45),
+    Column(N_("Action"), CONTENT_WIDTH - 10.2),  # the widest of the columns to fill in
+    # TRANSLATORS: the action plan's columns to fill in: who does the action, by when (a date), how far it is.
+    Column(N_("Owner"), 1.0),
+    # TRANSLATORS: the date by which an action is to be done.
+    Column(N_("Due"), 0.8),
+    Column(N_("Status"), 0.9),
 ]
+
+
+def _translated(columns: Sequence[Column]) -> list[Column]:
+    """Columns with their headers in the current language."""
+    return [replace(column, header=_(column.header)) for column in columns]
 
 
 def weak_spot_rows(result: AuditResult, limit: int = TOP_WEAK_SPOTS) -> list[list[str]]:
     """The top weak spots as the table shows them: name, stage, composite, priority, why."""
     weak = result.touchpoints.set_index("id").loc[result.weak_spots[:limit]]
     return [
-        [_text(r["name"]), _text(r["stage"]), f"{r['composite']:.2f}", f"{r['priority']:.2f}", _text(r["reasons"])]
+        [_text(r["name"]), _text(r["stage"]), _number(r["composite"]), _number(r["priority"]), _text(r["reasons"])]
         for r in weak.to_dict("records")
     ]
 
@@ -717,8 +812,8 @@ def action_plan_rows(result: AuditResult, limit: int = ACTION_PLAN_ROWS) -> list
     """The workbook's Action plan rows for the slide: weak spots by priority, Action to Status left to fill."""
     weak = result.touchpoints.set_index("id").loc[result.weak_spots[:limit]]
     return [
-        [str(i), _text(r["name"]), _text(r["stage"]), _text(r["owner"]), f"{r['priority']:.2f}",
-         _text(r["quadrant"]), "", "", "", ""]
+        [i18n.integer(i), _text(r["name"]), _text(r["stage"]), _text(r["owner"]), _number(r["priority"]),
+         _text(_(r["quadrant"]) if isinstance(r["quadrant"], str) and r["quadrant"] else r["quadrant"]), "", "", "", ""]
         for i, r in enumerate(weak.to_dict("records"), start=1)
     ]  # fmt: skip
 
@@ -730,39 +825,71 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def _number(value: object) -> str:
+    """A cell's number with two decimals, in the current language; a dash for a missing value."""
+    return i18n.number(float(value), 2) if isinstance(value, int | float) else "-"
+
+
+# The method's quadrants: (important, strong) -> the words after the quadrant's name.
+QUADRANT_RULES = {
+    # TRANSLATORS: {quadrant} is a quadrant's name, e.g. "Concentrate here".
+    (True, False): N_("{quadrant} (important, weak)"),
+    (True, True): N_("{quadrant} (important, strong)"),
+    (False, False): N_("{quadrant} (less important, weak)"),
+    (False, True): N_("{quadrant} (less important, strong)"),
+}
+
+
 def method_bullets(weights: dict[str, float]) -> list[Bullet]:
     """The method in ten sentences, from the constants the numbers are computed with."""
-    scale = ", ".join(f"{n} {w}" for n, w in SCALE_WORDS.items())
-    weighting = ", ".join(f"{c} {weights.get(c, 1.0):g}" for c in CRITERIA)
+    scale = ", ".join(f"{i18n.integer(n)} {_(w)}" for n, w in SCALE_WORDS.items())
+    weighting = ", ".join(f"{i18n.label(c)} {_g(weights.get(c, 1.0))}" for c in CRITERIA)
     quadrants = "; ".join(
-        f"{QUADRANTS[(important, strong)]} ({'important' if important else 'less important'}, "
-        f"{'strong' if strong else 'weak'})"
+        _(QUADRANT_RULES[(important, strong)]).format(quadrant=_(QUADRANTS[(important, strong)]))
         for important in (True, False)
         for strong in (False, True)
     )
+    lowest, highest = i18n.integer(LOWEST_SCORE), i18n.integer(HIGHEST_SCORE)
+    weak = {"composite": i18n.number(WEAK_COMPOSITE, 1), "criterion": i18n.number(WEAK_CRITERION, 1)}
     return [
-        *[(c.capitalize(), RUBRIC[c]) for c in CRITERIA],
-        ("Scale", f"{LOWEST_SCORE}-{HIGHEST_SCORE}: {scale}. An empty score is not scored, never zero."),
-        ("Composite", f"The weighted mean of the criterion means (weights: {weighting})."),
+        *[(i18n.label(c), _(RUBRIC[c])) for c in CRITERIA],
         (
-            "Weak spot",
-            f"A composite below {WEAK_COMPOSITE:.1f}, or any criterion mean of {WEAK_CRITERION:.1f} or lower.",
-        ),
-        ("Priority", f"Importance x ({HIGHEST_SCORE} - composite); weak spots are listed highest first."),
-        (
-            "Quadrants",
-            f"Importance {IMPORTANT:g} or more is important, a composite of {STRONG:.1f} or more is strong: "
-            f"{quadrants}.",
+            _("Scale"),
+            _("{lowest}-{highest}: {scale}. An empty score is not scored, never zero.").format(
+                lowest=lowest, highest=highest, scale=scale
+            ),
         ),
         (
-            "Consistency",
-            f"1 - sd / {LARGEST_SD:g} of the composites within a stage; a channel spread of {INCONSISTENT_SPREAD:g} "
-            f"or more marks the stage inconsistent. A perception gap of {PERCEPTION_GAP:+g} or more is flagged.",
+            _("Composite"),
+            _("The weighted mean of the criterion means (weights: {weights}).").format(weights=weighting),
         ),
         (
-            "Agreement",
-            f"Krippendorff's alpha (ordinal): {RELIABLE:.3f} or more reliable, {TENTATIVE:.3f} to {RELIABLE:.3f} "
-            f"tentative, below {TENTATIVE:.3f} low.",
+            _("Weak spot"),
+            _("A composite below {composite}, or any criterion mean of {criterion} or lower.").format(**weak),
+        ),
+        (
+            _("Priority"),
+            _("Importance x ({highest} - composite); weak spots are listed highest first.").format(highest=highest),
+        ),
+        (
+            _("Quadrants"),
+            _(
+                "Importance {important} or more is important, a composite of {strong} or more is strong: {quadrants}."
+            ).format(important=_g(IMPORTANT), strong=i18n.number(STRONG, 1), quadrants=quadrants),
+        ),
+        (
+            _("Consistency"),
+            _(
+                "1 - sd / {largest} of the composites within a stage; a channel spread of {spread} or more marks "
+                "the stage inconsistent. A perception gap of {gap} or more is flagged."
+            ).format(largest=_g(LARGEST_SD), spread=_g(INCONSISTENT_SPREAD), gap=i18n.signed(PERCEPTION_GAP, 0)),
+        ),
+        (
+            _("Agreement"),
+            _(
+                "Krippendorff's alpha (ordinal): {reliable} or more reliable, {tentative} to {reliable} "
+                "tentative, below {tentative} low."
+            ).format(reliable=i18n.number(RELIABLE, 3), tentative=i18n.number(TENTATIVE, 3)),
         ),
     ]
 
@@ -778,112 +905,159 @@ def audit_report(
     on: date | None = None,
     comparison_slide: Callable[[Deck], object] | None = None,
     progress: Progress | None = None,
+    language: str | None = None,
 ) -> bytes:
     """The report as .pptx bytes. `assessors` default to the result's, `on` to today;
-    `comparison_slide` adds its slides to the deck after the headline figures."""
-    day = (on or date.today()).isoformat()
-    deck = Deck(f"Touchpoint audit: {meta.name} · {day}", title=f"Touchpoint audit: {meta.name}")
+    `comparison_slide` adds its slides to the deck after the headline figures.
+
+    The deck is written in `language` (a code of audit.i18n; None: the current language);
+    `progress` is told in the current language, the one of whoever waits for the file.
+    """
+    caller = i18n.current()
+    with _language(language):
+        return _audit_report(result, meta, assessors, on, comparison_slide, _told(progress, caller))
+
+
+def _audit_report(
+    result: AuditResult,
+    meta: AuditMeta,
+    assessors: Sequence[str] | None,
+    on: date | None,
+    comparison_slide: Callable[[Deck], object] | None,
+    progress: Callable[[float, Callable[[], str]], None] | None,
+) -> bytes:
+    day = i18n.date(on or date.today())
+    heading = _("Touchpoint audit: {name}").format(name=meta.name)
+    deck = Deck(_("Touchpoint audit: {name} · {date}").format(name=meta.name, date=day), title=heading)
     names = list(result.assessors if assessors is None else assessors)
     drawn = [n for n in [*CHART_TITLES, *(n for n in charts.CHARTS if n not in CHART_TITLES)] if n in charts.CHARTS]
     steps = 6 + len(drawn)
     done = 0
 
-    def step(text: str) -> None:
+    def step(text: Callable[[], str]) -> None:
         nonlocal done
         if progress:
             progress(done / steps, text)
         done += 1
 
-    step("Writing the title and the headline figures...")
+    step(lambda: _("Writing the title and the headline figures..."))
     title_slide(deck, meta.name, _title_lines(result, meta, names, day))
-    figures_slide(deck, "Headline figures", headline_figures(result))
+    figures_slide(deck, _("Headline figures"), headline_figures(result))
     if comparison_slide is not None:
         comparison_slide(deck)
-    step("Writing the findings...")
-    bullets_slide(deck, "Findings", findings_bullets(result))
-    step("Writing the weak spots...")
+    step(lambda: _("Writing the findings..."))
+    bullets_slide(deck, _("Findings"), findings_bullets(result))
+    step(lambda: _("Writing the weak spots..."))
     _weak_spots_slides(deck, result)
     empty: dict[str, list[str]] = {}  # reason -> the charts it keeps empty
     for name in drawn:
-        title = CHART_TITLES.get(name, name.replace("_", " ").capitalize())
-        step(f"Drawing {title.lower()}...")
-        reason = charts.empty_reason(name, result)
+        title = _chart_title(name)
+        step(functools.partial(_drawing, name))
+        reason = charts.empty_reason(name, result, deck=True)
         if reason:
-            empty.setdefault(deck_sentence(reason), []).append(title)
+            empty.setdefault(reason, []).append(title)
             continue
         chart, note = _chart_for_slide(name, result)
-        caption = deck_sentence(charts.CAPTIONS[name]) if name in charts.CAPTIONS else None
+        caption = charts.caption(name, deck=True) if name in charts.CAPTIONS else None
         chart_slide(deck, title, chart_png(chart), [s for s in (caption, note) if s])
     if empty:
-        bullets_slide(deck, "Charts not drawn yet", [(", ".join(titles), reason) for reason, titles in empty.items()])
-    step("Writing the action plan...")
+        bullets_slide(
+            deck, _("Charts not drawn yet"), [(", ".join(titles), reason) for reason, titles in empty.items()]
+        )
+    step(lambda: _("Writing the action plan..."))
     _action_plan_slides(deck, result)
-    step("Writing the method...")
-    bullets_slide(deck, "Method", method_bullets(result.weights), size=15, per_slide=len(CRITERIA) + 7)
-    step("Saving the deck...")
+    step(lambda: _("Writing the method..."))
+    bullets_slide(deck, _("Method"), method_bullets(result.weights), size=15, per_slide=len(CRITERIA) + 7)
+    step(lambda: _("Saving the deck..."))
     data = deck.save()
     if progress:
-        progress(1.0, "Done")
+        progress(1.0, lambda: _("Done"))
     return data
 
 
+def _chart_title(name: str) -> str:
+    return _(CHART_TITLES[name]) if name in CHART_TITLES else name.replace("_", " ").capitalize()
+
+
+def _drawing(name: str) -> str:
+    return _("Drawing {chart}...").format(chart=_chart_title(name).lower())
+
+
+@contextlib.contextmanager
+def _language(code: str | None) -> Iterator[None]:
+    """The block in language `code`, or in the current language when None."""
+    if code is None:
+        yield
+    else:
+        with i18n.use(code):
+            yield
+
+
+def _told(progress: Progress | None, language: str) -> Callable[[float, Callable[[], str]], None] | None:
+    """`progress`, told its sentences in `language` (the caller's) while the file is written in another."""
+    if progress is None:
+        return None
+
+    def tell(done: float, text: Callable[[], str]) -> None:
+        with i18n.use(language):
+            said = text()
+        progress(done, said)
+
+    return tell
+
+
 def _title_lines(result: AuditResult, meta: AuditMeta, assessors: list[str], day: str) -> list[str]:
-    shown = ", ".join(assessors[:12]) + (f" and {len(assessors) - 12} more" if len(assessors) > 12 else "")
-    lines = [f"Client: {meta.client}"] if meta.client else []
+    lines = [_("Client: {client}").format(client=meta.client)] if meta.client else []
     lines += [
-        f"Date: {day}",
-        f"Assessors: {shown}" if assessors else "Assessors: no assessors yet",
-        f"Touchpoints: {len(result.touchpoints):,}",
+        _("Date: {date}").format(date=day),
+        _("Assessors: {names}").format(names=_more(assessors, 12)) if assessors else _("Assessors: no assessors yet"),
+        _("Touchpoints: {n}").format(n=i18n.integer(len(result.touchpoints))),
     ]
     return lines
 
 
-NOT_SCORED_YET = "No touchpoint is scored yet: the weak spots, their reasons and the action plan follow the scores."
-
-
-def deck_sentence(reason: str) -> str:
-    """An empty chart's reason, or a chart's caption, as a client's deck says it: without the app's how-to
-    (its pages, filters, hovering)."""
-    sentences = re.split(r"(?<=\.) (?=[A-Z])", reason)
-    kept = [s for s in sentences if " page" not in s and "filter" not in s.lower()] or sentences[:1]
-    text = " ".join(kept).replace("this chart fills in", "it fills in")
-    return re.sub(r"[;,] hover [^.;]*", "", text)  # a slide has no pointer to hover with
+NOT_SCORED_YET = N_("No touchpoint is scored yet: the weak spots, their reasons and the action plan follow the scores.")
 
 
 def _weak_reason(result: AuditResult) -> str:
     if not result.has_scores:
-        return NOT_SCORED_YET
-    return deck_sentence(charts.empty_reason("weak_spots", result) or "No weak spot.")
+        return _(NOT_SCORED_YET)
+    return charts.empty_reason("weak_spots", result, deck=True) or _("No weak spot.")
 
 
 def _weak_spots_slides(deck: Deck, result: AuditResult) -> None:
-    title = "Top weak spots"
+    title = _("Top weak spots")
     if not result.weak_spots:
         bullets_slide(deck, title, [_weak_reason(result)])
         return
     total = len(result.weak_spots)
     note = (
-        f"The {TOP_WEAK_SPOTS} weak spots with the highest priority, of {total:,}; the action plan goes on "
-        "with the rest."
+        _(
+            "The {shown} weak spots with the highest priority, of {total}; the action plan goes on with the rest."
+        ).format(shown=i18n.integer(TOP_WEAK_SPOTS), total=i18n.integer(total))
         if total > TOP_WEAK_SPOTS
         else None
     )
-    table_slide(deck, title, WEAK_SPOT_COLUMNS, weak_spot_rows(result), note=note, size=12)
+    table_slide(deck, title, _translated(WEAK_SPOT_COLUMNS), weak_spot_rows(result), note=note, size=12)
 
 
 def _action_plan_slides(deck: Deck, result: AuditResult) -> None:
-    title = "Action plan"
+    title = _("Action plan")
     if not result.weak_spots:
-        bullets_slide(deck, title, [f"Nothing to plan yet. {_weak_reason(result)}"])
+        # TRANSLATORS: {reason} is a sentence saying why there are no weak spots yet.
+        bullets_slide(deck, title, [_("Nothing to plan yet. {reason}").format(reason=_weak_reason(result))])
         return
     total = len(result.weak_spots)
-    note = "Agree an action, an owner and a date for each; the workbook's Action plan sheet has the same rows."
+    sheet = _(ACTION_PLAN_SHEET)
+    note = _("Agree an action, an owner and a date for each; the workbook's {sheet} sheet has the same rows.").format(
+        sheet=sheet
+    )
     if total > ACTION_PLAN_ROWS:
-        note = (
-            f"The {ACTION_PLAN_ROWS} weak spots with the highest priority, of {total:,}; the workbook's Action plan "
-            "sheet lists every one, with the same columns to fill in."
-        )
-    table_slide(deck, title, ACTION_PLAN_COLUMNS, action_plan_rows(result), note=note, size=11)
+        note = _(
+            "The {shown} weak spots with the highest priority, of {total}; the workbook's {sheet} sheet lists every "
+            "one, with the same columns to fill in."
+        ).format(shown=i18n.integer(ACTION_PLAN_ROWS), total=i18n.integer(total), sheet=sheet)
+    table_slide(deck, title, _translated(ACTION_PLAN_COLUMNS), action_plan_rows(result), note=note, size=11)
 
 
 def slide_count(pptx: bytes) -> int:
@@ -903,7 +1077,7 @@ def report_pdf(pptx: bytes, *, timeout: float = PDF_TIMEOUT) -> bytes:
     """
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        raise ReportError(NEEDS_LIBREOFFICE + ".")
+        raise ReportError(_(NEEDS_LIBREOFFICE) + ".")
     with tempfile.TemporaryDirectory(prefix="touchpoint_report_") as folder:
         work = Path(folder)
         source = work / "report.pptx"
@@ -922,10 +1096,14 @@ def report_pdf(pptx: bytes, *, timeout: float = PDF_TIMEOUT) -> bytes:
         status, output = _run_soffice(command, timeout)
         pdf = work / "report.pdf"
         if status != 0 or not pdf.exists():
-            detail = output.strip().splitlines()[-1] if output.strip() else f"exit status {status}"
+            last = output.strip().splitlines()[-1] if output.strip() else None  # LibreOffice's own words
+            detail = last or _("exit status {status}").format(status=status)
             raise ReportError(
-                f"LibreOffice could not convert the report to PDF ({detail}). It needs its presentation part: "
-                "apt-get install libreoffice-impress-nogui"
+                # TRANSLATORS: {detail} is LibreOffice's own last line of output (in English), or its exit status.
+                _(
+                    "LibreOffice could not convert the report to PDF ({detail}). It needs its presentation part: "
+                    "apt-get install libreoffice-impress-nogui"
+                ).format(detail=detail)
             )
         return pdf.read_bytes()
 
@@ -938,15 +1116,18 @@ def _run_soffice(command: list[str], timeout: float) -> tuple[int, str]:
             command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
         )
     except OSError as error:
-        raise ReportError(f"{NEEDS_LIBREOFFICE} ({error.strerror}).") from error
+        # TRANSLATORS: {needs} is the sentence saying the PDF needs LibreOffice; {reason} the system's error.
+        raise ReportError(_("{needs} ({reason}).").format(needs=_(NEEDS_LIBREOFFICE), reason=error.strerror)) from error
     try:
-        output, _ = process.communicate(timeout=timeout)
+        output, _errors = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
         raise ReportError(
-            f"LibreOffice took more than {timeout:g} s to convert the report to PDF and was stopped; try again, "
-            "or download the PowerPoint report and save it as PDF."
+            _(
+                "LibreOffice took more than {seconds} s to convert the report to PDF and was stopped; try again, "
+                "or download the PowerPoint report and save it as PDF."
+            ).format(seconds=_g(timeout))
         ) from None
     return process.returncode, output
 
@@ -964,7 +1145,9 @@ def comparison_slides(deck: Deck, comparison: Comparison) -> None:
     then what changed in sentences, with what moved and the weak spots fixed and new by name. With nothing
     to draw (an audit without scores) the sentences say why, and no chart slide is made."""
     other = comparison.before_label
-    title = f"Since {other}" if comparison.kind is Kind.BASELINE else f"Against {other}"
+    baseline = comparison.kind is Kind.BASELINE
+    # TRANSLATORS: a slide's title; {audit} is the name of the baseline audit (or of the competitor's audit).
+    title = (_("Since {audit}") if baseline else _("Against {audit}")).format(audit=other)
     sentences = comparison.sentences()
     reason = compare_charts.empty_reason(comparison)
     if reason is None:
@@ -974,14 +1157,18 @@ def comparison_slides(deck: Deck, comparison: Comparison) -> None:
     moved = comparison.touchpoints[comparison.touchpoints["beyond_noise"].eq(True)]
     moved = moved.reindex(moved["composite_change"].abs().sort_values(ascending=False).index)
     if not moved.empty:
-        shown = [f"{name} {change:+.2f}" for name, change in zip(moved["name"], moved["composite_change"], strict=True)]
-        more = f" and {len(shown) - MOVED_SHOWN} more" if len(shown) > MOVED_SHOWN else ""
-        bullets.append((comparison.words["moved"], ", ".join(shown[:MOVED_SHOWN]) + more + "."))
+        shown = [
+            f"{name} {i18n.signed(change)}"
+            for name, change in zip(moved["name"], moved["composite_change"], strict=True)
+        ]
+        bullets.append((comparison.words["moved"], _more(shown, MOVED_SHOWN) + "."))
     for lead, ids in list(comparison.weak_lists().items())[:2]:
         if ids:
-            named = f"Weak spots {lead.lower()}" if comparison.kind is Kind.BASELINE else lead
+            # TRANSLATORS: {list} is the name of a list of weak spots, lowercased: "fixed" or "new".
+            named = _("Weak spots {list}").format(list=lead.lower()) if baseline else lead
             bullets.append((named, ", ".join(comparison.named(ids)) + "."))
-    bullets_slide(deck, f"What changed since {other}" if comparison.kind is Kind.BASELINE else title, bullets, size=16)
+    heading = _("What changed since {audit}").format(audit=other) if baseline else title
+    bullets_slide(deck, heading, bullets, size=16)
 
 
 def report_file(
@@ -991,22 +1178,25 @@ def report_file(
     *,
     comparison: Comparison | None = None,
     progress: Progress | None = None,
+    language: str | None = None,
 ) -> bytes:
     """The report as .pptx or .pdf: the one action behind `python -m audit report` and the Export page.
-    A `comparison` (with the audit's baseline or a competitor's) adds its slides after the headline figures."""
+    A `comparison` (with the audit's baseline or a competitor's) adds its slides after the headline figures.
+    The report is in `language` (None: the current language); `progress` and a ReportError speak the
+    current language, the caller's."""
     compared = None if comparison is None else functools.partial(comparison_slides, comparison=comparison)
     if kind == "pptx":
-        return audit_report(result, meta, comparison_slide=compared, progress=progress)
+        return audit_report(result, meta, comparison_slide=compared, progress=progress, language=language)
     share = 0.7  # of the progress bar for the deck; LibreOffice's conversion takes the rest
 
     def deck_progress(done: float, text: str) -> None:
         if progress:
             progress(done * share, text)
 
-    deck = audit_report(result, meta, comparison_slide=compared, progress=deck_progress)
+    deck = audit_report(result, meta, comparison_slide=compared, progress=deck_progress, language=language)
     if progress:
-        progress(share, "Converting to PDF with LibreOffice...")
+        progress(share, _("Converting to PDF with LibreOffice..."))
     pdf = report_pdf(deck)
     if progress:
-        progress(1.0, "Done")
+        progress(1.0, _("Done"))
     return pdf

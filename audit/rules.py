@@ -13,12 +13,15 @@ checked without a function call per cell.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
 
+from audit import i18n
 from audit.cells import Cell, cell_number, cell_text
+from audit.i18n import N_, _
 
 SCORES = (1, 2, 3, 4, 5)
 LOWEST_SCORE, HIGHEST_SCORE = SCORES[0], SCORES[-1]
@@ -31,21 +34,50 @@ _PLAIN_SCORES |= {str(s): s for s in SCORES}
 _SLOW = object()
 
 
-def score_problem(cell: Cell, consequence: str = "Left unscored.") -> tuple[str, str] | None:
-    """(code, message) when a cell holds something other than empty or a whole 1-5; None when fine."""
+def figure(value: float) -> str:
+    """A number as `:g` writes it, in the current language: "7", "5.5", "1,234", "۵٫۵" in Persian."""
+    return _figure(float(value), i18n.current())  # float: an int too (a rule's bounds)
+
+
+@functools.lru_cache(maxsize=4096)
+def _figure(value: float, code: str) -> str:
+    """`figure` in language `code` (the current one, a key of the cache), remembered: a sheet's refused
+    values repeat, and Babel takes 20 µs a number."""
+    if value.is_integer() and abs(value) < 1e18:
+        return i18n.integer(int(value))
+    text = f"{value:.6g}"
+    if "e" in text:  # a tiny or huge value: written as it is, in the language's digits
+        return i18n.localize_digits(text)
+    return i18n.number(value, len(text.partition(".")[2]))
+
+
+def score_problem(cell: Cell, consequence: str | None = None) -> tuple[str, str] | None:
+    """(code, message) when a cell holds something other than empty or a whole 1-5; None when fine.
+
+    `consequence` is a sentence on what happens to the refused value; "Left unscored." by default."""
     if cell_text(cell) is None:
         return None
+    then = consequence or _("Left unscored.")
     value = cell_number(cell)
     if value is None:
-        return (
-            "score_not_a_number",
-            f"'{cell_text(cell)}' is not a number; scores are whole numbers 1-5. {consequence}",
-        )
+        return "score_not_a_number", _not_a_score(cell_text(cell) or "", then)
     if not LOWEST_SCORE <= value <= HIGHEST_SCORE:
-        return "score_out_of_range", f"{value:g} is outside 1-5. {consequence}"
+        # TRANSLATORS: {value} is the score typed; {consequence} is a sentence such as "Left unscored."
+        return "score_out_of_range", _("{value} is outside 1-5. {consequence}").format(
+            value=figure(value), consequence=then
+        )
     if value != int(value):
-        return "score_not_whole", f"{value:g} is not a whole number; scores are 1, 2, 3, 4 or 5. {consequence}"
+        # TRANSLATORS: {value} is the score typed; {consequence} is a sentence such as "Left unscored."
+        message = _("{value} is not a whole number; scores are 1, 2, 3, 4 or 5. {consequence}")
+        return "score_not_whole", message.format(value=figure(value), consequence=then)
     return None
+
+
+def _not_a_score(text: str, consequence: str) -> str:
+    # TRANSLATORS: {text} is what the cell holds; {consequence} is a sentence such as "Left unscored."
+    return _("'{text}' is not a number; scores are whole numbers 1-5. {consequence}").format(
+        text=text, consequence=consequence
+    )
 
 
 def parse_score(cell: Cell) -> int | None:
@@ -59,7 +91,7 @@ def score_refusal(value: object, consequence: str) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        return f"'{value}' is not a number; scores are whole numbers 1-5. {consequence}"
+        return _not_a_score(str(value), consequence)
     problem = score_problem(value, consequence)
     return problem[1] if problem else None
 
@@ -73,7 +105,7 @@ class Refused:
     message: str
 
 
-def score_column(cells: Sequence[Cell], consequence: str = "Left unscored.") -> tuple[list[int | None], list[Refused]]:
+def score_column(cells: Sequence[Cell], consequence: str | None = None) -> tuple[list[int | None], list[Refused]]:
     """Every cell of a score column checked by the score rule: the scores (None where empty or refused)."""
     looked = list(map(_PLAIN_SCORES.get, cells, repeat(_SLOW, len(cells))))  # the fast path: one lookup a cell
     slow = [i for i, found in enumerate(looked) if found is _SLOW] if _SLOW in looked else []
@@ -97,36 +129,59 @@ class NumberRule:
     """The range of a number field of the inventory, and what happens to a refused value."""
 
     low: float
-    high: float | None
-    unit: str  # "1 to 5", "0 or more"
-    default: str  # "3 is used", "left empty"
+    high: float | None  # None: no upper bound ("0 or more")
+    default: str  # what happens to a refused value, a sentence marked for the catalogs: "3 is used."
     thousands: bool = False  # "1,234" is a thousand (a count), not 1.234
 
-    def problem(self, value: float) -> str | None:
-        if value < self.low or (self.high is not None and value > self.high):
-            return f"{value:g} is outside {self.unit}"
-        return None
+    def outside(self, value: float) -> bool:
+        return value < self.low or (self.high is not None and value > self.high)
+
+    def not_a_number(self, text: str, consequence: str) -> str:
+        """Why a cell that is no number was refused, with the range it should be in."""
+        if self.high is None:
+            # TRANSLATORS: {text} is what the cell holds; {consequence} is a sentence such as "left empty."
+            message = _("'{text}' is not a number ({low} or more); {consequence}")
+        else:
+            # TRANSLATORS: {text} is what the cell holds; {consequence} is a sentence such as "left empty."
+            message = _("'{text}' is not a number ({low} to {high}); {consequence}")
+        return message.format(text=text, consequence=consequence, **self._bounds())
+
+    def out_of_range(self, value: float, consequence: str) -> str:
+        """Why a number outside the range was refused."""
+        if self.high is None:
+            # TRANSLATORS: {value} is the number typed; {consequence} is a sentence such as "left empty."
+            message = _("{value} is outside {low} or more; {consequence}")
+        else:
+            # TRANSLATORS: {value} is the number typed; {consequence} is a sentence such as "left empty."
+            message = _("{value} is outside {low} to {high}; {consequence}")
+        return message.format(value=figure(value), consequence=consequence, **self._bounds())
+
+    def _bounds(self) -> dict[str, str]:
+        return {"low": figure(self.low), "high": figure(self.high) if self.high is not None else ""}
 
 
 NUMBER_RULES: dict[str, NumberRule] = {
-    "importance": NumberRule(1, 5, "1 to 5", "3 is used"),
-    "reach": NumberRule(0, None, "0 or more", "left empty", thousands=True),
-    "conversions": NumberRule(0, None, "0 or more", "left empty", thousands=True),
-    "customer_rating": NumberRule(1, 5, "1 to 5", "left empty"),
+    # TRANSLATORS: what happens to an importance that is not a number from 1 to 5.
+    "importance": NumberRule(1, 5, N_("3 is used.")),
+    # TRANSLATORS: what happens to a number that cannot be read (reach, conversions, customer rating).
+    "reach": NumberRule(0, None, N_("left empty."), thousands=True),
+    "conversions": NumberRule(0, None, N_("left empty."), thousands=True),
+    "customer_rating": NumberRule(1, 5, N_("left empty.")),
 }
 
 
 def number_problem(field: str, cell: Cell, consequence: str | None = None) -> tuple[str, str] | None:
-    """(code, message) when a cell of a number field is not a number in its range; None when fine or empty."""
+    """(code, message) when a cell of a number field is not a number in its range; None when fine or empty.
+
+    `consequence` says what happens to the refused value ("not saved."); the rule's own by default."""
     rule = NUMBER_RULES[field]
-    then = consequence or f"{rule.default}."
     if cell_text(cell) is None:
         return None
+    then = consequence or _(rule.default)
     value = cell_number(cell, thousands=rule.thousands)
     if value is None:
-        return "not_a_number", f"'{cell_text(cell)}' is not a number ({rule.unit}); {then}"
-    found = rule.problem(value)
-    return ("out_of_range", f"{found}; {then}") if found else None
+        return "not_a_number", rule.not_a_number(cell_text(cell) or "", then)
+    return ("out_of_range", rule.out_of_range(value, then)) if rule.outside(value) else None
 
 
 def number_column(field: str, cells: Sequence[Cell]) -> tuple[list[float | None], list[Refused]]:

@@ -16,10 +16,19 @@ import krippendorff
 import numpy as np
 import pandas as pd
 
+from audit import i18n
 from audit.cells import cell_text, row_has_data
-from audit.inventory import Columns, Inventory, Touchpoint, find_header_row, without_cycle_collection
+from audit.i18n import N_, _, ngettext
+from audit.inventory import (
+    Columns,
+    Inventory,
+    Touchpoint,
+    criterion_problem,
+    find_header_row,
+    without_cycle_collection,
+)
 from audit.problems import Problem
-from audit.reader import DEFAULT_LIMITS, Limits, Source, open_bytes, open_source
+from audit.reader import DEFAULT_LIMITS, Grid, Limits, Source, open_bytes, open_source
 from audit.rules import SCORES, score_column
 from audit.vocabulary import CRITERIA, HEADER_INDEX, SCORE_HEADER_INDEX, normalize
 
@@ -46,6 +55,15 @@ def score_field_for_header(header: object) -> str | None:
     if found in CRITERIA:
         return found
     return "note" if found == "notes" else None
+
+
+def holds_scores(grid: Grid) -> bool:
+    """A sheet whose header row names a touchpoint column and an assessor column: a table of scores."""
+    if not any(row_has_data(row) for row in grid.rows):
+        return False
+    header = grid.rows[find_header_row(grid.rows, lookup=score_field_for_header)]
+    found = {score_field_for_header(text) for cell in header if (text := cell_text(cell)) is not None}
+    return {"touchpoint", "assessor"} <= found
 
 
 def empty_scores() -> pd.DataFrame:
@@ -107,7 +125,8 @@ def _parse_scores(source: Source, touchpoints: Sequence[Touchpoint], sheet: str 
     grid = source.grid(sheet if sheet is not None else (source.sheet_names[0] if source.sheet_names else None))
     rows = grid.rows
     if not any(row_has_data(row) for row in rows):
-        return ScoreSet(problems=[Problem("error", "empty_file", None, None, f"{source.file} holds no scores.")])
+        message = _("{file} holds no scores.").format(file=source.file)
+        return ScoreSet(problems=[Problem("error", "empty_file", None, None, message)])
     header_index = find_header_row(rows, lookup=score_field_for_header)
     headers = [cell_text(c) or "" for c in rows[header_index]]
     columns: dict[str, int] = {}
@@ -124,6 +143,25 @@ def _parse_scores(source: Source, touchpoints: Sequence[Touchpoint], sheet: str 
     frame = reader.read([rows[n - 1] for n in numbers], numbers)
     return ScoreSet(frame, reader.told())
 
+
+# A score file without the columns that say whose score of what, by the ones it lacks.
+_MISSING_COLUMNS = {
+    ("touchpoint", "assessor"): N_(
+        "{file}: no touchpoint or assessor column on row {row}; columns found: {columns}. "
+        "A score file needs touchpoint and assessor columns, then either relevance, meaningfulness "
+        "and attractiveness columns, or criterion and score columns."
+    ),
+    ("touchpoint",): N_(
+        "{file}: no touchpoint column on row {row}; columns found: {columns}. "
+        "A score file needs touchpoint and assessor columns, then either relevance, meaningfulness "
+        "and attractiveness columns, or criterion and score columns."
+    ),
+    ("assessor",): N_(
+        "{file}: no assessor column on row {row}; columns found: {columns}. "
+        "A score file needs touchpoint and assessor columns, then either relevance, meaningfulness "
+        "and attractiveness columns, or criterion and score columns."
+    ),
+}
 
 # The order a row's problems are told in.
 _SCORE_PROBLEM_ORDER = {"touchpoint": 0, "assessor": 1, "criterion": 2, "score": 3} | {
@@ -144,34 +182,25 @@ class _ScoreRows:
 
     def shape_problem(self, header_row: int) -> Problem | None:
         found = ", ".join(h for h in self.headers if h)
-        missing = [f for f in ("touchpoint", "assessor") if f not in self.columns]
+        missing = tuple(f for f in ("touchpoint", "assessor") if f not in self.columns)
         if missing:
-            return Problem(
-                "error",
-                "no_score_columns",
-                header_row,
-                None,
-                f"{self.file}: no {' or '.join(missing)} column on row {header_row}; columns found: {found}. "
-                "A score file needs touchpoint and assessor columns, then either relevance, meaningfulness "
-                "and attractiveness columns, or criterion and score columns.",
+            message = _(_MISSING_COLUMNS[missing])
+        elif not self.long and not any(c in self.columns for c in CRITERIA):
+            message = _(
+                "{file}: no relevance, meaningfulness or attractiveness column, and no criterion and score "
+                "columns; columns found: {columns}."
             )
-        if not self.long and not any(c in self.columns for c in CRITERIA):
-            return Problem(
-                "error",
-                "no_score_columns",
-                header_row,
-                None,
-                f"{self.file}: no relevance, meaningfulness or attractiveness column, and no criterion and score "
-                f"columns; columns found: {found}.",
-            )
-        return None
+        else:
+            return None
+        shown = message.format(file=self.file, row=i18n.localize_digits(str(header_row)), columns=found)
+        return Problem("error", "no_score_columns", header_row, None, shown)
 
     def warn(self, code: str, row: int, name: str, message: str) -> None:
         column = self.headers[self.columns[name]] if name in self.columns else None
         self.problems.append((row, _SCORE_PROBLEM_ORDER[name], Problem("warning", code, row, column, message)))
 
     def told(self) -> list[Problem]:
-        return [p for _, _, p in sorted(self.problems, key=lambda found: (found[0], found[1]))]
+        return [found[2] for found in sorted(self.problems, key=lambda found: (found[0], found[1]))]
 
     def read(self, rows: list[Sequence[object]], numbers: list[int]) -> pd.DataFrame:
         table = Columns(rows, self.headers, self.columns)
@@ -181,7 +210,7 @@ class _ScoreRows:
         for index, assessor in enumerate(assessors):
             if assessor is None:
                 number = numbers[index]
-                message = f"Row {number} names no assessor; its scores skipped."
+                message = _("Row {row} names no assessor; its scores skipped.").format(row=_row(number))
                 self.warn("missing_assessor", number, "assessor", message)
         usable = [tp is not None and who is not None for tp, who in zip(tp_ids, assessors, strict=True)]
         notes = texts("note")
@@ -256,19 +285,21 @@ class _ScoreRows:
             text = raw[index]
             number = numbers[index]
             if text is None:
-                self.warn("missing_touchpoint", number, "touchpoint", f"Row {number} names no touchpoint; skipped.")
+                message = _("Row {row} names no touchpoint; skipped.").format(row=_row(number))
+                self.warn("missing_touchpoint", number, "touchpoint", message)
                 continue
             if text not in matched:
                 matched[text] = self.match(text)
             tp_id, why = matched[text]
             if tp_id is None:
-                self.warn(
-                    "unmatched_touchpoint", number, "touchpoint", f"Row {number}: '{text}' matches nothing ({why})."
-                )
+                message = _(why).format(row=_row(number), text=text)
+                self.warn("unmatched_touchpoint", number, "touchpoint", message)
             found[index] = tp_id
         return found
 
     def match(self, text: str) -> tuple[str | None, str]:
+        """The touchpoint a text names, by id or by a name only one has; else None and why (a sentence
+        marked for the catalogs, with {row} and {text})."""
         if text in self.by_id:
             return text, ""
         if self._by_name is None:
@@ -278,7 +309,7 @@ class _ScoreRows:
         ids = self._by_name.get(normalize(text), [])
         if len(ids) == 1:
             return ids[0], ""
-        return None, "several touchpoints have that name; use the id" if ids else "no touchpoint has that id or name"
+        return None, _SEVERAL_NAMED if ids else _NOTHING_NAMED
 
     def criteria(self, raw: list[str | None], numbers: list[int], usable: list[bool]) -> list[str | None]:
         """A long file's criterion column, each text looked up once."""
@@ -289,12 +320,8 @@ class _ScoreRows:
                 known[text] = _CRITERION_INDEX.get(normalize(text or ""))
             if known[text] is None and usable[index]:
                 number = numbers[index]
-                self.warn(
-                    "unknown_criterion",
-                    number,
-                    "criterion",
-                    f"Row {number}: '{text}' is not relevance, meaningfulness or attractiveness; skipped.",
-                )
+                message = _("Row {row}: '{text}' is not relevance, meaningfulness or attractiveness; skipped.")
+                self.warn("unknown_criterion", number, "criterion", message.format(row=_row(number), text=text))
             found.append(known[text])
         return found
 
@@ -311,9 +338,20 @@ class _ScoreRows:
         for cell in refused:
             criterion = criteria[cell.index]
             if usable[cell.index] and criterion is not None:
-                message = f"{criterion.capitalize()} {cell.message}"
+                message = criterion_problem(criterion, cell.message)
                 self.warn(cell.code, numbers[cell.index], column_name, message)
         return values
+
+
+# TRANSLATORS: {text} is what a score file's row names its touchpoint by.
+_SEVERAL_NAMED = N_("Row {row}: '{text}' matches nothing (several touchpoints have that name; use the id).")
+# TRANSLATORS: {text} is what a score file's row names its touchpoint by.
+_NOTHING_NAMED = N_("Row {row}: '{text}' matches nothing (no touchpoint has that id or name).")
+
+
+def _row(number: int) -> str:
+    """A row number in the language's digits, without a thousands separator, as a sheet shows it."""
+    return i18n.localize_digits(str(number))
 
 
 def wide_scores(scores: pd.DataFrame, by: Sequence[str] = ("touchpoint_id", "assessor")) -> pd.DataFrame:
@@ -346,16 +384,19 @@ def combine(sets: Iterable[ScoreSet]) -> ScoreSet:
     repeated = frame[earlier]
     for record in repeated.to_dict("records"):
         row = None if pd.isna(record["row"]) else int(record["row"])
-        problems.append(
-            Problem(
-                "warning",
-                "duplicate_score",
-                row,
-                str(record["criterion"]),
-                f"{record['assessor']} scored {record['criterion']} of {record['touchpoint_id']} more than once "
-                f"({record['source']}, row {row}); the later score counts.",
-            )
+        criterion = str(record["criterion"])
+        # TRANSLATORS: {criterion} is a criterion's name (relevance...), {touchpoint} a touchpoint's id,
+        # {file} the score file.
+        message = _(
+            "{assessor} scored {criterion} of {touchpoint} more than once ({file}, row {row}); the later score counts."
+        ).format(
+            assessor=record["assessor"],
+            criterion=i18n.label(criterion).lower(),  # a common noun mid-sentence
+            touchpoint=record["touchpoint_id"],
+            file=record["source"],
+            row=_row(row) if row is not None else "-",
         )
+        problems.append(Problem("warning", "duplicate_score", row, criterion, message))
     return ScoreSet(frame[~earlier].reset_index(drop=True), problems)
 
 
@@ -469,9 +510,11 @@ def parse_weights(text: str | None) -> dict[str, float]:
     try:
         values = [float(p) for p in parts]
     except ValueError:
-        raise ValueError(f"weights '{text}' are not numbers; write three, like 2,1,1") from None
+        raise ValueError(_("weights '{text}' are not numbers; write three, like 2,1,1").format(text=text)) from None
     if len(values) != 3 or any(v < 0 for v in values) or not any(values):
-        raise ValueError(f"weights '{text}': give three numbers of 0 or more, not all 0, like 2,1,1")
+        raise ValueError(
+            _("weights '{text}': give three numbers of 0 or more, not all 0, like 2,1,1").format(text=text)
+        )
     return dict(zip(CRITERIA, values, strict=True))
 
 
@@ -487,6 +530,16 @@ class Agreement:
     units: int
     assessors: int
     message: str
+
+
+# The agreement's bands, as shown beside the figure: "0.812 (reliable)" (their words are i18n.LABELS').
+BAND_LABELS: dict[str, str] = {band: i18n.LABELS[band] for band in ("reliable", "tentative", "low")}
+# What each band means for the report, the end of the agreement's sentence.
+_BAND_MEANINGS: dict[str, str] = {
+    "reliable": N_("the room agrees; the scores can be reported as they are"),
+    "tentative": N_("the room partly agrees; report the scores with care and discuss the flagged ones"),
+    "low": N_("the room does not agree; discuss the flagged scores before drawing conclusions"),
+}
 
 
 def band(alpha: float) -> str:
@@ -506,24 +559,34 @@ def units_agreement(units: Units, assessors: int) -> Agreement:
     counts = units.counts[units.counts.sum(axis=1) >= 2]  # units x values (1..5), in unit order
     pairable = len(counts)
     if assessors < 2:
-        return Agreement(None, None, pairable, assessors, "Not computed: agreement needs at least two assessors.")
+        message = _("Not computed: agreement needs at least two assessors.")
+        return Agreement(None, None, pairable, assessors, message)
     if pairable == 0:
-        return Agreement(None, None, 0, assessors, "Not computed: no touchpoint was scored by two assessors.")
+        return Agreement(None, None, 0, assessors, _("Not computed: no touchpoint was scored by two assessors."))
     if np.count_nonzero(counts.sum(axis=0)) < 2:
-        return Agreement(
-            None, None, pairable, assessors, "Not computed: every score is the same value, so agreement is undefined."
-        )
+        message = _("Not computed: every score is the same value, so agreement is undefined.")
+        return Agreement(None, None, pairable, assessors, message)
     alpha = float(krippendorff.alpha(value_counts=counts, value_domain=list(SCALE), level_of_measurement="ordinal"))
     return Agreement(alpha, band(alpha), pairable, assessors, _agreement_sentence(alpha, pairable, assessors))
 
 
 def _agreement_sentence(alpha: float, units: int, assessors: int) -> str:
-    meaning = {
-        "reliable": "the room agrees; the scores can be reported as they are",
-        "tentative": "the room partly agrees; report the scores with care and discuss the flagged ones",
-        "low": "the room does not agree; discuss the flagged scores before drawing conclusions",
-    }[band(alpha)]
-    return (
-        f"Krippendorff's alpha is {alpha:.3f} ({band(alpha)}) over {units} scored pairs of touchpoint and "
-        f"criterion by {assessors} assessors: {meaning}."
+    kind = band(alpha)
+    # TRANSLATORS: {alpha} is the figure (0.812), {band} its band (reliable, tentative, low), {assessors} a
+    # count of assessors ("3 assessors"), {meaning} what the band means ("the room agrees; ...").
+    message = ngettext(
+        "Krippendorff's alpha is {alpha} ({band}) over {n} scored pair of touchpoint and "
+        "criterion by {assessors}: {meaning}.",
+        "Krippendorff's alpha is {alpha} ({band}) over {n} scored pairs of touchpoint and "
+        "criterion by {assessors}: {meaning}.",
+        units,
+    )
+    # TRANSLATORS: the assessors of "... over 11 scored pairs of touchpoint and criterion by {assessors}".
+    who = ngettext("{n} assessor", "{n} assessors", assessors).format(n=i18n.integer(assessors))
+    return message.format(
+        alpha=i18n.number(alpha, 3),
+        band=_(BAND_LABELS[kind]),
+        n=i18n.integer(units),
+        assessors=who,
+        meaning=_(_BAND_MEANINGS[kind]),
     )

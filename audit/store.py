@@ -31,8 +31,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from audit import i18n
 from audit.access import (
     LOCAL_IDENTITY,
+    ROLE_LABELS,
     SHARED_ROLES,
     Action,
     Facilitator,
@@ -45,6 +47,7 @@ from audit.access import (
 )
 from audit.cells import is_blank
 from audit.database import database_url, make_engine, upgrade, write_transaction
+from audit.i18n import _
 from audit.inventory import DERIVED_ID_PREFIX, Inventory
 from audit.meta import AuditMeta
 from audit.metrics import TOUCHPOINT_COLUMNS, AuditResult, audit_stages, compute_audit
@@ -215,6 +218,7 @@ class AuditInfo:
     scores: int = 0
     compared_with: str | None = None  # the audit this one is compared with: its baseline, or a competitor's
     compared_as: str = "baseline"  # what that audit is to this one: "baseline" or "competitor"
+    language: str = "en"  # detected at import, changeable: its workbook's and report's, and its pages' default
 
 
 @dataclass(frozen=True)
@@ -248,7 +252,9 @@ class Store:
             if migrate:
                 upgrade(engine)
         except OperationalError as error:
-            raise StoreError(f"Cannot open the database at {engine.url!r}: {error.orig}") from None
+            # TRANSLATORS: {url} is the database's address; {error} the database's own message.
+            message = _("Cannot open the database at {url}: {error}").format(url=repr(engine.url), error=error.orig)
+            raise StoreError(message) from None
         return cls(engine)
 
     @property
@@ -267,10 +273,9 @@ class Store:
         except IntegrityError:
             raise
         except (OperationalError, DBAPIError) as error:
-            raise StoreError(
-                f"Could not save {what}: the database did not answer ({type(error.orig).__name__}). "
-                "Nothing was saved; try again."
-            ) from error
+            # TRANSLATORS: {what} is what was being saved ("the audit 'Northwind'"); {error} the kind of failure.
+            message = _("Could not save {what}: the database did not answer ({error}). Nothing was saved; try again.")
+            raise StoreError(message.format(what=what, error=type(error.orig).__name__)) from error
 
     # --- audits -------------------------------------------------------------------------
 
@@ -288,7 +293,8 @@ class Store:
         values = _new_audit(name, actor, owner, client, stage_order, weights)
         name = str(values["name"])
         try:
-            with self.write(f"the audit '{name}'") as connection:
+            # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+            with self.write(_("the audit '{audit}'").format(audit=name)) as connection:
                 connection.execute(audits.insert().values(**values))
         except IntegrityError:
             raise self._name_taken(actor, name) from None
@@ -296,15 +302,15 @@ class Store:
 
     def _name_taken(self, actor: Facilitator, name: str) -> StoreError:
         if self.role(actor, name) is None:  # not confirmed to someone who cannot open it
-            return StoreError(f"The name '{name}' is taken; choose another.")
-        return StoreError(f"An audit called '{name}' exists already; choose another name.")
+            return StoreError(_("The name '{name}' is taken; choose another.").format(name=name))
+        return StoreError(_("An audit called '{name}' exists already; choose another name.").format(name=name))
 
     def audit(self, name: str) -> AuditInfo:
         """An audit by name, whoever may open it: for code that has checked access already."""
         with self.engine.connect() as connection:
             row = connection.execute(sa.select(audits).where(audits.c.name == name)).mappings().first()
         if row is None:
-            raise AuditNotFound(f"No audit called '{name}'.")
+            raise AuditNotFound(_("No audit called '{audit}'.").format(audit=name))
         return _audit_info(row)
 
     def audit_names(self) -> list[str]:
@@ -359,7 +365,7 @@ class Store:
     def check(self, actor: Facilitator, name: str, action: Action = Action.READ) -> AuditInfo:
         """The audit, if the actor may do `action` to it (read it, by default); AuditNotFound or AccessDenied."""
         with self.engine.connect() as connection:
-            _, role = _authorize(connection, actor, name, action)
+            _audit_id, role = _authorize(connection, actor, name, action)
             row = connection.execute(sa.select(audits).where(audits.c.name == name)).mappings().one()
         return _audit_info(row, role=role)
 
@@ -372,11 +378,14 @@ class Store:
         """Give another facilitator (by e-mail or account name) editor's or viewer's access; owner only."""
         target = checked_identity(who)
         if role not in SHARED_ROLES:
-            raise StoreError(f"An audit is shared as {' or '.join(SHARED_ROLES)}; its owner is its owner.")
-        with self.acting(actor, name, Action.SHARE, f"access to '{name}' for {target}") as (connection, audit_id):
+            message = _("An audit is shared as {editor} or {viewer}; its owner is its owner.")
+            raise StoreError(message.format(editor=_(ROLE_LABELS[Role.EDITOR]), viewer=_(ROLE_LABELS[Role.VIEWER])))
+        what = _("access to '{audit}' for {who}").format(audit=name, who=target)
+        with self.acting(actor, name, Action.SHARE, what) as (connection, audit_id):
             owner = connection.execute(sa.select(audits.c.owner).where(audits.c.id == audit_id)).scalar_one()
             if target == owner:
-                raise StoreError(f"{target} owns '{name}'; there is nothing to share with them.")
+                message = _("{who} owns '{audit}'; there is nothing to share with them.")
+                raise StoreError(message.format(who=target, audit=name))
             mine = (audit_access.c.audit_id == audit_id, audit_access.c.identity == target)
             connection.execute(audit_access.delete().where(*mine))
             connection.execute(
@@ -388,7 +397,9 @@ class Store:
     def unshare(self, name: str, who: str, *, actor: Facilitator) -> bool:
         """Take back someone's access to the audit; True when they had any. Owner only."""
         target = checked_identity(who)
-        with self.acting(actor, name, Action.SHARE, f"access to '{name}' for {target}") as (connection, audit_id):
+        # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+        what = _("access to '{audit}' for {who}").format(audit=name, who=target)
+        with self.acting(actor, name, Action.SHARE, what) as (connection, audit_id):
             result = connection.execute(
                 audit_access.delete().where(audit_access.c.audit_id == audit_id, audit_access.c.identity == target)
             )
@@ -404,9 +415,11 @@ class Store:
     def set_owner(self, name: str, who: str, *, actor: Facilitator) -> None:
         """Hand the audit to another facilitator (the command line only); the old owner stays as editor."""
         if not actor.operator:
-            raise AccessDenied("An audit changes owner only from the command line (python -m audit owner).")
+            raise AccessDenied(_("An audit changes owner only from the command line (python -m audit owner)."))
         target = checked_identity(who)
-        with self.acting(actor, name, Action.SHARE, f"the owner of '{name}'") as (connection, audit_id):
+        # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+        what = _("the owner of '{audit}'").format(audit=name)
+        with self.acting(actor, name, Action.SHARE, what) as (connection, audit_id):
             old = connection.execute(sa.select(audits.c.owner).where(audits.c.id == audit_id)).scalar_one()
             connection.execute(audits.update().where(audits.c.id == audit_id).values(owner=target))
             connection.execute(
@@ -421,7 +434,9 @@ class Store:
                 )  # fmt: skip
 
     def delete_audit(self, name: str, *, actor: Facilitator) -> None:
-        with self.acting(actor, name, Action.DELETE, f"the deletion of '{name}'") as (connection, audit_id):
+        # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+        what = _("the deletion of '{audit}'").format(audit=name)
+        with self.acting(actor, name, Action.DELETE, what) as (connection, audit_id):
             for table in (score_history, scores, participants, join_codes, assessors, touchpoints, audit_access):
                 connection.execute(table.delete().where(table.c.audit_id == audit_id))
             connection.execute(audits.delete().where(audits.c.id == audit_id))
@@ -436,12 +451,12 @@ class Store:
         """Name the audit `name` is compared with (None forgets it): the actor must be able to change
         this audit and to open the other, so a comparison never shows an audit its reader may not see."""
         if kind not in ("baseline", "competitor"):
-            raise StoreError(f"An audit is compared with a baseline or a competitor, not '{kind}'.")
+            raise StoreError(_("An audit is compared with a baseline or a competitor, not '{kind}'.").format(kind=kind))
         if other == name:
-            raise StoreError("An audit cannot be compared with itself; choose an earlier audit or a competitor's.")
+            raise StoreError(_("An audit cannot be compared with itself; choose an earlier audit or a competitor's."))
         if other is not None:
             self.check(actor, other, Action.READ)
-        with self.acting(actor, name, Action.EDIT, f"the settings of '{name}'") as (connection, audit_id):
+        with self.acting(actor, name, Action.EDIT, _settings_of(name)) as (connection, audit_id):
             settings = connection.execute(sa.select(audits.c.settings).where(audits.c.id == audit_id)).scalar_one()
             chosen = {"compared_with": other, "compared_as": kind} if other is not None else {}
             settings = {k: v for k, v in (settings or {}).items() if k not in ("compared_with", "compared_as")}
@@ -449,8 +464,25 @@ class Store:
                 audits.update().where(audits.c.id == audit_id).values(settings=settings | chosen, updated_at=utc_now())
             )
 
+    def set_language(self, name: str, code: str, *, actor: Facilitator) -> None:
+        """Set the audit's language (one of i18n.CODES): its workbook's and report's, and the language its
+        pages open in for those who chose none. The actor must be able to change the audit."""
+        if code not in i18n.CODES:
+            raise StoreError(
+                _("'{code}' is not a language of this app; choose one of {codes}.").format(
+                    code=code, codes=", ".join(i18n.CODES)
+                )
+            )
+        with self.acting(actor, name, Action.EDIT, _settings_of(name)) as (connection, audit_id):
+            settings = connection.execute(sa.select(audits.c.settings).where(audits.c.id == audit_id)).scalar_one()
+            connection.execute(
+                audits.update()
+                .where(audits.c.id == audit_id)
+                .values(settings=(settings or {}) | {"language": code}, updated_at=utc_now())
+            )
+
     def _update_audit(self, name: str, actor: Facilitator, **values: object) -> None:
-        with self.acting(actor, name, Action.EDIT, f"the settings of '{name}'") as (connection, audit_id):
+        with self.acting(actor, name, Action.EDIT, _settings_of(name)) as (connection, audit_id):
             connection.execute(audits.update().where(audits.c.id == audit_id).values(updated_at=utc_now(), **values))
 
     # --- touchpoints --------------------------------------------------------------------
@@ -491,15 +523,17 @@ class Store:
         client = client if client is not None else (meta.client if meta else None)
         stages = meta.stage_order if meta else audit_stages(inventory)
         new = _new_audit(name, actor, owner, client, stages, meta.weights if meta else None)
+        new["settings"] = {"language": getattr(inventory, "language", "en")}  # detected from its headers
         name = str(new["name"])
         try:
-            with self.write(f"the import into '{name}'") as connection:
+            # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+            with self.write(_("the import into '{audit}'").format(audit=name)) as connection:
                 created = _lookup(connection, actor, name) is None
                 if created:
                     connection.execute(audits.insert().values(**new, **_workshop_values(meta)))
                 elif _role(connection, actor, name) is None:  # another team's audit: said as creating it says it
-                    raise StoreError(f"The name '{name}' is taken; choose another.")
-                audit_id, _ = _authorize(connection, actor, name, Action.EDIT)
+                    raise StoreError(_("The name '{name}' is taken; choose another.").format(name=name))
+                audit_id, _granted = _authorize(connection, actor, name, Action.EDIT)
                 existing = _existing_touchpoints(connection, audit_id)
                 plan, rows = plan_touchpoints(existing, inventory)
                 _apply_touchpoints(connection, audit_id, existing, rows, plan)
@@ -520,7 +554,9 @@ class Store:
     def add_touchpoint(self, name: str, values: Mapping[str, object], *, actor: Facilitator) -> str:
         """A new touchpoint typed in the app; returns its key."""
         key = str(values.get("id") or "").strip() or f"{DERIVED_ID_PREFIX}new-{int(utc_now().timestamp() * 1000)}"
-        with self.acting(actor, name, Action.EDIT, f"the touchpoint '{values.get('name')}'") as (connection, audit_id):
+        # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+        what = _("the touchpoint '{touchpoint}'").format(touchpoint=values.get("name"))
+        with self.acting(actor, name, Action.EDIT, what) as (connection, audit_id):
             position = connection.execute(
                 sa.select(sa.func.coalesce(sa.func.max(touchpoints.c.position), 0)).where(
                     touchpoints.c.audit_id == audit_id
@@ -530,12 +566,15 @@ class Store:
             try:
                 connection.execute(touchpoints.insert().values(**row))
             except IntegrityError:
-                raise StoreError(f"Id '{key}' is taken in this audit; give the touchpoint another id.") from None
+                message = _("Id '{key}' is taken in this audit; give the touchpoint another id.")
+                raise StoreError(message.format(key=key)) from None
         return key
 
     def update_touchpoint(self, name: str, key: str, values: Mapping[str, object], *, actor: Facilitator) -> None:
         changes = {c: values[c] for c in FIELD_COLUMNS if c in values}
-        with self.acting(actor, name, Action.EDIT, f"the touchpoint '{key}'") as (connection, audit_id):
+        # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+        what = _("the touchpoint '{touchpoint}'").format(touchpoint=key)
+        with self.acting(actor, name, Action.EDIT, what) as (connection, audit_id):
             connection.execute(
                 touchpoints.update()
                 .where(touchpoints.c.audit_id == audit_id, touchpoints.c.key == key)
@@ -544,7 +583,9 @@ class Store:
 
     def archive_touchpoint(self, name: str, key: str, *, actor: Facilitator, archived: bool = True) -> None:
         """Archive (or bring back) a touchpoint; its scores stay."""
-        with self.acting(actor, name, Action.EDIT, f"the archiving of '{key}'") as (connection, audit_id):
+        # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+        what = _("the archiving of '{touchpoint}'").format(touchpoint=key)
+        with self.acting(actor, name, Action.EDIT, what) as (connection, audit_id):
             connection.execute(
                 touchpoints.update()
                 .where(touchpoints.c.audit_id == audit_id, touchpoints.c.key == key)
@@ -567,22 +608,24 @@ class Store:
         """Write one score for a named assessor (a file's, or the facilitator typing one in) now; returns
         only after the commit. None clears the score (history keeps it). The history records the actor."""
         if criterion not in CRITERIA:
-            raise StoreError(f"'{criterion}' is not a criterion; use {', '.join(CRITERIA)}.")
-        refused = score_refusal(value, "Not saved.")
+            message = _("'{criterion}' is not a criterion; use {criteria}.")
+            raise StoreError(message.format(criterion=criterion, criteria=", ".join(CRITERIA)))
+        refused = score_refusal(value, _("Not saved."))
         if refused:
             raise StoreError(refused)
         assessor = assessor.strip()
         if not assessor:
-            raise StoreError("A score needs the name of its assessor.")
-        with self.acting(actor, name, Action.EDIT, f"{assessor}'s {criterion} score of {key}") as (
-            connection,
-            audit_id,
-        ):
+            raise StoreError(_("A score needs the name of its assessor."))
+        # TRANSLATORS: what was being saved, in "Could not save {what}"; {criterion} is e.g. "relevance", {key} an id.
+        what = _("{name}'s {criterion} score of {key}").format(
+            name=assessor, criterion=i18n.label(criterion).lower(), key=key
+        )
+        with self.acting(actor, name, Action.EDIT, what) as (connection, audit_id):
             tp_id = connection.execute(
                 sa.select(touchpoints.c.id).where(touchpoints.c.audit_id == audit_id, touchpoints.c.key == key)
             ).scalar()
             if tp_id is None:
-                raise StoreError(f"No touchpoint '{key}' in the audit '{name}'.")
+                raise StoreError(_("No touchpoint '{key}' in the audit '{audit}'.").format(key=key, audit=name))
             assessor_id = _assessor_id(connection, audit_id, assessor)
             state = workshop_state(connection, audit_id)
             return upsert_score(
@@ -660,7 +703,7 @@ class Store:
                 .first()
             )
         if row is None:
-            raise StoreError(f"No change {history_id} in the audit '{name}'.")
+            raise StoreError(_("No change {id} in the audit '{audit}'.").format(id=history_id, audit=name))
         return self.save_score(
             name, row["key"], row["name"], row["criterion"], row["old_value"], row["old_note"], actor=actor
         )
@@ -680,7 +723,7 @@ class Store:
             with connection.begin():
                 row = connection.execute(sa.select(audits).where(audits.c.name == name)).mappings().first()
                 if row is None:
-                    raise AuditNotFound(f"No audit called '{name}'.")
+                    raise AuditNotFound(_("No audit called '{audit}'.").format(audit=name))
                 return Snapshot(
                     info=_audit_info(row),
                     touchpoints=_touchpoint_frame(connection, row["id"]),
@@ -832,6 +875,7 @@ def _audit_info(row: sa.RowMapping, n_tp: int = 0, n_as: int = 0, n_sc: int = 0,
         scores=int(n_sc),
         compared_with=(row["settings"] or {}).get("compared_with"),
         compared_as=(row["settings"] or {}).get("compared_as", "baseline"),
+        language=(row["settings"] or {}).get("language", "en"),
     )
 
 
@@ -846,9 +890,9 @@ def _new_audit(
     """The row of a new audit, owned by the actor (the operator may name another owner)."""
     name = name.strip()
     if not name:
-        raise StoreError("An audit needs a name.")
+        raise StoreError(_("An audit needs a name."))
     if owner is not None and not actor.operator and identity(owner) != actor.identity:
-        raise AccessDenied("An audit belongs to whoever creates it; share it once it exists.")
+        raise AccessDenied(_("An audit belongs to whoever creates it; share it once it exists."))
     now = utc_now()
     return {
         "name": name,
@@ -887,14 +931,28 @@ def _imported_settings(
     values["stage_order"] = list(dict.fromkeys([*stages, *current]))
     weights = {c: float(meta.weights.get(c, 1.0)) for c in CRITERIA}
     values["weights"] = weights
-    said = ["stage order", "weights " + "/".join(f"{w:g}" for w in weights.values())]
+    # What the workbook set, each an item of the list "From the workbook: {settings}." (audit/plan.py).
+    said = [_("stage order"), _("weights {weights}").format(weights="/".join(_weight(w) for w in weights.values()))]
     if meta.client and meta.client != client:
         values["client"] = meta.client
     if meta.client:
-        said.insert(0, f"client '{meta.client}'")
+        said.insert(0, _("client '{client}'").format(client=meta.client))
     if created and (meta.phase is not Phase.ROUND1 or meta.locked):
-        said.append(f"workshop phase {meta.phase.value}" + (", locked" if meta.locked else ""))
+        # TRANSLATORS: {phase} is the phase's code: round1, revealed or round2.
+        phase = _("workshop phase {phase}, locked") if meta.locked else _("workshop phase {phase}")
+        said.append(phase.format(phase=meta.phase.value))
     return values, said
+
+
+def _weight(weight: float) -> str:
+    """A criterion's weight as few digits as it needs: "2", "1.5" ("1,5" in ru and pt)."""
+    digits = next((d for d in range(3) if round(weight, d) == weight), 3)
+    return i18n.number(weight, digits)
+
+
+def _settings_of(name: str) -> str:
+    # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+    return _("the settings of '{audit}'").format(audit=name)
 
 
 def _visible_to(actor: Facilitator, query: sa.Select[Any]) -> sa.Select[Any]:
@@ -927,7 +985,7 @@ def _authorize(connection: Connection, actor: Facilitator, name: str, action: Ac
     AccessDenied."""
     found = _lookup(connection, actor, name)
     if found is None:
-        raise AuditNotFound(f"No audit called '{name}'." if actor.operator else not_found(name))
+        raise AuditNotFound(_("No audit called '{audit}'.").format(audit=name) if actor.operator else not_found(name))
     audit_id, owner, role = found
     problem = refusal(actor, role, action, audit=name, owner=owner)
     if problem or role is None:
@@ -957,7 +1015,7 @@ def checked_identity(text: str) -> str:
 def _touchpoint_row(values: Mapping[str, object]) -> dict[str, object]:
     row = touchpoint_record(values)
     if not row["name"]:
-        raise StoreError("A touchpoint needs a name.")
+        raise StoreError(_("A touchpoint needs a name."))
     return row
 
 

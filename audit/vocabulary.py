@@ -181,6 +181,18 @@ def word_index(languages: Mapping[str, Language], section: str) -> dict[str, str
     }
 
 
+def word_languages(languages: Mapping[str, Language], sections: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Folded word -> the codes of the languages that have it, over some word sections: what tells a
+    file's language (a word may belong to several, as "marketplace")."""
+    index: dict[str, set[str]] = {}
+    for section in sections:
+        for language in languages.values():
+            for words in language.words[section].values():
+                for word in words:
+                    index.setdefault(normalize(word), set()).add(language.code)
+    return {word: frozenset(codes) for word, codes in index.items()}
+
+
 def _words(data: dict[str, Any], section: str, path: Path) -> dict[str, tuple[str, ...]]:
     table = _table(data, section, path)
     keys = SECTIONS[section]
@@ -308,6 +320,11 @@ SCORE_HEADER_INDEX = word_index(LANGUAGES, "score_headers")
 
 _UNIT_SUFFIX = _unit_suffix(LANGUAGES)
 
+# Which languages a header, or a stage, type, control or channel value, is a word of.
+HEADER_LANGUAGES = word_languages(LANGUAGES, ("headers",))
+VALUE_LANGUAGES = word_languages(LANGUAGES, ("stages", "types", "controls", "channel_types"))
+_NO_LANGUAGE: frozenset[str] = frozenset()
+
 
 def field_for_header(header: object) -> str | None:
     """The inventory field a column header names, or None.
@@ -320,6 +337,22 @@ def field_for_header(header: object) -> str | None:
         head = _UNIT_SUFFIX.sub("", text)
         found = HEADER_INDEX.get(normalize(head)) if head.strip() and head != text else None
     return found
+
+
+def header_languages(header: object) -> frozenset[str]:
+    """The codes of the languages that have a word for this header (a unit after it ignored, as in
+    `field_for_header`); none when no language has."""
+    text = str(header)
+    found = HEADER_LANGUAGES.get(normalize(text))
+    if found is None:
+        head = _UNIT_SUFFIX.sub("", text)
+        found = HEADER_LANGUAGES.get(normalize(head)) if head.strip() and head != text else None
+    return found or _NO_LANGUAGE
+
+
+def value_languages(value: object) -> frozenset[str]:
+    """The codes of the languages that have this stage name, type, control or channel word."""
+    return VALUE_LANGUAGES.get(normalize(value), _NO_LANGUAGE)
 
 
 def touchpoint_type(value: object) -> str | None:

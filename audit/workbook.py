@@ -4,8 +4,14 @@
 Coverage, Consistency, Scores and Method sheets, styled, filtered, frozen, with colour
 scales, native charts, print setup and 1-5 validation on the raw scores. A hidden sheet
 `touchpoint_audit` carries what a re-import needs (client, stage order, weights, workshop
-state, which columns are computed), so the import action (audit.importing) restores the
-same audit.
+state, which columns are computed, the sheets' names), so the import action
+(audit.importing) restores the same audit.
+
+Every word is in the workbook's language (`language=`, else the current one; audit.i18n):
+the sheets' names, headers, sentences and labels; a right-to-left language (Persian) sets
+every sheet right to left. The columns a re-import reads (the inventory's and the scores')
+keep words the importer understands in that language (audit/languages/*.toml), so a Russian
+or Persian workbook comes back as the same audit.
 
 No text from an inventory or a note ever becomes a formula: in the workbook it is stored
 as text, and in CSVs it gets OWASP's leading apostrophe.
@@ -13,9 +19,10 @@ as text, and in CSVs it gets OWASP's leading apostrophe.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,9 +37,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from audit import __version__
+from audit import __version__, i18n
 from audit.cells import is_blank
 from audit.compare import Comparison
+from audit.i18n import N_, _
 from audit.importing import META_SHEET, meta_values
 from audit.meta import AuditMeta
 from audit.metrics import (
@@ -48,8 +56,18 @@ from audit.metrics import (
     AuditResult,
 )
 from audit.rules import HIGHEST_SCORE, LOWEST_SCORE
-from audit.scoring import DISCUSS_SPAN, RELIABLE, TENTATIVE, Agreement, wide_scores
-from audit.vocabulary import CRITERIA, LANGUAGES
+from audit.scoring import BAND_LABELS, DISCUSS_SPAN, RELIABLE, TENTATIVE, Agreement, score_field_for_header, wide_scores
+from audit.vocabulary import (
+    CONTROLS,
+    CRITERIA,
+    LANGUAGES,
+    TEMPLATE_FIELDS,
+    TYPES,
+    Template,
+    control_level,
+    field_for_header,
+    touchpoint_type,
+)
 from audit.workshop import RUBRIC, SCALE_WORDS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -74,32 +92,67 @@ SCORE_SCALE = ColorScaleRule(  # type: ignore[no-untyped-call]
     end_value=5,
     end_color="63BE7B",
 )
+# The sheets, by key, with their English names (translated where the workbook is written).
+SHEETS = {
+    "summary": N_("Summary"),
+    "touchpoints": N_("Touchpoints"),
+    "action_plan": N_("Action plan"),
+    "coverage": N_("Coverage"),
+    "consistency": N_("Consistency"),
+    "comparison": N_("Comparison"),
+    "scores": N_("Scores"),
+    "method": N_("Method"),
+}
+SHEET_NAME_LIMIT = 31  # characters Excel allows in a sheet's name
+_NOT_IN_SHEET_NAMES = str.maketrans({c: " " for c in "[]:*?/\\"})
+# The inventory columns of the Touchpoints sheet, by field. In a language with a blank template
+# (audit/languages/*.toml) the headers are the template's, which the importer reads back.
 INVENTORY_HEADERS = {
-    "id": "Id",
-    "name": "Touchpoint",
-    "stage": "Stage",
-    "channel": "Channel",
-    "type": "Type",
-    "control": "Control",
-    "owner": "Owner",
-    "importance": "Importance",
-    "reach": "Reach",
-    "conversions": "Conversions",
-    "customer_rating": "Customer rating",
-    "notes": "Notes",
+    "id": N_("Id"),
+    "name": N_("Touchpoint"),
+    "stage": N_("Stage"),
+    "channel": N_("Channel"),
+    "type": N_("Type"),
+    "control": N_("Control"),
+    "owner": N_("Owner"),
+    "importance": N_("Importance"),
+    "reach": N_("Reach"),
+    "conversions": N_("Conversions"),
+    "customer_rating": N_("Customer rating"),
+    "notes": N_("Notes"),
 }
-# Computed columns of the Touchpoints sheet, by header, with the result column each shows.
+# Computed columns of the Touchpoints sheet: the result column each shows, with its header.
 COMPUTED = {
-    **{f"{c.capitalize()} {s}": f"{c}_{s}" for c in CRITERIA for s in ("mean", "n", "sd")},
-    "Composite": "composite",
-    "Weak": "weak",
-    "Why weak": "reasons",
-    "Priority": "priority",
-    "Quadrant": "quadrant",
-    "Discuss": "discuss",
-    "Perception gap": "perception_gap",
-    "Conversion rate": "conversion_rate",
+    "relevance_mean": N_("Relevance mean"),
+    "relevance_n": N_("Relevance n"),
+    "relevance_sd": N_("Relevance sd"),
+    "meaningfulness_mean": N_("Meaningfulness mean"),
+    "meaningfulness_n": N_("Meaningfulness n"),
+    "meaningfulness_sd": N_("Meaningfulness sd"),
+    "attractiveness_mean": N_("Attractiveness mean"),
+    "attractiveness_n": N_("Attractiveness n"),
+    "attractiveness_sd": N_("Attractiveness sd"),
+    "composite": N_("Composite"),
+    "weak": N_("Weak"),
+    "reasons": N_("Why weak"),
+    "priority": N_("Priority"),
+    "quadrant": N_("Quadrant"),
+    "discuss": N_("Discuss"),
+    "perception_gap": N_("Perception gap"),
+    "conversion_rate": N_("Conversion rate"),
 }
+# The Scores sheet's columns, with the field the importer must read each header as (None: not read).
+SCORE_HEADERS: dict[str, tuple[str, str | None]] = {
+    "touchpoint_id": (N_("Touchpoint id"), "touchpoint"),
+    "name": (N_("Touchpoint"), None),
+    "assessor": (N_("Assessor"), "assessor"),
+    "relevance": (N_("Relevance"), "relevance"),
+    "meaningfulness": (N_("Meaningfulness"), "meaningfulness"),
+    "attractiveness": (N_("Attractiveness"), "attractiveness"),
+    "note": (N_("Note"), "note"),
+}
+# The Action plan's Status choices (an Excel drop-down list).
+STATUSES = (N_("Not started"), N_("In progress"), N_("Done"), N_("Dropped"))
 
 
 # --- safe text ---------------------------------------------------------------------------------
@@ -143,6 +196,8 @@ class _SheetWriter:
     ) -> None:
         self.sheet: Any = book.create_sheet(title)
         _print_setup(self.sheet, header or title, title_row=title_row)  # sheet properties go out with row 1
+        if i18n.right_to_left():  # Persian: the sheet reads from the right, column A on the right
+            self.sheet.sheet_view.rightToLeft = True
         self.widths = list(widths)
         for index, width in enumerate(self.widths, start=1):
             self.sheet.column_dimensions[get_column_letter(index)].width = width
@@ -194,7 +249,7 @@ class _SheetWriter:
         return self.row
 
     def skip(self, rows: int = 1) -> None:
-        for _ in range(rows):
+        for _row in range(rows):
             self.append([])
 
     def table(
@@ -262,30 +317,70 @@ def audit_workbook(
     *,
     progress: Callable[[float, str], None] | None = None,
     comparison: Comparison | None = None,
+    language: str | None = None,
 ) -> bytes:
     """The finished workbook, as bytes. `touchpoints` carries the `extra` column of each touchpoint;
-    a `comparison` with the audit's baseline (or a competitor's audit) adds a Comparison sheet."""
-    steps: list[tuple[str, Callable[[Workbook], None]]] = [
-        ("Summary", lambda b: _summary(b, result, meta)),
-        ("Touchpoints", lambda b: _touchpoints(b, result, touchpoints)),
-        ("Action plan", lambda b: _action_plan(b, result)),
-        ("Coverage", lambda b: _coverage(b, result)),
-        ("Consistency", lambda b: _consistency(b, result)),
-        *([("Comparison", lambda b: _comparison(b, comparison))] if comparison is not None else []),
-        ("Scores", lambda b: _scores(b, scores, touchpoints)),
-        ("Method", lambda b: _method(b, meta)),
-        ("", lambda b: _meta(b, meta)),
-    ]
-    book = Workbook(write_only=True)
-    for index, (title, step) in enumerate(steps):
-        if progress:
-            progress(index / len(steps), f"Writing {title or 'the import data'}...")
-        step(book)
-    buffer = io.BytesIO()
-    book.save(buffer)
+    a `comparison` with the audit's baseline (or a competitor's audit) adds a Comparison sheet.
+
+    The workbook is written in `language` (a code of audit.i18n; None: the current language);
+    `progress` is told in the current language, the one of whoever waits for the file.
+    """
+    caller = i18n.current()
+    with _language(language):
+        titles = sheet_titles()
+        steps: list[tuple[str, Callable[[Workbook], None]]] = [
+            ("summary", lambda b: _summary(b, result, meta, titles)),
+            ("touchpoints", lambda b: _touchpoints(b, result, touchpoints, titles)),
+            ("action_plan", lambda b: _action_plan(b, result, titles)),
+            ("coverage", lambda b: _coverage(b, result, titles)),
+            ("consistency", lambda b: _consistency(b, result, titles)),
+            *([("comparison", lambda b: _comparison(b, comparison, titles))] if comparison is not None else []),
+            ("scores", lambda b: _scores(b, scores, touchpoints, titles)),
+            ("method", lambda b: _method(b, meta, titles)),
+            ("", lambda b: _meta(b, meta, titles)),
+        ]
+        book = Workbook(write_only=True)
+        for index, (key, step) in enumerate(steps):
+            if progress:
+                with i18n.use(caller):
+                    told = (
+                        _("Writing {sheet}...").format(sheet=_(SHEETS[key])) if key else _("Writing the import data...")
+                    )
+                progress(index / len(steps), told)
+            step(book)
+        buffer = io.BytesIO()
+        book.save(buffer)
     if progress:
-        progress(1.0, "Done")
+        progress(1.0, _("Done"))
     return buffer.getvalue()
+
+
+@contextlib.contextmanager
+def _language(code: str | None) -> Iterator[None]:
+    """The block in language `code`, or in the current language when None."""
+    if code is None:
+        yield
+    else:
+        with i18n.use(code):
+            yield
+
+
+def sheet_titles() -> dict[str, str]:
+    """The sheets' names in the current language, by key (SHEETS), as Excel allows them (`sheet_name`);
+    a translation that two sheets would share falls back to the English name."""
+    titles: dict[str, str] = {}
+    for key, english in SHEETS.items():
+        title = sheet_name(_(english)) or english
+        if title.casefold() in {t.casefold() for t in titles.values()} | {META_SHEET}:
+            title = english
+        titles[key] = title
+    return titles
+
+
+def sheet_name(text: str) -> str:
+    """`text` as an Excel sheet's name: the characters Excel forbids there ([ ] : * ? / and the backslash)
+    as spaces, cut to 31 characters."""
+    return " ".join(text.translate(_NOT_IN_SHEET_NAMES).split())[:SHEET_NAME_LIMIT].strip(" '")
 
 
 def _print_setup(sheet: Any, title: str, *, title_row: bool = True) -> None:
@@ -295,56 +390,125 @@ def _print_setup(sheet: Any, title: str, *, title_row: bool = True) -> None:
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_options.gridLines = False
     sheet.HeaderFooter.oddHeader.center.text = title
-    sheet.HeaderFooter.oddFooter.right.text = "Page &P of &N"
+    # TRANSLATORS: the printed page's footer; keep &P (this page's number) and &N (the number of pages).
+    sheet.HeaderFooter.oddFooter.right.text = _("Page &P of &N")
     if title_row:
         sheet.print_title_rows = "1:1"
 
 
 def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0%}"
+    return i18n.percent(value)
 
 
-# The stage tables of the Summary and Consistency sheets: header -> column of AuditResult.stages.
+def _g(value: float) -> str:
+    """A constant as `:g` writes it ("3", "1.5", "0.667"), in the current language."""
+    digits = next((d for d in range(4) if round(value, d) == value), 3)
+    return i18n.number(value, digits)
+
+
+def _yes() -> str:
+    # TRANSLATORS: the value of the Weak, Discuss and Inconsistent columns for a flagged row (empty otherwise).
+    return _("yes")
+
+
+def _choices(words: Sequence[str]) -> str:
+    """An Excel drop-down list's formula: the words between quotes, each without a comma or a quote."""
+    return '"' + ",".join(w.replace(",", " ").replace('"', "'") for w in words) + '"'
+
+
+# --- words the importer reads back ----------------------------------------------------------------
+
+
+def _template() -> Template | None:
+    """The current language's blank template (its headers and choices read back), if it has one."""
+    language = LANGUAGES.get(i18n.current())
+    return language.template if language is not None else None
+
+
+def _understood(english: str, key: str, reads: Callable[[str], str | None]) -> str:
+    """A header or value the importer reads back as `key`: its translation when the importer knows that
+    word (audit/languages/*.toml), else the English one, which it always knows."""
+    translated = _(english)
+    return translated if reads(translated) == key else english
+
+
+def inventory_headers() -> dict[str, str]:
+    """The Touchpoints sheet's inventory headers by field: the blank template's in its language."""
+    template = _template()
+    if template is not None:
+        return dict(zip(TEMPLATE_FIELDS, template.headers, strict=True))
+    return {f: _understood(h, f, field_for_header) for f, h in INVENTORY_HEADERS.items()}
+
+
+def code_word(code: str) -> str:
+    """A type's or control level's word as the language's template writes it ("physical", "Физическая",
+    "Да"), which the importer reads back; the label (audit.i18n) in a language without a template."""
+    template = _template()
+    if template is not None and code in TYPES:
+        return template.types[TYPES.index(code)]
+    if template is not None and code in CONTROLS:
+        return template.controls[CONTROLS.index(code)]
+    if code in TYPES:
+        return _understood(i18n.LABELS[code], code, touchpoint_type)
+    if code in CONTROLS:
+        return _understood(i18n.LABELS[code], code, control_level)
+    if code == UNKNOWN:
+        # TRANSLATORS: a column of the Coverage sheet: touchpoints whose type (physical, digital, human) is unknown.
+        return _("unknown")
+    return code
+
+
+# --- Summary and Consistency ------------------------------------------------------------------------
+
+# The stage tables of the Summary and Consistency sheets: column of AuditResult.stages -> header.
 SUMMARY_STAGE_COLUMNS = {
-    "Stage": "name",
-    "Touchpoints": "touchpoints",
-    "Scored": "scored",
-    "Composite": "mean_composite",
-    "Relevance": "relevance_mean",
-    "Meaningfulness": "meaningfulness_mean",
-    "Attractiveness": "attractiveness_mean",
-    "Consistency": "consistency_index",
-    "Channel spread": "channel_spread",
-    "Inconsistent": "inconsistent",
+    "name": N_("Stage"),
+    "touchpoints": N_("Touchpoints"),
+    "scored": N_("Scored"),
+    "mean_composite": N_("Composite"),
+    "relevance_mean": N_("Relevance"),
+    "meaningfulness_mean": N_("Meaningfulness"),
+    "attractiveness_mean": N_("Attractiveness"),
+    "consistency_index": N_("Consistency"),
+    "channel_spread": N_("Channel spread"),
+    "inconsistent": N_("Inconsistent"),
 }
 CONSISTENCY_STAGE_COLUMNS = {
-    "Stage": "name",
-    "Touchpoints": "touchpoints",
-    "Scored": "scored",
-    "Mean composite": "mean_composite",
-    "sd": "sd",
-    "Consistency index": "consistency_index",
-    "Channel spread": "channel_spread",
-    "Best channel": "highest_channel",
-    "Worst channel": "lowest_channel",
-    "Inconsistent": "inconsistent",
+    "name": N_("Stage"),
+    "touchpoints": N_("Touchpoints"),
+    "scored": N_("Scored"),
+    "mean_composite": N_("Mean composite"),
+    # TRANSLATORS: a column header: the standard deviation of the composites within a stage.
+    "sd": N_("sd"),
+    "consistency_index": N_("Consistency index"),
+    "channel_spread": N_("Channel spread"),
+    "highest_channel": N_("Best channel"),
+    "lowest_channel": N_("Worst channel"),
+    "inconsistent": N_("Inconsistent"),
 }
 
 
-def _stage_rows(result: AuditResult, columns: Mapping[str, str]) -> tuple[list[str], list[tuple[object, ...]]]:
-    """Headers and one row per stage, with the inconsistent flag as 'yes'."""
+def _stage_rows(result: AuditResult, columns: Mapping[str, str]) -> tuple[dict[str, str], list[tuple[object, ...]]]:
+    """The translated headers by column, and one row per stage, with the inconsistent flag as 'yes'."""
+    yes = _yes()
     rows = [
-        tuple(("yes" if s[f] else "") if f == "inconsistent" else s[f] for f in columns.values())
+        tuple((yes if s[f] else "") if f == "inconsistent" else s[f] for f in columns)
         for s in result.stages.to_dict("records")
     ]
-    return list(columns), rows
+    return {column: _(header) for column, header in columns.items()}, rows
 
 
 SUMMARY_WIDTHS = [30, 46, 14, 14, 14, 14, 14, 14, 14, 12]
 
 
 def _alpha_text(agreement: Agreement) -> str:
-    return f"{agreement.alpha:.3f} ({agreement.band})" if agreement.alpha is not None else "not computed"
+    if agreement.alpha is None:
+        return _("not computed")
+    # TRANSLATORS: Krippendorff's alpha and its band (reliable, tentative or low), e.g. "0.812 (reliable)".
+    return _("{alpha} ({band})").format(
+        alpha=i18n.number(agreement.alpha, 3),
+        band=_(BAND_LABELS.get(agreement.band, agreement.band)) if agreement.band else "",
+    )
 
 
 def _round1_facts(result: AuditResult) -> list[tuple[str, str]]:
@@ -353,53 +517,62 @@ def _round1_facts(result: AuditResult) -> list[tuple[str, str]]:
     if before is None:
         return []
     return [
-        ("Agreement in round 1 (before discussion)", _alpha_text(before)),
-        ("", "Round 2 re-scored the touchpoints the room discussed; the agreement above is after the discussion."),
+        (_("Agreement in round 1 (before discussion)"), _alpha_text(before)),
+        ("", _("Round 2 re-scored the touchpoints the room discussed; the agreement above is after the discussion.")),
     ]
 
 
-def _summary(book: Workbook, result: AuditResult, meta: AuditMeta) -> None:
-    out = _SheetWriter(book, "Summary", SUMMARY_WIDTHS, header=meta.name)
-    out.append([out.cell(f"Touchpoint audit: {meta.name}", font=TITLE_FONT)])
+def _summary(book: Workbook, result: AuditResult, meta: AuditMeta, titles: Mapping[str, str]) -> None:
+    out = _SheetWriter(book, titles["summary"], SUMMARY_WIDTHS, header=meta.name)
+    out.append([out.cell(_("Touchpoint audit: {name}").format(name=meta.name), font=TITLE_FONT)])
     out.skip()
     agreement = result.agreement
     alpha = _alpha_text(agreement)
     facts = [
-        ("Client", meta.client or "-"),
-        ("Date", datetime.now(UTC).strftime("%Y-%m-%d")),
-        ("Assessors", ", ".join(result.assessors) or "none"),
-        ("Touchpoints", len(result.touchpoints)),
-        ("Scored on all three criteria", _percent(result.coverage.scoring_share)),
-        ("Mean composite (1-5)", round(result.mean_composite, 2) if result.mean_composite else "-"),
-        ("Consistency index", _percent(result.overall_consistency)),
-        ("Coverage of stage x type", _percent(result.coverage.share)),
-        ("Agreement (Krippendorff's alpha)", alpha),
+        (_("Client"), meta.client or "-"),
+        (_("Date"), i18n.date(datetime.now(UTC))),
+        (_("Assessors"), ", ".join(result.assessors) or _("none")),
+        (_("Touchpoints"), len(result.touchpoints)),
+        (_("Scored on all three criteria"), _percent(result.coverage.scoring_share)),
+        (
+            _("Mean composite ({lowest}-{highest})").format(
+                lowest=i18n.integer(LOWEST_SCORE), highest=i18n.integer(HIGHEST_SCORE)
+            ),
+            round(result.mean_composite, 2) if result.mean_composite else "-",
+        ),
+        (_("Consistency index"), _percent(result.overall_consistency)),
+        (_("Coverage of stage x type"), _percent(result.coverage.share)),
+        (_("Agreement (Krippendorff's alpha)"), alpha),
         ("", agreement.message),
         *_round1_facts(result),
-        ("Weak spots", len(result.weak_spots) if result.has_scores else "- (no scores yet)"),
+        (_("Weak spots"), len(result.weak_spots) if result.has_scores else _("- (no scores yet)")),
     ]
     left = Alignment(wrap_text=True, vertical="top", horizontal="left")
     for label, value in facts:
         out.append([out.cell(label, font=BOLD), out.cell(value, alignment=left)], height=_height([value], [46]))
     out.skip()
-    out.append([out.cell("Stages", font=SECTION_FONT)])
-    headers, stage_rows = _stage_rows(result, SUMMARY_STAGE_COLUMNS)
-    two = {h: "0.00" for h in ("Composite", "Relevance", "Meaningfulness", "Attractiveness", "Channel spread")}
-    stage_top, _ = out.table(headers, stage_rows, formats=two | {"Consistency": "0%"})
+    out.append([out.cell(_("Stages"), font=SECTION_FONT)])
+    header, stage_rows = _stage_rows(result, SUMMARY_STAGE_COLUMNS)
+    two = {
+        header[c]: "0.00"
+        for c in ("mean_composite", "relevance_mean", "meaningfulness_mean", "attractiveness_mean", "channel_spread")
+    }
+    stage_top, _last = out.table(list(header.values()), stage_rows, formats=two | {header["consistency_index"]: "0%"})
     out.skip()
-    out.append([out.cell("Top weak spots", font=SECTION_FONT)])
+    out.append([out.cell(_("Top weak spots"), font=SECTION_FONT)])
     weak = result.touchpoints.set_index("id").loc[result.weak_spots[:10]].reset_index()
     weak_rows = [
         (r["name"], r["reasons"], r["stage"], r["owner"], r["priority"], r["id"]) for r in weak.to_dict("records")
     ]
+    spot, why, priority = _("Weak spot"), _("Why"), _("Priority")
     out.table(
-        ["Weak spot", "Why", "Stage", "Owner", "Priority", "Id"],
+        [spot, why, _("Stage"), _("Owner"), priority, _("Id")],
         weak_rows,
-        formats={"Priority": "0.00"},
-        wrap=["Weak spot", "Why"],
+        formats={priority: "0.00"},
+        wrap=[spot, why],
     )
     out.skip()
-    out.append([out.cell("Findings", font=SECTION_FONT)])
+    out.append([out.cell(_("Findings"), font=SECTION_FONT)])
     for finding in (f for f in result.findings if f.code != "weak_spot"):
         out.append([f"• {finding.message}"])
     out.skip()
@@ -410,8 +583,8 @@ def _journey_chart(sheet: Any, top: int, count: int, anchor: str) -> None:
     if count == 0:
         return
     chart = LineChart()
-    chart.title = "The journey: mean scores per stage"
-    chart.y_axis.title = "1-5"
+    chart.title = _("The journey: mean scores per stage")
+    chart.y_axis.title = i18n.localize_digits(f"{LOWEST_SCORE}-{HIGHEST_SCORE}")
     chart.y_axis.scaling.min, chart.y_axis.scaling.max = 1, 5
     data = Reference(sheet, min_col=4, max_col=7, min_row=top, max_row=top + count)
     chart.add_data(data, titles_from_data=True)
@@ -420,60 +593,93 @@ def _journey_chart(sheet: Any, top: int, count: int, anchor: str) -> None:
     sheet.add_chart(chart, anchor)
 
 
-def _touchpoints(book: Workbook, result: AuditResult, touchpoints: pd.DataFrame) -> None:
+# --- Touchpoints ------------------------------------------------------------------------------------
+
+
+def computed_headers() -> dict[str, str]:
+    """The Touchpoints sheet's computed columns' headers in the current language, by result column."""
+    return {column: _(header) for column, header in COMPUTED.items()}
+
+
+def _touchpoints(book: Workbook, result: AuditResult, touchpoints: pd.DataFrame, titles: Mapping[str, str]) -> None:
     table = result.touchpoints
     extra_column = touchpoints["extra"] if "extra" in touchpoints else pd.Series([{}] * len(touchpoints))
     extras = list(dict.fromkeys(k for e in extra_column if isinstance(e, dict) for k in e))
     extra_by_id = dict(zip(touchpoints["id"], extra_column, strict=True))
     notes_column = touchpoints["notes"] if "notes" in touchpoints else pd.Series([None] * len(touchpoints))
     notes = dict(zip(touchpoints["id"], notes_column, strict=True))
-    headers = list(INVENTORY_HEADERS.values()) + extras + list(COMPUTED)
+    inventory, computed = inventory_headers(), computed_headers()
+    headers = list(inventory.values()) + extras + list(computed.values())
+    words = {code: code_word(code) for code in (*TYPES, *CONTROLS)}
+    yes = _yes()
     rows = []
     for record in table.to_dict("records"):
         extra = extra_by_id.get(record["id"]) or {}
-        inventory = [notes.get(record["id"]) if f == "notes" else record[f] for f in INVENTORY_HEADERS]
-        computed = [_computed_value(record, column) for column in COMPUTED.values()]
-        rows.append(inventory + [extra.get(k) for k in extras] + computed)
-    fixed = {h: 9.0 for h in COMPUTED if h not in ("Why weak", "Quadrant")}
-    fixed |= {"Touchpoint": 28, "Why weak": 45, "Notes": 30, "Quadrant": 14}
-    out = _SheetWriter(book, "Touchpoints", _widths(headers, rows, fixed), freeze="C2", title_row=True)
-    for index, header in enumerate(headers, start=1):
-        if header.endswith((" n", " sd")):  # folded: the outline's + shows them
+        fields = [_inventory_value(record, f, notes, words) for f in inventory]
+        results = [_computed_value(record, column, yes) for column in computed]
+        rows.append(fields + [extra.get(k) for k in extras] + results)
+    fixed = {h: 9.0 for c, h in computed.items() if c not in ("reasons", "quadrant")}
+    fixed |= {inventory["name"]: 28, computed["reasons"]: 45, inventory["notes"]: 30, computed["quadrant"]: 14}
+    out = _SheetWriter(book, titles["touchpoints"], _widths(headers, rows, fixed), freeze="C2", title_row=True)
+    first_computed = len(inventory) + len(extras) + 1
+    for index, column in enumerate(computed, start=first_computed):
+        if column.endswith(("_n", "_sd")):  # folded: the outline's + shows them
             dimension = out.sheet.column_dimensions[get_column_letter(index)]
             dimension.outlineLevel, dimension.hidden = 1, True
     two = {
-        h: "0.00" for h in COMPUTED if h.endswith(("mean", "sd")) or h in ("Composite", "Priority", "Perception gap")
+        h: "0.00"
+        for c, h in computed.items()
+        if c.endswith(("_mean", "_sd")) or c in ("composite", "priority", "perception_gap")
     }
-    formats = two | {"Conversion rate": "0.0%", "Reach": "#,##0", "Conversions": "#,##0"}
-    _, last = out.table(headers, rows, formats=formats, wrap=["Touchpoint", "Notes", "Why weak"], filter_it=True)
+    formats = two | {
+        computed["conversion_rate"]: "0.0%",
+        inventory["reach"]: "#,##0",
+        inventory["conversions"]: "#,##0",
+    }
+    wrap = [inventory["name"], inventory["notes"], computed["reasons"]]
+    _top, last = out.table(headers, rows, formats=formats, wrap=wrap, filter_it=True)
     last = max(last, 2)  # an empty audit still gets valid ranges
-    for header in ("Relevance mean", "Meaningfulness mean", "Attractiveness mean", "Composite"):
-        letter = get_column_letter(headers.index(header) + 1)
+    for column in ("relevance_mean", "meaningfulness_mean", "attractiveness_mean", "composite"):
+        letter = get_column_letter(first_computed + list(computed).index(column))
         out.sheet.conditional_formatting.add(f"{letter}2:{letter}{last}", SCORE_SCALE)
+    weak = get_column_letter(first_computed + list(computed).index("weak"))
     out.sheet.conditional_formatting.add(
         f"B2:B{last}",
         FormulaRule(
             # type: ignore[no-untyped-call]
-            formula=[f'${_weak_letter(headers)}2="yes"'],
+            formula=[f'${weak}2="{yes.replace(chr(34), chr(34) * 2)}"'],
             fill=WEAK_FILL,
         ),
     )
 
 
-def _weak_letter(headers: list[str]) -> str:
-    return get_column_letter(headers.index("Weak") + 1)
-
-
-def _computed_value(record: Mapping[Hashable, Any], column: str) -> object:
-    value = record[column]
-    if column in ("weak", "discuss"):
-        return "yes" if value else ""
-    if column == "reasons":
-        return value or None
+def _inventory_value(
+    record: Mapping[Hashable, Any], field: str, notes: Mapping[object, object], words: Mapping[str, str]
+) -> object:
+    """An inventory cell: the data as it is, a type or control level in the words the importer reads back."""
+    if field == "notes":
+        return notes.get(record["id"])
+    value = record[field]
+    if field in ("type", "control") and isinstance(value, str):
+        return words.get(value, value)
     return value
 
 
-def _action_plan(book: Workbook, result: AuditResult) -> None:
+def _computed_value(record: Mapping[Hashable, Any], column: str, yes: str) -> object:
+    value = record[column]
+    if column in ("weak", "discuss"):
+        return yes if value else ""
+    if column == "reasons":
+        return value or None
+    if column == "quadrant" and isinstance(value, str) and value:
+        return _(value)  # metrics.QUADRANTS' words
+    return value
+
+
+# --- Action plan, Coverage, Consistency, Comparison -------------------------------------------------
+
+
+def _action_plan(book: Workbook, result: AuditResult, titles: Mapping[str, str]) -> None:
     weak = result.touchpoints.set_index("id").loc[result.weak_spots].reset_index()
     rows = [
         (
@@ -483,7 +689,7 @@ def _action_plan(book: Workbook, result: AuditResult) -> None:
             r["stage"],
             r["owner"],
             r["priority"],
-            r["quadrant"],
+            _(r["quadrant"]) if isinstance(r["quadrant"], str) and r["quadrant"] else r["quadrant"],
             r["reasons"],
             None,
             None,
@@ -492,66 +698,60 @@ def _action_plan(book: Workbook, result: AuditResult) -> None:
         )
         for i, r in enumerate(weak.to_dict("records"), start=1)
     ]
-    headers = [
-        "#",
-        "Id",
-        "Weak spot",
-        "Stage",
-        "Current owner",
-        "Priority",
-        "Quadrant",
-        "Why",
-        "Action",
-        "Owner",
-        "Due",
-        "Status",
-    ]
-    fixed = {"Why": 50, "Action": 40, "Weak spot": 28, "Owner": 18, "Due": 12, "Status": 14}
-    out = _SheetWriter(book, "Action plan", _widths(headers, rows, fixed), freeze="C2", title_row=True)
-    out.table(headers, rows, formats={"Priority": "0.00"}, wrap=["Weak spot", "Why"], filter_it=True)
+    spot, priority, why, action = _("Weak spot"), _("Priority"), _("Why"), _("Action")
+    # TRANSLATORS: Action plan columns: who will do the action, by when (a date), and how far it is.
+    owner, due, status = _("Owner"), _("Due"), _("Status")
+    headers = ["#", _("Id"), spot, _("Stage"), _("Current owner"), priority, _("Quadrant"), why, action, owner, due,
+               status]  # fmt: skip
+    fixed = {why: 50, action: 40, spot: 28, owner: 18, due: 12, status: 14}
+    out = _SheetWriter(book, titles["action_plan"], _widths(headers, rows, fixed), freeze="C2", title_row=True)
+    out.table(headers, rows, formats={priority: "0.00"}, wrap=[spot, why], filter_it=True)
     end = max(len(rows) + 1, 2) + 50  # room for actions added later
-    status = DataValidation(type="list", formula1='"Not started,In progress,Done,Dropped"', allow_blank=True)
-    status.add(f"L2:L{end}")
-    due = DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", allow_blank=True)
-    due.add(f"K2:K{end}")
-    out.sheet.data_validations.append(status)
-    out.sheet.data_validations.append(due)
+    choice = DataValidation(type="list", formula1=_choices([_(s) for s in STATUSES]), allow_blank=True)
+    choice.add(f"L2:L{end}")
+    date = DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", allow_blank=True)
+    date.add(f"K2:K{end}")
+    out.sheet.data_validations.append(choice)
+    out.sheet.data_validations.append(date)
     if rows:
         chart = BarChart()
-        chart.type, chart.title = "bar", "Weak spots by priority"
+        chart.type, chart.title = "bar", _("Weak spots by priority")
         count = min(len(rows), 15)
         chart.add_data(Reference(out.sheet, min_col=6, min_row=1, max_row=count + 1), titles_from_data=True)
         chart.set_categories(Reference(out.sheet, min_col=3, min_row=2, max_row=count + 1))
-        chart.y_axis.title, chart.height, chart.width = "Priority", 9, 18
+        chart.y_axis.title, chart.height, chart.width = priority, 9, 18
         chart.x_axis.scaling.orientation = "maxMin"
         out.sheet.add_chart(chart, f"A{len(rows) + 4}")
 
 
-def _coverage(book: Workbook, result: AuditResult) -> None:
+def _coverage(book: Workbook, result: AuditResult, titles: Mapping[str, str]) -> None:
     coverage = result.coverage
     channels = coverage.channel_matrix
-    out = _SheetWriter(book, "Coverage", [40] + [14] * max(len(channels.columns), 4))
+    out = _SheetWriter(book, titles["coverage"], [40] + [14] * max(len(channels.columns), 4))
     types = coverage.type_matrix.assign(unknown=coverage.untyped_by_stage.reindex(coverage.type_matrix.index).fillna(0))
     states = coverage.cell_states.reindex(index=types.index, columns=types.columns).astype(object).fillna("")
-    out.append([out.cell("Stage x type", font=SECTION_FONT)])
-    out.append([out.cell(h, font=HEADER_FONT, fill=HEADER_FILL) for h in ["Stage", *map(str, types.columns)]])
-    for stage, values, marks in zip(types.index, types.to_numpy().tolist(), states.to_numpy().tolist(), strict=True):
+    stage = _("Stage")
+    out.append([out.cell(_("Stage x type"), font=SECTION_FONT)])
+    type_words = [code_word(str(c)) for c in types.columns]
+    out.append([out.cell(h, font=HEADER_FONT, fill=HEADER_FILL) for h in [stage, *type_words]])
+    for name, values, marks in zip(types.index, types.to_numpy().tolist(), states.to_numpy().tolist(), strict=True):
         cells = [_coverage_cell(out, int(v), mark) for v, mark in zip(values, marks, strict=True)]
-        out.append([stage, *cells])
-    out.append(["A gap (red) is a stage with none of a type; '?' (yellow) is unknown: the stage has touchpoints "
-                "with no type, so it may have one."])  # fmt: skip
+        out.append([name, *cells])
+    out.append([_("A gap (red) is a stage with none of a type; '?' (yellow) is unknown: the stage has touchpoints "
+                  "with no type, so it may have one.")])  # fmt: skip
     out.skip()
-    out.append([out.cell("Stage x channel", font=SECTION_FONT)])
-    out.append([out.cell(h, font=HEADER_FONT, fill=HEADER_FILL) for h in ["Stage", *map(str, channels.columns)]])
-    for stage, values in zip(channels.index, channels.to_numpy().tolist(), strict=True):
-        out.append([stage, *values])
+    out.append([out.cell(_("Stage x channel"), font=SECTION_FONT)])
+    out.append([out.cell(h, font=HEADER_FONT, fill=HEADER_FILL) for h in [stage, *map(str, channels.columns)]])
+    for name, values in zip(channels.index, channels.to_numpy().tolist(), strict=True):
+        out.append([name, *values])
     out.skip()
-    out.append([out.cell("Gaps", font=SECTION_FONT)])
+    out.append([out.cell(_("Gaps"), font=SECTION_FONT)])
     for gap in [*coverage.gaps, *coverage.type_unknown]:
         out.append([gap.message])
     out.skip()
-    out.append([out.cell("Assessor completion", font=SECTION_FONT)])
-    out.table(["Assessor", "Completion"], list(coverage.assessor_completion.items()), formats={"Completion": "0%"})
+    out.append([out.cell(_("Assessor completion"), font=SECTION_FONT)])
+    completion = _("Completion")
+    out.table([_("Assessor"), completion], list(coverage.assessor_completion.items()), formats={completion: "0%"})
 
 
 def _coverage_cell(out: _SheetWriter, count: int, state: str) -> object:
@@ -563,50 +763,78 @@ def _coverage_cell(out: _SheetWriter, count: int, state: str) -> object:
     return count
 
 
-def _consistency(book: Workbook, result: AuditResult) -> None:
-    headers, rows = _stage_rows(result, CONSISTENCY_STAGE_COLUMNS)
-    out = _SheetWriter(book, "Consistency", _widths(headers, rows, {}), freeze="A2", title_row=True)
-    formats = {"Mean composite": "0.00", "sd": "0.00", "Consistency index": "0%", "Channel spread": "0.00"}
+def _consistency(book: Workbook, result: AuditResult, titles: Mapping[str, str]) -> None:
+    header, rows = _stage_rows(result, CONSISTENCY_STAGE_COLUMNS)
+    headers = list(header.values())
+    out = _SheetWriter(book, titles["consistency"], _widths(headers, rows, {}), freeze="A2", title_row=True)
+    formats = {header[c]: "0.00" for c in ("mean_composite", "sd", "channel_spread")} | {
+        header["consistency_index"]: "0%"
+    }
     out.table(headers, rows, formats=formats, filter_it=True)
     out.skip()
-    out.append([out.cell(f"Overall consistency index: {_percent(result.overall_consistency)}", font=BOLD)])
+    overall = _("Overall consistency index: {index}").format(index=_percent(result.overall_consistency))
+    out.append([out.cell(overall, font=BOLD)])
 
 
-def _comparison(book: Workbook, comparison: Comparison) -> None:
+def _comparison(book: Workbook, comparison: Comparison, titles: Mapping[str, str]) -> None:
     """Sentences, stages and touchpoints on both sides, weak spots, gaps and what did not match."""
     stages, touchpoints = comparison.stage_table(), comparison.touchpoint_table()
     rows = touchpoints.astype(object).where(touchpoints.notna(), None).to_numpy().tolist()
-    out = _SheetWriter(book, "Comparison", _widths(list(touchpoints.columns), rows, {"Name": 32, "Movement": 22}))
-    what = "its baseline" if comparison.kind == "baseline" else "the competitor's audit"
-    out.append([out.cell(f"{comparison.after_label} compared with {what} {comparison.before_label}", font=TITLE_FONT)])
+    widths = {"Name": 32, "Movement": 22, _("Name"): 32, _("Movement"): 22}  # audit.compare's headers
+    out = _SheetWriter(book, titles["comparison"], _widths(list(touchpoints.columns), rows, widths))
+    after, before = comparison.after_label, comparison.before_label
+    if comparison.kind == "baseline":
+        heading = _("{audit} compared with its baseline {baseline}").format(audit=after, baseline=before)
+    else:
+        heading = _("{audit} compared with the competitor's audit {competitor}").format(audit=after, competitor=before)
+    out.append([out.cell(heading, font=TITLE_FONT)])
     for sentence in comparison.sentences():
         out.append([f"• {sentence}"])
-    before, after = comparison.sides
-    out.append([f"{before}: {comparison.before_label}. {after}: {comparison.after_label}. A change is beyond the "
-                "noise when it is larger than the room's disagreement on it (docs/method.md)."])  # fmt: skip
-    numbers = {h: "+0.00;-0.00;0.00" if h.endswith(("change", "difference")) else "0.00" for h in touchpoints.columns}
-    for title, table in (("Stages", stages), ("Matched touchpoints", touchpoints)):
+    before_side, after_side = comparison.sides
+    # TRANSLATORS: {before_side} and {after_side} are "Before" and "Now" (or "Competitor" and "Ours"); {before} and
+    # {after} are the two audits' names.
+    sides = _("{before_side}: {before}. {after_side}: {after}. A change is beyond the noise when it is larger than "
+              "the room's disagreement on it (docs/method.md).")  # fmt: skip
+    out.append([sides.format(before_side=before_side, before=before, after_side=after_side, after=after)])
+    change = comparison.words.get("change", "change")
+    signed = ("change", "difference", change)
+    numbers = {
+        h: "+0.00;-0.00;0.00" if h.endswith(signed) or change in h else "0.00" for h in map(str, touchpoints.columns)
+    }
+    for title, table in ((_("Stages"), stages), (_("Matched touchpoints"), touchpoints)):
         out.skip()
         out.append([out.cell(title, font=SECTION_FONT)])
         body = table.astype(object).where(table.notna(), None).to_numpy().tolist()
         out.table(list(table.columns), body, formats={h: f for h, f in numbers.items() if h in table.columns})
     out.skip()
-    out.append([out.cell("Weak spots", font=SECTION_FONT)])
+    out.append([out.cell(_("Weak spots"), font=SECTION_FONT)])
     for title, ids in comparison.weak_lists().items():
-        out.append([out.cell(f"{title} ({len(ids)})", font=BOLD), ", ".join(comparison.named(ids))])
+        out.append([out.cell(f"{title} ({i18n.integer(len(ids))})", font=BOLD), ", ".join(comparison.named(ids))])
     out.skip()
-    out.append([out.cell("Coverage gaps", font=SECTION_FONT)])
+    out.append([out.cell(_("Coverage gaps"), font=SECTION_FONT)])
     for title, gaps in comparison.gap_lists().items():
-        out.append([out.cell(f"{title} ({len(gaps)})", font=BOLD), " ".join(g.message for g in gaps) or "none"])
+        listed = " ".join(g.message for g in gaps) or _("none")
+        out.append([out.cell(f"{title} ({i18n.integer(len(gaps))})", font=BOLD), listed])
     out.skip()
-    out.append([out.cell("Not matched", font=SECTION_FONT)])
+    out.append([out.cell(_("Not matched"), font=SECTION_FONT)])
     for label, table in ((comparison.before_label, comparison.unmatched_before),
                          (comparison.after_label, comparison.unmatched_after)):  # fmt: skip
-        listed = ", ".join(f"{r['name']} ({r['id']})" for r in table.to_dict("records")) or "none"
-        out.append([out.cell(f"Only in {label} ({len(table)})", font=BOLD), listed])
+        listed = ", ".join(f"{r['name']} ({r['id']})" for r in table.to_dict("records")) or _("none")
+        # TRANSLATORS: touchpoints found only in the audit {audit}; {n} is how many.
+        only = _("Only in {audit} ({n})").format(audit=label, n=i18n.integer(len(table)))
+        out.append([out.cell(only, font=BOLD), listed])
 
 
-def _scores(book: Workbook, scores: pd.DataFrame, touchpoints: pd.DataFrame) -> None:
+# --- Scores and Method ------------------------------------------------------------------------------
+
+
+def score_headers() -> list[str]:
+    """The Scores sheet's headers in the current language; the ones the importer reads keep words it knows."""
+    return [_(english) if key is None else _understood(english, key, score_field_for_header)
+            for english, key in SCORE_HEADERS.values()]  # fmt: skip
+
+
+def _scores(book: Workbook, scores: pd.DataFrame, touchpoints: pd.DataFrame, titles: Mapping[str, str]) -> None:
     names = dict(zip(touchpoints["id"], touchpoints["name"], strict=True))
     order = {key: i for i, key in enumerate(touchpoints["id"])}
     wide = wide_scores(scores).reset_index()
@@ -618,12 +846,14 @@ def _scores(book: Workbook, scores: pd.DataFrame, touchpoints: pd.DataFrame) -> 
         tuple(_int(v) if c in CRITERIA else v for c, v in zip(columns, r, strict=True))
         for r in wide[columns].itertuples(index=False)
     ]
-    headers = ["Touchpoint id", "Touchpoint", "Assessor", "Relevance", "Meaningfulness", "Attractiveness", "Note"]
+    headers = score_headers()
     out = _SheetWriter(
-        book, "Scores", _widths(headers, rows, {"Touchpoint": 34, "Note": 40}), freeze="C2", title_row=True
+        book, titles["scores"], _widths(headers, rows, {headers[1]: 34, headers[-1]: 40}), freeze="C2", title_row=True
     )
     out.table(headers, rows, filter_it=True)
     last = max(len(rows) + 1, 2) + 200  # room for scores added offline
+    lowest, highest = i18n.integer(LOWEST_SCORE), i18n.integer(HIGHEST_SCORE)
+    error = _("Type a whole number from {lowest} ({lowest_word}) to {highest} ({highest_word}), or leave it empty.")
     validation = DataValidation(
         type="whole",
         operator="between",
@@ -631,9 +861,14 @@ def _scores(book: Workbook, scores: pd.DataFrame, touchpoints: pd.DataFrame) -> 
         formula2=str(HIGHEST_SCORE),
         allow_blank=True,
         showErrorMessage=True,
-        errorTitle=f"Scores are {LOWEST_SCORE}-{HIGHEST_SCORE}",
-        error=f"Type a whole number from {LOWEST_SCORE} ({SCALE_WORDS[LOWEST_SCORE]}) to {HIGHEST_SCORE} "
-        f"({SCALE_WORDS[HIGHEST_SCORE]}), or leave it empty.",
+        # Excel refuses a title longer than 32 characters and a message longer than 255.
+        errorTitle=_("Scores are {lowest}-{highest}").format(lowest=lowest, highest=highest)[:32],
+        error=error.format(
+            lowest=lowest,
+            lowest_word=_(SCALE_WORDS[LOWEST_SCORE]),
+            highest=highest,
+            highest_word=_(SCALE_WORDS[HIGHEST_SCORE]),
+        )[:255],
     )
     validation.add(f"D2:F{last}")
     out.sheet.data_validations.append(validation)
@@ -644,40 +879,84 @@ def _int(value: object) -> int | None:
     return None if is_blank(value) else int(value)  # type: ignore[call-overload]
 
 
-def _method(book: Workbook, meta: AuditMeta) -> None:
-    weights = ", ".join(f"{c} {w:g}" for c, w in meta.weights.items())
-    scale = ", ".join(f"{n} {w}" for n, w in SCALE_WORDS.items())
+def _method(book: Workbook, meta: AuditMeta, titles: Mapping[str, str]) -> None:
+    weights = ", ".join(f"{i18n.label(c)} {_g(w)}" for c, w in meta.weights.items())
+    scale = ", ".join(f"{i18n.integer(n)} {_(w)}" for n, w in SCALE_WORDS.items())
+    generated = i18n.localize_digits(f"{datetime.now(UTC):%Y-%m-%d %H:%M}")
     lines: list[tuple[str, str]] = [
-        ("Scale", f"Each assessor scores each touchpoint 1-5: {scale}. Empty is not scored, never zero."),
-        *[(c.capitalize(), text) for c, text in RUBRIC.items()],
-        ("Weights", weights),
-        ("Composite", "Weighted mean of the criterion means, over the criteria that have a score."),
-        ("Weak", f"Composite below {WEAK_COMPOSITE:g}, or any criterion mean of {WEAK_CRITERION:g} or lower."),
-        ("Priority", f"Importance x ({HIGHEST_SCORE} - composite); weak spots are listed highest first."),
-        ("Quadrants", f"Important: importance {IMPORTANT:g} or more. Strong: composite {STRONG:g} or more."),
-        ("Discuss", f"The assessors' scores for a criterion span {DISCUSS_SPAN} points or more."),
         (
-            "Consistency",
-            f"1 - sd / {LARGEST_SD:g} within a stage; "
-            f"a channel spread of {INCONSISTENT_SPREAD:g} or more is inconsistent.",
+            _("Scale"),
+            _(
+                "Each assessor scores each touchpoint {lowest}-{highest}: {scale}. Empty is not scored, never zero."
+            ).format(lowest=i18n.integer(LOWEST_SCORE), highest=i18n.integer(HIGHEST_SCORE), scale=scale),
         ),
-        ("Perception gap", f"Composite - customer rating; {PERCEPTION_GAP:+g} or more is flagged."),
+        *[(i18n.label(c), _(text)) for c, text in RUBRIC.items()],
+        (_("Weights"), weights),
+        (_("Composite"), _("Weighted mean of the criterion means, over the criteria that have a score.")),
         (
-            "Agreement",
-            f"Krippendorff's alpha, ordinal: {RELIABLE:.3f}+ reliable, "
-            f"{TENTATIVE:.3f}-{RELIABLE:.3f} tentative, below {TENTATIVE:.3f} low.",
+            _("Weak"),
+            _("Composite below {composite}, or any criterion mean of {criterion} or lower.").format(
+                composite=_g(WEAK_COMPOSITE), criterion=_g(WEAK_CRITERION)
+            ),
         ),
-        ("Generated", f"Touchpoint Audit {__version__}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"),
+        (
+            _("Priority"),
+            _("Importance x ({highest} - composite); weak spots are listed highest first.").format(
+                highest=i18n.integer(HIGHEST_SCORE)
+            ),
+        ),
+        (
+            _("Quadrants"),
+            _("Important: importance {important} or more. Strong: composite {strong} or more.").format(
+                important=_g(IMPORTANT), strong=_g(STRONG)
+            ),
+        ),
+        (
+            _("Discuss"),
+            _("The assessors' scores for a criterion span {span} points or more.").format(
+                span=i18n.integer(DISCUSS_SPAN)
+            ),
+        ),
+        (
+            _("Consistency"),
+            _("1 - sd / {largest} within a stage; a channel spread of {spread} or more is inconsistent.").format(
+                largest=_g(LARGEST_SD), spread=_g(INCONSISTENT_SPREAD)
+            ),
+        ),
+        (
+            _("Perception gap"),
+            _("Composite - customer rating; {gap} or more is flagged.").format(gap=i18n.signed(PERCEPTION_GAP, 0)),
+        ),
+        (
+            _("Agreement"),
+            _(
+                "Krippendorff's alpha, ordinal: {reliable}+ reliable, {tentative}-{reliable} tentative, "
+                "below {tentative} low."
+            ).format(reliable=i18n.number(RELIABLE, 3), tentative=i18n.number(TENTATIVE, 3)),
+        ),
+        (
+            _("Generated"),
+            # TRANSLATORS: {version} is the app's version number, {time} the date and time (UTC) the file was made.
+            _("Touchpoint Audit {version}, {time} UTC").format(version=__version__, time=generated),
+        ),
     ]
-    out = _SheetWriter(book, "Method", [18, 110])
+    out = _SheetWriter(book, titles["method"], [18, 110])
     for label, text in lines:
         out.append([out.cell(label, font=BOLD), out.cell(text, alignment=WRAPPED)], height=_height([text], [110]))
 
 
-def _meta(book: Workbook, meta: AuditMeta) -> None:
+def _meta(book: Workbook, meta: AuditMeta, titles: Mapping[str, str]) -> None:
+    """The hidden settings sheet: audit.importing's rows, then the workbook's language and the names of
+    the sheets a re-import reads (they are in that language)."""
     out = _SheetWriter(book, META_SHEET, [14, 60])
     out.sheet.sheet_state = "hidden"
-    for key, value in meta_values(meta, list(COMPUTED)).items():
+    values = meta_values(meta, list(computed_headers().values()))
+    values |= {
+        "language": i18n.current(),
+        "touchpoints_sheet": titles["touchpoints"],
+        "scores_sheet": titles["scores"],
+    }
+    for key, value in values.items():
         out.append([out.cell(key), out.cell(value)])
 
 
@@ -692,15 +971,20 @@ TEMPLATE_SHEETS = {code: (t.inventory_sheet, t.instructions_sheet) for code, t i
 
 
 def template_workbook(lang: str = "en", rows: int = 200) -> bytes:
-    """A blank inventory in one of the four languages, with drop-down lists and instructions."""
+    """A blank inventory in one of the languages, with drop-down lists and instructions; its words come
+    from the language's file, its page footer from the catalog, and a right-to-left language's sheets
+    read from the right."""
     if lang not in TEMPLATE_HEADERS:
         raise ValueError(f"language '{lang}': choose one of {', '.join(TEMPLATE_HEADERS)}")
+    with i18n.use(lang):
+        return _template_workbook(lang, rows)
+
+
+def _template_workbook(lang: str, rows: int) -> bytes:
     book = Workbook(write_only=True)
     inventory_title, help_title = TEMPLATE_SHEETS[lang]
     headers = TEMPLATE_HEADERS[lang]
     out = _SheetWriter(book, inventory_title, _widths(headers, [], {headers[1]: 34, headers[-1]: 40}), freeze="A2")
-    if LANGUAGES[lang].right_to_left:
-        out.sheet.sheet_view.rightToLeft = True
     out.table(headers, [])
     stages, types, controls = TEMPLATE_CHOICES[lang]
     lists = [

@@ -14,23 +14,36 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from audit import i18n
 from audit.cells import cell_number, is_blank
+from audit.i18n import N_, _
 from audit.metrics import filter_touchpoints
 from audit.rules import NUMBER_RULES, number_problem, parse_score, score_problem
 from audit.scoring import DISCUSS_SPAN, SCALE, composite, criterion_stats, wide_scores
 from audit.vocabulary import CRITERIA
 
 GRID_COLUMNS = ["id", "name", "stage", "channel", "owner", *CRITERIA, "note"]
-NOT_SAVED = "Not saved."
+NOT_SAVED = N_("Not saved.")  # what a refused score cell says happened; translated where used: _(NOT_SAVED)
 
+# The question each criterion asks, and the words of the scale; translated where shown: _(RUBRIC[criterion]).
 RUBRIC = {
-    "relevance": "Does it fit what this customer needs at this moment, their situation, devices and "
-    "expectations? Is it in the right place at the right time?",
-    "meaningfulness": "Does it offer an adequate, efficient way to solve the customer's problem? Does the "
-    "customer get what they came for?",
-    "attractiveness": "Does it leave a good impression, is it pleasant, would the customer want to come back?",
+    "relevance": N_(
+        "Does it fit what this customer needs at this moment, their situation, devices and "
+        "expectations? Is it in the right place at the right time?"
+    ),  # fmt: skip
+    "meaningfulness": N_(
+        "Does it offer an adequate, efficient way to solve the customer's problem? Does the "
+        "customer get what they came for?"
+    ),  # fmt: skip
+    "attractiveness": N_("Does it leave a good impression, is it pleasant, would the customer want to come back?"),
 }
-SCALE_WORDS = {1: "very poor", 2: "poor", 3: "adequate", 4: "good", 5: "excellent"}
+SCALE_WORDS = {
+    1: N_("very poor"),
+    2: N_("poor"),
+    3: N_("adequate"),
+    4: N_("good"),
+    5: N_("excellent"),
+}
 
 
 @dataclass(frozen=True)
@@ -116,12 +129,12 @@ def _changed_rows(before: pd.DataFrame, after: pd.DataFrame) -> pd.Index:
 
 def refused_cells(shown: pd.DataFrame, edited: pd.DataFrame) -> list[ScoreEdit]:
     """The cells of the edited grid that still hold a value the score rule refuses."""
-    edits, _ = grid_changes(shown, edited)
+    edits, _notes = grid_changes(shown, edited)
     return [edit for edit in edits if edit.error]
 
 
 def _score_edit(key: str, name: str, criterion: str, typed: str | None) -> ScoreEdit:
-    problem = score_problem(typed, NOT_SAVED)
+    problem = score_problem(typed, _(NOT_SAVED))
     if problem:
         return ScoreEdit(key, name, criterion, typed, None, problem[1])
     return ScoreEdit(key, name, criterion, typed, parse_score(typed))
@@ -153,7 +166,7 @@ def inventory_changes(before: pd.DataFrame, after: pd.DataFrame) -> InventoryCha
             values = {c: _cell(new[c]) for c in ["id", *fields]}
             if values["name"] is None:
                 continue  # an empty new row is not yet a touchpoint
-            if _check_numbers(values, f"New touchpoint '{values['name']}'", changes.problems):
+            if _check_numbers(values, changes.problems, name=str(values["name"])):
                 changes.added.append(values)
             continue
         old, key = before.loc[index], str(before.loc[index, "id"])
@@ -162,9 +175,9 @@ def inventory_changes(before: pd.DataFrame, after: pd.DataFrame) -> InventoryCha
             continue
         diff = {c: _cell(new[c]) for c in fields if _cell(new[c]) != _cell(old[c])}
         if "name" in diff and diff["name"] is None:
-            changes.problems.append(f"{key}: a touchpoint needs a name; the change was not saved.")
+            changes.problems.append(_("{key}: a touchpoint needs a name; the change was not saved.").format(key=key))
             continue
-        if diff and _check_numbers(diff, key, changes.problems):
+        if diff and _check_numbers(diff, changes.problems, key=key):
             changes.updated[key] = diff
     return changes
 
@@ -177,15 +190,27 @@ def _cell(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
-def _check_numbers(values: dict[str, object], where: str, problems: list[str]) -> bool:
-    """Each number typed checked by its rule (audit.rules); the first refused one stops the change."""
+def _check_numbers(
+    values: dict[str, object], problems: list[str], *, key: str | None = None, name: str | None = None
+) -> bool:
+    """Each number typed checked by its rule (audit.rules); the first refused one stops the change.
+    `key` names an existing touchpoint, `name` a new one, in the problem said."""
     for column in NUMBER_RULES:
         value = values.get(column)
         if value is None:
             continue
-        problem = number_problem(column, value, consequence="not saved.")
+        # TRANSLATORS: ends a sentence saying why a number typed in the inventory was refused.
+        problem = number_problem(column, value, consequence=_("not saved."))
         if problem:
-            problems.append(f"{where}: {column} {problem[1]}")
+            if key is None:
+                # TRANSLATORS: {name} is the new touchpoint's name, {column} the column's name, {problem} why.
+                text = _("New touchpoint '{name}': {column} {problem}").format(
+                    name=name, column=column, problem=problem[1]
+                )
+            else:
+                # TRANSLATORS: {key} is the touchpoint's id, {column} the column's name, {problem} why.
+                text = _("{key}: {column} {problem}").format(key=key, column=column, problem=problem[1])
+            problems.append(text)
             return False
         values[column] = cell_number(value, thousands=NUMBER_RULES[column].thousands)
     return True
@@ -242,10 +267,21 @@ class Spread:
     @property
     def sentence(self) -> str:
         if not self.n:
-            return "Nobody has scored this yet."
-        counts = ", ".join(f"{self.counts[v]}x {v}" for v in SCALE if self.counts[v])
-        text = f"The room: {counts} (mean {self.mean:.1f}, {self.n} scored)."
-        return text + (" Scores 2 or more points apart: to discuss." if self.discuss else "")
+            return _("Nobody has scored this yet.")
+        # TRANSLATORS: how many people gave a score, e.g. "2x 4": two people scored 4.
+        counts = ", ".join(
+            _("{count}x {score}").format(count=i18n.integer(self.counts[v]), score=i18n.integer(v))
+            for v in SCALE
+            if self.counts[v]
+        )
+        values = {"counts": counts, "mean": i18n.number(self.mean, 1), "n": i18n.integer(self.n)}
+        if self.discuss:
+            # TRANSLATORS: {counts} lists the scores given ("1x 2, 2x 4"); {n} is how many people scored.
+            return _("The room: {counts} (mean {mean}, {n} scored). Scores 2 or more points apart: to discuss.").format(
+                **values
+            )
+        # TRANSLATORS: {counts} lists the scores given ("1x 2, 2x 4"); {n} is how many people scored.
+        return _("The room: {counts} (mean {mean}, {n} scored).").format(**values)
 
 
 def spread(scores: pd.DataFrame, key: str, criterion: str) -> Spread:

@@ -28,7 +28,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from audit import i18n
 from audit.access import Action, Facilitator
+from audit.i18n import _
 from audit.invites import InviteError, clean_name, code_digest, digest, name_key, new_code, new_token
 from audit.phases import Phase, WorkshopState, note_refusal, refusal, transition_error
 from audit.store import (
@@ -107,14 +109,15 @@ class Workshops:
         with self.engine.connect() as connection:
             found = connection.execute(sa.select(audits.c.revision).where(audits.c.name == audit)).scalar()
         if found is None:
-            raise AuditNotFound(f"No audit called '{audit}'.")
+            raise AuditNotFound(_("No audit called '{audit}'.").format(audit=audit))
         return int(found)
 
     def set_phase(
         self, audit: str, phase: Phase, *, actor: Facilitator, flagged: Collection[str] = ()
     ) -> WorkshopState:
         """Move the workshop to `phase`; round 2 opens the `flagged` touchpoints only."""
-        with self._running(actor, audit, f"the phase of '{audit}'") as (connection, audit_id):
+        # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+        with self._running(actor, audit, _("the phase of '{audit}'").format(audit=audit)) as (connection, audit_id):
             state = workshop_state(connection, audit_id, for_update=True)
             problem = transition_error(state, phase, flagged)
             if problem:
@@ -127,7 +130,8 @@ class Workshops:
             return workshop_state(connection, audit_id)
 
     def set_locked(self, audit: str, locked: bool, *, actor: Facilitator) -> WorkshopState:
-        with self._running(actor, audit, f"the lock of '{audit}'") as (connection, audit_id):
+        # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+        with self._running(actor, audit, _("the lock of '{audit}'").format(audit=audit)) as (connection, audit_id):
             connection.execute(audits.update().where(audits.c.id == audit_id).values(locked=locked))
             bump_revision(connection, audit_id)
             return workshop_state(connection, audit_id)
@@ -137,7 +141,9 @@ class Workshops:
     def issue_code(self, audit: str, *, actor: Facilitator) -> str:
         """A new join code for the audit; only its digest is stored, so show it now."""
         code = new_code()
-        with self._running(actor, audit, f"a join code for '{audit}'") as (connection, audit_id):
+        # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+        what = _("a join code for '{audit}'").format(audit=audit)
+        with self._running(actor, audit, what) as (connection, audit_id):
             connection.execute(
                 join_codes.insert().values(
                     audit_id=audit_id, code_hash=code_digest(code), created_at=utc_now(), created_by=actor.label
@@ -147,7 +153,9 @@ class Workshops:
 
     def revoke_codes(self, audit: str, *, actor: Facilitator) -> int:
         """Stop every join code of the audit; people who joined keep their tokens. Returns how many."""
-        with self._running(actor, audit, f"the join codes of '{audit}'") as (connection, audit_id):
+        # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+        what = _("the join codes of '{audit}'").format(audit=audit)
+        with self._running(actor, audit, what) as (connection, audit_id):
             result = connection.execute(
                 join_codes.update()
                 .where(join_codes.c.audit_id == audit_id, join_codes.c.revoked_at.is_(None))
@@ -186,9 +194,9 @@ class Workshops:
         with self.engine.connect() as connection:
             row = connection.execute(query).first()
         if row is None:
-            raise CodeRefused("That join code is not known. Check it with the facilitator and type it again.")
+            raise CodeRefused(_("That join code is not known. Check it with the facilitator and type it again."))
         if row.revoked_at is not None:
-            raise CodeRefused("That join code has been replaced by the facilitator. Ask for the new one.")
+            raise CodeRefused(_("That join code has been replaced by the facilitator. Ask for the new one."))
         return str(row.name)
 
     # --- participants -----------------------------------------------------------------------
@@ -199,29 +207,28 @@ class Workshops:
         audit = self.audit_of_code(code)
         name = _clean(typed_name)
         audit_id = self.store.audit(audit).id
-        with _same_name_race(name), self.store.write(f"{name}'s place in the workshop") as connection:
+        # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+        what = _("{name}'s place in the workshop").format(name=name)
+        with _same_name_race(name), self.store.write(what) as connection:
             return self._seat(connection, audit, audit_id, name)
 
     def add_participant(self, audit: str, typed_name: str, *, actor: Facilitator) -> tuple[Participant, str]:
         """A new participant added by the facilitator (the facilitator scoring too, say)."""
         name = _clean(typed_name)
-        with (
-            _same_name_race(name),
-            self._running(actor, audit, f"{name}'s place in the workshop") as (
-                connection,
-                audit_id,
-            ),
-        ):
+        # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+        what = _("{name}'s place in the workshop").format(name=name)
+        with _same_name_race(name), self._running(actor, audit, what) as (connection, audit_id):
             return self._seat(connection, audit, audit_id, name)
 
     def _seat(self, connection: Connection, audit: str, audit_id: int, name: str) -> tuple[Participant, str]:
         """Insert a participant under a name nobody in the audit has; returns them and their token."""
         taken = connection.execute(sa.select(assessors.c.name).where(assessors.c.audit_id == audit_id)).scalars()
         if name_key(name) in {name_key(n) for n in taken}:
-            raise JoinRefused(
-                f"Someone in this audit is already called '{name}'. Add an initial or your surname; "
-                "if it is you, open the link you got when you joined, or ask the facilitator for it."
+            message = _(
+                "Someone in this audit is already called '{name}'. Add an initial or your surname; if it is you, "
+                "open the link you got when you joined, or ask the facilitator for it."
             )
+            raise JoinRefused(message.format(name=name))
         token = new_token()
         assessor_id = connection.execute(
             assessors.insert().values(audit_id=audit_id, name=name).returning(assessors.c.id)
@@ -279,12 +286,13 @@ class Workshops:
         The old token stops working.
         """
         token = new_token()
-        with self._running(actor, audit, f"a new link for {name}") as (connection, audit_id):
+        # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+        with self._running(actor, audit, _("a new link for {name}").format(name=name)) as (connection, audit_id):
             assessor_id = connection.execute(
                 sa.select(assessors.c.id).where(assessors.c.audit_id == audit_id, assessors.c.name == name)
             ).scalar()
             if assessor_id is None:
-                raise StoreError(f"Nobody called '{name}' scores in '{audit}'.")
+                raise StoreError(_("Nobody called '{name}' scores in '{audit}'.").format(name=name, audit=audit))
             updated = connection.execute(
                 participants.update()
                 .where(participants.c.assessor_id == assessor_id)
@@ -305,7 +313,8 @@ class Workshops:
 
     def remove(self, audit: str, name: str, *, actor: Facilitator) -> None:
         """End a participant's token; their scores stay in the audit."""
-        with self._running(actor, audit, f"the removal of {name}") as (connection, audit_id):
+        # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+        with self._running(actor, audit, _("the removal of {name}").format(name=name)) as (connection, audit_id):
             assessor_id = connection.execute(
                 sa.select(assessors.c.id).where(assessors.c.audit_id == audit_id, assessors.c.name == name)
             ).scalar()
@@ -325,8 +334,13 @@ class Workshops:
     def score_as(self, who: Participant, key: str, criterion: str, value: int | None) -> SavedScore:
         """Save a participant's score if the workshop takes it now; ScoringRefused says why not."""
         if criterion not in CRITERIA:
-            raise StoreError(f"'{criterion}' is not a criterion; use {', '.join(CRITERIA)}.")
-        with self.store.write(f"{who.name}'s {criterion} score of {key}") as connection:
+            message = _("'{criterion}' is not a criterion; use {criteria}.")
+            raise StoreError(message.format(criterion=criterion, criteria=", ".join(CRITERIA)))
+        # TRANSLATORS: what was being saved, in "Could not save {what}"; {criterion} is e.g. "relevance", {key} an id.
+        what = _("{name}'s {criterion} score of {key}").format(
+            name=who.name, criterion=i18n.label(criterion).lower(), key=key
+        )
+        with self.store.write(what) as connection:
             state, tp_id = self._open_for(connection, who, key)
             old_note = connection.execute(
                 sa.select(scores.c.note).where(
@@ -344,7 +358,8 @@ class Workshops:
         """Save a participant's note on a touchpoint (kept with each criterion); True when it changed."""
         note = (note or "").strip() or None
         changed = False
-        with self.store.write(f"{who.name}'s note on {key}") as connection:
+        # TRANSLATORS: what was being saved, in "Could not save {what}: the database did not answer".
+        with self.store.write(_("{name}'s note on {key}").format(name=who.name, key=key)) as connection:
             state, tp_id = self._open_for(connection, who, key, note=True)
             current = dict(
                 connection.execute(
@@ -374,8 +389,10 @@ class Workshops:
         ).scalar()
         if active is None:
             raise ScoringRefused(
-                "This link has been replaced or removed by the facilitator; nothing was saved. "
-                "Ask the facilitator for your link."
+                _(
+                    "This link has been replaced or removed by the facilitator; nothing was saved. Ask the "
+                    "facilitator for your link."
+                )
             )
         state = workshop_state(connection, who.audit_id, for_update=True)
         problem = note_refusal(state) if note else refusal(state, key)
@@ -387,7 +404,8 @@ class Workshops:
             )
         ).scalar()
         if tp_id is None:
-            raise ScoringRefused(f"The touchpoint '{key}' is no longer in this audit; nothing was saved.")
+            message = _("The touchpoint '{key}' is no longer in this audit; nothing was saved.")
+            raise ScoringRefused(message.format(key=key))
         return state, int(tp_id)
 
     def own_scores(self, who: Participant) -> pd.DataFrame:
@@ -417,4 +435,5 @@ def _same_name_race(name: str) -> Iterator[None]:
     try:
         yield
     except IntegrityError:
-        raise JoinRefused(f"Someone just joined as '{name}'. Add an initial or your surname.") from None
+        message = _("Someone just joined as '{name}'. Add an initial or your surname.")
+        raise JoinRefused(message.format(name=name)) from None

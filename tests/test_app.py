@@ -140,7 +140,8 @@ def test_an_audit_with_no_scores_shows_why_each_chart_is_empty_and_no_misleading
                        "Agreement": "-", "Weak spots": "-"}  # fmt: skip
     assert {m.label: m.help for m in test.metric}["Weak spots"] == "Not yet: no scores yet."
     infos = [i.value for i in test.info]
-    assert infos.count(charts.NO_SCORES) == 5  # journey, consistency, weak spots, quadrant, disagreement
+    no_scores = f"{charts.NO_SCORES} {charts.INVITE}"
+    assert infos.count(no_scores) == 5  # journey, consistency, weak spots, quadrant, disagreement
     assert any(i.startswith("No touchpoint has a customer rating") for i in infos)
     assert len(test.get("vega_lite_chart")) == 2  # the two coverage heatmaps: counting needs no score
     assert "0.000000" not in str([c.proto.spec for c in test.get("vega_lite_chart")])
@@ -472,7 +473,7 @@ def test_score_columns_in_the_inventory_are_saved_under_the_name_given(db: str) 
     test.text_input(key="import_assessor").set_value("").run()
     assert test.button(key="import_button").disabled  # scores need somebody's name
     test.text_input(key="import_assessor").set_value("Marta (brand lead)").run()
-    assert any("from 1 assessor(s): Marta (brand lead)." in c.value for c in test.caption)
+    assert any("from 1 assessor: Marta (brand lead)." in c.value for c in test.caption)
     test.text_input(key="import_name").set_value("Titled").run()
     test.button(key="import_button").click().run()
     assert not test.exception

@@ -23,7 +23,9 @@ import pytest
 from conftest import ROOT
 from openpyxl import load_workbook
 
+from audit import i18n
 from audit.access import LOCAL
+from audit.i18n import _
 from audit.store import Store
 from audit.workshops import Workshops
 
@@ -277,7 +279,7 @@ def test_a_workshop_room_on_phones(server: tuple[str, str], browser) -> None:  #
         ("AW-01", "relevance"): 5.0, ("AW-01", "meaningfulness"): 5.0, ("AW-01", "attractiveness"): 4.0,
         ("AW-02", "relevance"): 3.0, ("AW-02", "meaningfulness"): 3.0, ("AW-02", "attractiveness"): 3.0,
     }  # fmt: skip
-    console.get_by_text("3 joined by link; 3 assessor(s) have scored").wait_for(timeout=15_000)
+    console.get_by_text("3 joined by link. 3 assessors have scored.").wait_for(timeout=15_000)
 
     # Reveal: the phones notice by themselves and show the room's spread where each scored.
     console.get_by_role("button", name="Reveal the room's scores").click()
@@ -400,3 +402,49 @@ def test_a_fresh_audit_has_no_exception_on_any_page(server: tuple[str, str], bro
         phone.get_by_text("This audit has no touchpoints yet").wait_for()
         _no_exception(phone)
         phone.context.close()
+
+
+def _direction(page, test_id: str) -> str:  # type: ignore[no-untyped-def]
+    script = f"() => getComputedStyle(document.querySelector('[data-testid=\"{test_id}\"]')).direction"
+    return str(page.evaluate(script))
+
+
+def test_persian_pages_flow_right_to_left_and_russian_left_to_right(server: tuple[str, str], browser) -> None:  # type: ignore[no-untyped-def]
+    url, database = server
+    with i18n.use("fa"):
+        dashboard_fa, touchpoints_fa = _("Dashboard"), _("Touchpoints")
+    with i18n.use("ru"):
+        dashboard_ru, touchpoints_ru = _("Dashboard"), _("Touchpoints")
+    assert dashboard_fa != "Dashboard" and dashboard_ru != "Dashboard"  # the catalogs are translated
+    for device, suffix in ((LAPTOP, ""), (PHONE, "_phone")):
+        page = _open(browser, f"{url}/dashboard?lang=fa", device)
+        _no_exception(page)
+        assert _direction(page, "stMain") == "rtl"
+        assert _direction(page, "stVegaLiteChart") == "ltr"  # charts keep a left-to-right axis
+        main = page.locator('[data-testid="stMain"]')
+        assert main.get_by_text(touchpoints_fa, exact=True).count()
+        assert "۴۸" in main.inner_text()  # Persian digits: the sample's 48 touchpoints
+        assert page.evaluate("() => document.fonts.check('16px Vazirmatn', 'سلام')")
+        if device is LAPTOP:
+            sidebar = page.locator('[data-testid="stSidebar"]').bounding_box()
+            assert sidebar["x"] > main.bounding_box()["x"]  # the sidebar moves to the right
+            assert page.get_by_role("link", name=dashboard_fa).count()
+        assert _no_sideways_scroll(page)
+        _shot(page, f"dashboard_fa{suffix}")
+        page.reload()
+        _settle(page)
+        assert "lang=fa" in page.url and _direction(page, "stMain") == "rtl"  # a reload keeps the language
+        page.context.close()
+        russian = _open(browser, f"{url}/dashboard?lang=ru", device)
+        _no_exception(russian)
+        assert _direction(russian, "stMain") == "ltr"
+        assert russian.locator('[data-testid="stMain"]').get_by_text(touchpoints_ru, exact=True).count()
+        assert _no_sideways_scroll(russian)
+        _shot(russian, f"dashboard_ru{suffix}")
+        russian.context.close()
+    store = Store.open(database, migrate=False)
+    code = Workshops(store).issue_code(SAMPLE, actor=LOCAL)
+    phone = _open(browser, f"{url}/join?code={code}&lang=fa", PHONE)
+    assert _direction(phone, "stMain") == "rtl"
+    _shot(phone, "join_fa_phone")
+    phone.context.close()

@@ -6,7 +6,7 @@ import pandas
 import pytest
 from test_metrics import STAGES, scores, touchpoints
 
-from audit import charts
+from audit import charts, i18n
 from audit.metrics import compute_audit, filtered_audit
 from audit.vocabulary import TYPES
 
@@ -25,7 +25,16 @@ def values(chart_spec: dict) -> list[dict]:  # type: ignore[type-arg]
 @pytest.mark.parametrize("name", list(charts.CHARTS))
 def test_every_chart_has_a_caption_and_builds(name: str) -> None:
     assert charts.CAPTIONS[name].endswith(".")
+    assert charts.caption(name).endswith(".") and "{" not in charts.caption(name)
     assert "$schema" in spec(name)
+
+
+@pytest.mark.parametrize("name", list(charts.CHARTS))
+def test_every_chart_writes_numbers_in_the_language(name: str) -> None:
+    assert spec(name)["config"]["locale"] == i18n.vega_locale("en")
+    with i18n.use("fa"):
+        persian = charts.CHARTS[name](RESULT).to_dict()
+    assert persian["config"]["locale"]["number"]["numerals"][1] == "۱"
 
 
 def test_coverage_heatmap_marks_gaps_in_journey_order() -> None:
@@ -88,7 +97,7 @@ def test_journey_curve_has_the_composite_and_three_criteria() -> None:
 def test_weak_spots_chart_ranks_by_priority_with_the_reason_on_hover() -> None:
     chart = spec("weak_spots")
     assert [r["id"] for r in values(chart)] == ["T3"]
-    assert {"field": "reasons", "type": "nominal"} in chart["encoding"]["tooltip"]
+    assert {"field": "reasons", "type": "nominal", "title": "Why it is weak"} in chart["encoding"]["tooltip"]
     assert chart["encoding"]["y"]["sort"] == "-x"
 
 
@@ -261,7 +270,7 @@ def test_two_lines_at_most_for_a_few_stages_one_line_and_steeper_for_many() -> N
 def test_touchpoint_names_get_room_and_stay_whole_in_the_tooltip(name: str) -> None:
     encoding = spec(name)["encoding"]
     assert encoding["y"]["axis"]["labelLimit"] == charts.LABEL_LIMIT == 220
-    assert {"field": "name", "type": "nominal"} in encoding["tooltip"]
+    assert {"field": "name", "type": "nominal", "title": "Touchpoint"} in encoding["tooltip"]
 
 
 def test_quadrant_labels_sit_inside_their_corners_clear_of_points_and_axes() -> None:

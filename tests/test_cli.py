@@ -10,6 +10,7 @@ import sys
 import pytest
 from conftest import INVENTORIES, REALWORLD, ROOT, SAMPLE_INVENTORY
 
+from audit import i18n
 from audit.cli import main
 from audit.store import Store
 from audit.workshops import Workshops
@@ -92,7 +93,7 @@ def test_human_report_lists_mapping_and_problems() -> None:
     assert status == 0
     assert "Header row:  2" in out
     assert "  name             <- Название" in out
-    assert "Touchpoints: 5 in 5 stage(s): Осведомленность, Рассмотрение, Покупка, Обслуживание, Лояльность" in out
+    assert "Touchpoints: 5 in 5 stages: Осведомленность, Рассмотрение, Покупка, Обслуживание, Лояльность" in out
     assert "warning     5  Релевантность  Relevance 6 is outside 1-5. Left unscored." in out
     assert out.rstrip().endswith("The inventory can be imported.")
 
@@ -242,3 +243,25 @@ def test_problems_of_several_files_say_which_file() -> None:
     assert ["wide_en.csv", "warning", "7", "relevance", "Relevance", "6", "is", "outside", "1-5.", "Left",
             "unscored."] in lines  # fmt: skip
     assert any(line[:2] == ["en_problems.csv", "warning"] for line in lines if line)
+
+
+def test_lang_option_is_accepted_and_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    before = i18n.current()
+    status, out, err = run("--lang", "ru", "check", str(SAMPLE_INVENTORY), "--json")
+    assert (status, err) == (0, "") and json.loads(out)["touchpoints"] == 48  # the JSON does not change
+    assert i18n.current() == before  # the command's language ends with the command
+    status, out, _ = run("--lang", "xx", "check", str(SAMPLE_INVENTORY))
+    message = capsys.readouterr().err  # argparse writes its usage errors to sys.stderr
+    assert (status, out) == (2, "")
+    assert "--lang" in message and "invalid choice: 'xx'" in message
+    assert all(f"'{code}'" in message for code in i18n.CODES)
+
+
+def test_lang_ru_prints_the_russian_catalog() -> None:
+    status, out, _ = run("--lang", "ru", "check", str(SAMPLE_INVENTORY))
+    with i18n.use("ru"):  # the catalog's text, whether translated yet or not
+        verdict, label = i18n.gettext_("The inventory can be imported."), i18n.gettext_("File:")
+    assert status == 0
+    assert out.rstrip().splitlines()[-1] == verdict and out.startswith(label)
+    assert run("check", str(SAMPLE_INVENTORY))[1].rstrip().endswith("The inventory can be imported.")  # no --lang
+    assert verdict != "The inventory can be imported."  # fails until audit/locale/ru is translated

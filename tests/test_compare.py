@@ -236,7 +236,7 @@ def test_competitor_sentences_say_who_is_ahead(comparison: Comparison) -> None:
     assert rival.sentences()[:3] == [
         "Us is ahead of Rival beyond the noise in Awareness; behind in no stage.",
         "Weak spots: 1 in both, 1 only in ours, 1 only in theirs.",
-        "Coverage: 1 gaps only they have, 1 only we have.",
+        "Coverage: 1 gap only they have, 1 only we have.",
     ]
     assert rival.stages.set_index("stage").loc["Awareness", "movement"] == "ahead"
     assert rival.words["fixed"] == "Weak only in theirs"

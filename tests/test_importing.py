@@ -5,6 +5,7 @@ transaction, the workshop state of a new audit, nothing written when there are e
 
 from __future__ import annotations
 
+import gettext
 import io
 import json
 from collections.abc import Iterator
@@ -16,9 +17,11 @@ from conftest import ROOT, SAMPLE_INVENTORY, SAMPLE_SCORES
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
+from audit import i18n
 from audit.access import LOCAL, OPERATOR
 from audit.cli import main
-from audit.importing import read_import, store_import
+from audit.i18n import _
+from audit.importing import SCORES_SHEET, TOUCHPOINTS_SHEET, read_import, sheet_names, store_import
 from audit.phases import Phase
 from audit.store import Store, StoreError
 from audit.workshops import Workshops
@@ -89,7 +92,7 @@ def test_check_recognises_the_workbook_and_reads_its_sheets(workbook: Path) -> N
     assert [p for p in report["problems"] if p["severity"] != "info"] == []
     status, text, _ = run("check", str(workbook))
     assert "a Touchpoint Audit workbook of 'Northwind' for Northwind Home" in text
-    assert "Scores:      519 from 4 assessor(s)" in text
+    assert "Scores:      519 from 4 assessors" in text  # a plural since the CLI went through ngettext
 
 
 def test_metrics_of_the_workbook_are_the_stored_audit(workbook: Path) -> None:
@@ -220,3 +223,101 @@ def test_check_needs_neither_pandas_nor_a_database(tmp_path: Path) -> None:
                           cwd=ROOT, check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+# --- languages: a workbook written in another language, and messages in the user's ---------------
+
+
+def test_a_workbook_whose_sheets_have_other_names_is_read_back_whole(workbook: Path, tmp_path: Path) -> None:
+    """The workbook names its sheets in the audit's language: the importer finds them by what they hold."""
+    book = load_workbook(workbook)
+    book["Touchpoints"].title = "Точки контакта"
+    book["Scores"].title = "Оценки"
+    renamed = tmp_path / "renamed.xlsx"
+    book.save(renamed)
+    first, again = read_import(workbook), read_import(renamed)
+    assert (again.is_audit_workbook, again.inventory.sheet, again.inventory.language) == (True, "Точки контакта", "en")
+    assert again.score_names == ["renamed.xlsx, sheet 'Оценки'"]
+    assert [tp.id for tp in again.inventory.touchpoints] == [tp.id for tp in first.inventory.touchpoints]
+    unsourced = [frame.drop(columns=["source"]) for frame in (again.score_frame, first.score_frame)]
+    pd.testing.assert_frame_equal(*unsourced)
+    assert [p for p in again.problems if p.severity != "info"] == []
+
+
+def test_the_workbooks_sheets_are_known_by_their_names_in_every_language() -> None:
+    for code in i18n.CODES:
+        with i18n.use(code):
+            assert {_(TOUCHPOINTS_SHEET), "Touchpoints"} <= sheet_names(TOUCHPOINTS_SHEET)
+            assert {_(SCORES_SHEET), "Scores"} <= sheet_names(SCORES_SHEET)
+
+
+class Pseudo(gettext.NullTranslations):
+    """A language that marks every sentence it translates: English left outside the catalogs shows."""
+
+    def gettext(self, message: str) -> str:
+        return f"⟦{message}⟧"
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return f"⟦{msgid1 if n == 1 else msgid2}⟧"
+
+
+@pytest.fixture
+def pseudo() -> Iterator[None]:
+    i18n.register("xx", Pseudo())
+    try:
+        with i18n.use("xx"):
+            yield
+    finally:
+        i18n.register("xx", None)
+
+
+@pytest.mark.usefixtures("pseudo")
+def test_score_file_problems_are_said_in_the_users_language(tmp_path: Path) -> None:
+    scores = ROOT / "tests" / "data" / "scores"
+    unreadable = tmp_path / "scores.md"
+    unreadable.write_text("not scores", encoding="utf-8")
+    imported = read_import(
+        ROOT / "tests" / "data" / "inventories" / "title_rows.xlsx",
+        score_files=[scores / "wide_en.csv", scores / "long_ru.csv", scores / "no_assessor.csv", unreadable,
+                     scores / "wide_en.csv"],
+    )  # fmt: skip
+    sourced = imported.sourced_problems
+    assert {p.code for _file, p in sourced} >= {"unmatched_touchpoint", "missing_assessor", "score_out_of_range",
+        "score_not_a_number", "score_not_whole", "missing_touchpoint", "unknown_criterion", "no_score_columns",
+        "unreadable_file", "duplicate_score"}  # fmt: skip
+    for _file, problem in sourced:
+        assert problem.message.startswith("⟦") and problem.message.endswith("⟧"), problem
+        assert i18n.placeholders(problem.message) == [], problem
+    assert ("⟦score files⟧", "duplicate_score") in {(file, p.code) for file, p in sourced}
+
+
+@pytest.mark.usefixtures("pseudo")
+def test_agreement_and_weights_are_said_in_the_users_language() -> None:
+    from audit.scoring import agreement, parse_weights
+
+    scores = pd.DataFrame(
+        {"touchpoint_id": ["T1", "T1", "T2", "T2"], "assessor": ["A", "B", "A", "B"],
+         "criterion": ["relevance"] * 4, "score": [4.0, 5.0, 2.0, 2.0]}
+    )  # fmt: skip
+    assert agreement(scores).message.startswith("⟦Krippendorff's alpha is ")
+    assert agreement(scores[scores["assessor"] == "A"]).message == (
+        "⟦Not computed: agreement needs at least two assessors.⟧"
+    )
+    with pytest.raises(ValueError, match="^⟦weights 'x' are not numbers"):
+        parse_weights("x")
+
+
+def test_the_agreement_sentence_in_english_counts_its_pairs() -> None:
+    from audit.scoring import agreement
+
+    scores = pd.DataFrame(
+        {"touchpoint_id": ["T1", "T1", "T1", "T1", "T1", "T1"], "assessor": ["A", "B", "A", "B", "A", "B"],
+         "criterion": ["relevance", "relevance", "meaningfulness", "meaningfulness", "attractiveness",
+                       "attractiveness"], "score": [4.0, 4.0, 2.0, 2.0, 5.0, 5.0]}
+    )  # fmt: skip
+    assert agreement(scores).message == (
+        "Krippendorff's alpha is 1.000 (reliable) over 3 scored pairs of touchpoint and criterion by 2 assessors: "
+        "the room agrees; the scores can be reported as they are."
+    )
+    one = scores[scores["criterion"] != "relevance"].assign(score=[4.0, 4.0, 1.0, 2.0])
+    assert " over 2 scored pairs " in agreement(one).message

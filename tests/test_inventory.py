@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import gettext
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
 from conftest import INVENTORIES, REALWORLD, SAMPLE_INVENTORY, where
 
-from audit.inventory import Touchpoint, read_inventory, stage_order
+from audit import i18n
+from audit.inventory import Touchpoint, detect_language, read_inventory, stage_order
+from audit.problems import ReadError, SheetNotFound
 
 
 @dataclass
@@ -404,3 +408,108 @@ def test_stage_order(stages: list[str], expected: list[str]) -> None:
 def test_touchpoint_defaults() -> None:
     tp = Touchpoint(id="x", name="Site", stage="Awareness")
     assert (tp.importance, tp.scores, tp.extra, tp.conversion_rate) == (3.0, {}, {}, None)
+
+
+# --- the inventory's language, and its messages in the user's ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "options", "language"),
+    [
+        (INVENTORIES / "ru_cp1251_semicolon.csv", {}, "ru"),
+        (INVENTORIES / "pt_cp1252.tsv", {}, "pt"),
+        (INVENTORIES / "multi_sheet_pt.xlsx", {}, "pt"),
+        (INVENTORIES / "fa_utf8_bom.csv", {}, "fa"),
+        (SAMPLE_INVENTORY, {}, "en"),
+        (INVENTORIES / "en_problems.csv", {}, "en"),
+        (REALWORLD / "service_blueprint_en.xlsx", {}, "en"),
+        (REALWORLD / "uk_bereavement_touchpoints.csv", {"overrides": {"name": "label", "stage": "need_id"}}, "en"),
+        (INVENTORIES / "no_name.csv", {}, "en"),  # not importable: its language is still told
+    ],
+)
+def test_the_language_is_the_one_whose_headers_the_file_uses(path, options, language) -> None:  # type: ignore[no-untyped-def]
+    assert read_inventory(path, **options).language == language
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Nº,Item\n1,Website\n", "en"),  # "Nº" is a header in English and in Portuguese: a tie
+        ("Item,Canal,Канал\nSite,X,Y\n", "en"),  # one Portuguese and one Russian header: a tie
+        ("Nº,Item,Jornada\n1,Site,Descoberta\n2,Loja,Compra\n", "pt"),  # the tie broken by the stage names
+        ("Nº,Item,Jornada\n1,Site,Awareness\n", "en"),
+        ("Nº,Item,Jornada\n1,Сайт,Покупка\n", "en"),  # Russian stages break no tie between English and Portuguese
+        ("Item,Jornada\nSite,Descoberta\n", "pt"),  # no header of any language: the stage names tell
+        ("Item,Jornada\nSite,Journey A\n", "en"),  # nothing at all: English
+    ],
+)
+def test_ambiguous_headers_give_english_unless_the_values_tell(tmp_path, text: str, language: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "ambiguous.csv"
+    path.write_text(text, encoding="utf-8")
+    inventory = read_inventory(path, overrides={"name": "Item", **({"stage": "Jornada"} if "Jornada" in text else {})})
+    assert inventory.touchpoints, inventory.problems
+    assert inventory.language == language
+
+
+def test_detect_language_asks_for_the_values_only_on_a_tie() -> None:
+    def values() -> list[str]:
+        raise AssertionError("the headers decide")
+
+    assert detect_language(["Название", "Этап", "Канал"], values) == "ru"
+    assert detect_language(["Nº"], lambda: ["Compra"]) == "pt"
+    assert detect_language([]) == "en"
+
+
+class Pseudo(gettext.NullTranslations):
+    """A language that marks every sentence it translates: English left outside the catalogs shows."""
+
+    def gettext(self, message: str) -> str:
+        return f"⟦{message}⟧"
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return f"⟦{msgid1 if n == 1 else msgid2}⟧"
+
+
+@pytest.fixture
+def pseudo() -> Iterator[None]:
+    i18n.register("xx", Pseudo())
+    try:
+        with i18n.use("xx"):
+            yield
+    finally:
+        i18n.register("xx", None)
+
+
+@pytest.mark.usefixtures("pseudo")
+@pytest.mark.parametrize(
+    ("file", "options"),
+    [
+        ("en_problems.csv", {}),
+        ("empty.csv", {}),
+        ("header_only.csv", {}),
+        ("no_name.csv", {}),
+        ("no_name.csv", {"overrides": {"name": ""}}),
+        ("no_stage.csv", {}),
+        ("multi_sheet_pt.xlsx", {}),
+        ("title_rows.xlsx", {}),
+        ("reach_thousands.csv", {}),
+        ("ru_cp1251_semicolon.csv", {"overrides": {"name": "Nope"}}),
+    ],
+)
+def test_every_problem_is_said_in_the_users_language(file: str, options: dict[str, object]) -> None:
+    problems = read_inventory(INVENTORIES / file, **options).problems  # type: ignore[arg-type]
+    assert problems
+    for problem in problems:
+        assert problem.message.startswith("⟦") and problem.message.endswith("⟧"), problem
+        assert i18n.placeholders(problem.message) == [], problem  # every placeholder filled
+
+
+@pytest.mark.usefixtures("pseudo")
+def test_refusals_are_said_in_the_users_language(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    notes = tmp_path / "notes.md"
+    notes.write_text("# not an inventory\n", encoding="utf-8")
+    with pytest.raises(ReadError, match="^⟦") as caught:
+        read_inventory(notes)
+    assert "notes.md" in str(caught.value)
+    with pytest.raises(SheetNotFound, match="^⟦No sheet called 'Nope'"):
+        read_inventory(SAMPLE_INVENTORY, sheet="Nope")

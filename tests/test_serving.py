@@ -174,7 +174,7 @@ def test_two_replicas_one_room_and_a_replica_lost(room: dict[str, object], brows
     console.get_by_label("Facilitator password").fill(PASSWORD)
     console.get_by_role("button", name="Sign in").click()
     console.get_by_text("The room").first.wait_for()
-    console.get_by_text("2 assessor(s) have scored").wait_for()  # Pia's score came through the other replica
+    console.get_by_text("2 assessors have scored").wait_for()  # Pia's score came through the other replica
     assert {r for _, r in console_served} == {"r2"}
 
     killed = _replicas(run_dir)["r1"]

@@ -72,7 +72,7 @@ def test_sheets_and_finish(exported) -> None:  # type: ignore[no-untyped-def]
     assert plan[-4:] == ["Action", "Owner", "Due", "Status"]
     assert book["Action plan"]["C2"].value == "Delivery slot booking"
     method = {r[0].value: r[1].value for r in book["Method"].iter_rows()}
-    assert method["Weights"] == "relevance 2, meaningfulness 1, attractiveness 1"
+    assert method["Weights"] == "Relevance 2, Meaningfulness 1, Attractiveness 1"  # the criteria's labels
     assert method["Generated"].startswith("Touchpoint Audit 0.1.0, ")
 
 

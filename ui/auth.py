@@ -28,6 +28,7 @@ from audit.accounts import (
     Accounts,
     Throttle,
 )
+from audit.i18n import _
 from audit.store import StoreError, checked_identity
 from ui import state
 
@@ -100,15 +101,20 @@ def oidc_refusal() -> str | None:
     """Why the account signed in with the provider may not act here; None when it may."""
     email = st.user.get("email")
     if not email:
-        return "Your sign-in did not give an e-mail address; ask your administrator to include the email scope."
+        # TRANSLATORS: "email" is the name of an OpenID Connect scope: keep it as it is.
+        return _("Your sign-in did not give an e-mail address; ask your administrator to include the email scope.")
     if st.user.get("email_verified") is False:
-        return f"The provider has not verified {email}; verify it with them, then sign in again."
+        # TRANSLATORS: the provider is the organisation's sign-in service; {email} is the address it gave.
+        return _("The provider has not verified {email}; verify it with them, then sign in again.").format(email=email)
     try:
         who = identity(str(email))
     except IdentityError as error:
         return str(error)
     if not _allowed(who):
-        return f"{who} is not one of this server's facilitators. Ask whoever runs it to add you to {ALLOWED_VARIABLE}."
+        # TRANSLATORS: {who} is an e-mail address; {variable} is the name of a setting: keep it as it is.
+        return _(
+            "{who} is not one of this server's facilitators. Ask whoever runs it to add you to {variable}."
+        ).format(who=who, variable=ALLOWED_VARIABLE)
     return None
 
 
@@ -122,12 +128,16 @@ def check_shareable(typed: str) -> None:
     who = checked_identity(typed)
     current = mode()
     if current is Mode.PASSWORD and not accounts().exists(who):
-        raise StoreError(
-            f"Nobody signs in here as {who}: check the spelling, or ask whoever runs the server to add the "
-            f"account (python -m audit facilitator add {who})."
+        # TRANSLATORS: {who} is an e-mail address or account name; {command} is a command: keep it as it is.
+        unknown = _(
+            "Nobody signs in here as {who}: check the spelling, or ask whoever runs the server to add the "
+            "account ({command})."
         )
+        raise StoreError(unknown.format(who=who, command=f"python -m audit facilitator add {who}"))
     if current is Mode.OIDC and not _allowed(who):
-        raise StoreError(f"{who} may not sign in here ({ALLOWED_VARIABLE}); check the spelling.")
+        # TRANSLATORS: {who} is an e-mail address; {variable} is the name of a setting: keep it as it is.
+        refused = _("{who} may not sign in here ({variable}); check the spelling.")
+        raise StoreError(refused.format(who=who, variable=ALLOWED_VARIABLE))
 
 
 def _password_facilitator() -> Facilitator | None:
@@ -167,7 +177,7 @@ def attempt_keys() -> dict[str, str]:
 def sign_in_with_password(who: str, password: str) -> str | None:
     """Sign in; None when done, else the message to show. Refused attempts are not even checked."""
     if not who.strip() or not password:
-        return "Type your e-mail (or account name) and the facilitator password."
+        return _("Type your e-mail (or account name) and the facilitator password.")
     throttle = throttles()["sign-in"]
     keys = attempt_keys() | {"account": who.strip().lower()}  # a reload makes a new browser session
     refused = throttle.refusal(keys)
@@ -176,7 +186,7 @@ def sign_in_with_password(who: str, password: str) -> str | None:
     account = accounts().verify(who, password)
     if account is None:
         throttle.failed(keys)
-        return "Wrong e-mail or password. Check both and try again; after a few misses, sign-in pauses."
+        return _("Wrong e-mail or password. Check both and try again; after a few misses, sign-in pauses.")
     throttle.succeeded(keys)
     token = accounts().start_session(account)
     st.session_state[SIGNED_IN] = (account, token)
@@ -222,13 +232,27 @@ def local_mode_refusal() -> str | None:
     proxied = any(h in st.context.headers for h in ("X-Forwarded-For", "Forwarded", "X-Real-Ip"))
     if _loopback(address) and not proxied:
         return None
-    where = "through a proxy" if proxied else f"on {address or 'every network address'}"
-    return (
-        f"Local mode makes whoever opens the app a facilitator, so it serves only this computer; "
-        f"this app is served {where}. Set {PASSWORD_VARIABLE} (or {HASH_VARIABLE}) for a facilitator "
-        "password, or add an [auth] section to .streamlit/secrets.toml for sign-in with OpenID Connect; "
-        "or start it on 127.0.0.1 (./scripts/run does)."
-    )
+    advice = _(
+        "Set {password} (or {hash}) for a facilitator password, or add an [auth] section to "
+        ".streamlit/secrets.toml for sign-in with OpenID Connect; or start it on 127.0.0.1 (./scripts/run does)."
+    ).format(password=PASSWORD_VARIABLE, hash=HASH_VARIABLE)
+    if proxied:
+        served = _(
+            "Local mode makes whoever opens the app a facilitator, so it serves only this computer; "
+            "this app is served through a proxy."
+        )
+    elif address:
+        # TRANSLATORS: {address} is the network address the app listens on (e.g. 0.0.0.0).
+        served = _(
+            "Local mode makes whoever opens the app a facilitator, so it serves only this computer; "
+            "this app is served on {address}."
+        ).format(address=address)
+    else:
+        served = _(
+            "Local mode makes whoever opens the app a facilitator, so it serves only this computer; "
+            "this app is served on every network address."
+        )
+    return f"{served} {advice}"
 
 
 def _loopback(address: str | None) -> bool:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from audit import i18n
 from audit.cells import is_blank
+from audit.i18n import _, ngettext
 from audit.phases import Phase, WorkshopState
 from audit.scoring import SCALE
 from audit.store import StoreError
@@ -26,7 +28,16 @@ WELCOMED = "card_welcomed"
 FLASH = "card_flash"  # (touchpoint key, criterion or "note", "success" | "error", sentence): the last tap
 SYNCED = "card_synced"  # widget key -> the stored value it was last set to
 NOTE_LIMIT = 2000
-SCALE_LINE = " · ".join(f"{n} {w}" for n, w in SCALE_WORDS.items())
+
+
+def scale_line() -> str:
+    """The 1-5 rubric words under the buttons, in the reader's language: "1 very poor · 2 poor · ..."."""
+    return " · ".join(_scale_word(n) for n in SCALE_WORDS)
+
+
+def _scale_word(score: int) -> str:
+    # TRANSLATORS: one step of the 1-5 score scale, e.g. "4 good"; {score} is the number, {word} its meaning.
+    return _("{score} {word}").format(score=i18n.integer(score), word=_(SCALE_WORDS[score]))
 
 
 def show(who: Participant, workshop: WorkshopState, touchpoints: pd.DataFrame, mine: pd.DataFrame,
@@ -45,7 +56,9 @@ def show(who: Participant, workshop: WorkshopState, touchpoints: pd.DataFrame, m
             st.caption(str(row["notes"]))
         if workshop.phase is Phase.ROUND2:
             st.caption(
-                "Open in round 2." if current in workshop.round2_keys else "Not flagged: keeps its round-1 scores."
+                _("Open in round 2.")
+                if current in workshop.round2_keys
+                else _("Not flagged: keeps its round-1 scores.")
             )
         mine_here = mine[mine["touchpoint_id"] == current]
         for criterion in CRITERIA:
@@ -65,8 +78,8 @@ def _welcome_back(keys: list[str]) -> None:
     if CURRENT not in st.session_state and st.query_params.get(AT) in keys:
         st.session_state[WELCOMED] = True
     if st.session_state.get(WELCOMED):
-        st.info("Welcome back: your saved scores are shown. A tap that did not say 'Saved' did not count: "
-                "tap it again.")  # fmt: skip
+        st.info(_("Welcome back: your saved scores are shown. A tap that did not say 'Saved' did not count: "
+                  "tap it again."))  # fmt: skip
 
 
 def _current(keys: list[str], done: set[str], workshop: WorkshopState) -> str:
@@ -100,32 +113,45 @@ def _navigation(keys: list[str], touchpoints: pd.DataFrame, done: set[str], work
     position = keys.index(st.session_state[CURRENT])
     todo = [k for k in keys[position + 1 :] + keys[:position] if k not in done]
     with st.container(horizontal=True, key="card_nav"):
-        st.button("Previous", key="card_prev", disabled=position == 0, on_click=_go, args=(keys[position - 1],),
+        # TRANSLATORS: a button: the previous touchpoint.
+        st.button(_("Previous"), key="card_prev", disabled=position == 0, on_click=_go, args=(keys[position - 1],),
                   icon=":material/chevron_left:")  # fmt: skip
-        st.button("Next", key="card_next", disabled=position == len(keys) - 1,
+        # TRANSLATORS: a button: the next touchpoint.
+        st.button(_("Next"), key="card_next", disabled=position == len(keys) - 1,
                   on_click=_go, args=(keys[min(position + 1, len(keys) - 1)],),
                   icon=":material/chevron_right:")  # fmt: skip
-        st.button("Next unscored", key="card_todo", disabled=not todo, on_click=_go, args=(todo[0] if todo else "",))
+        # TRANSLATORS: a button: the next touchpoint not yet scored on every criterion.
+        st.button(_("Next unscored"), key="card_todo", disabled=not todo, on_click=_go, args=(todo[0] if todo else "",))
     names = dict(zip(keys, touchpoints["name"].astype(str), strict=True))
     flagged = workshop.round2_keys if workshop.phase is Phase.ROUND2 else frozenset()
 
     def label(key: str) -> str:
         mark = "✓" if key in done else "○"
-        return f"{mark} {names[key]}" + (" (round 2)" if key in flagged else "")
+        # TRANSLATORS: a touchpoint open in round 2, in the "Jump to" list; {touchpoint} is its name.
+        name = _("{touchpoint} (round 2)").format(touchpoint=names[key]) if key in flagged else names[key]
+        return f"{mark} {name}"
 
     st.session_state["card_jump"] = st.session_state[CURRENT]
-    st.selectbox("Jump to", keys, format_func=label, key="card_jump", on_change=lambda: _go(st.session_state.card_jump))
+    st.selectbox(
+        # TRANSLATORS: a list of the audit's touchpoints, to open one on the card.
+        _("Jump to"),
+        keys,
+        format_func=label,
+        key="card_jump",
+        on_change=lambda: _go(st.session_state.card_jump),
+    )
 
 
 def _criterion(who: Participant, key: str, criterion: str, mine: pd.DataFrame, room: pd.DataFrame | None) -> None:
     widget = f"tap|{key}|{criterion}"
     stored = _stored(mine, criterion)
     _sync(widget, stored)
-    st.markdown(f"**{criterion.capitalize()}**")
-    st.caption(RUBRIC[criterion])
+    st.markdown(f"**{i18n.label(criterion)}**")
+    st.caption(_(RUBRIC[criterion]))
     st.segmented_control(
-        criterion.capitalize(),
+        i18n.label(criterion),
         list(SCALE),
+        format_func=i18n.integer,
         key=widget,
         required=True,
         label_visibility="collapsed",
@@ -133,10 +159,14 @@ def _criterion(who: Participant, key: str, criterion: str, mine: pd.DataFrame, r
         on_change=_tap,
         args=(who, key, criterion, stored),
     )
-    st.caption(SCALE_LINE)
+    st.caption(scale_line())
     _flash(key, criterion)
     if room is not None and not mine["score"].dropna().empty:
-        st.caption(spread(room, key, criterion).sentence + (f" You: {stored}." if stored else ""))
+        sentence = spread(room, key, criterion).sentence
+        if stored:
+            # TRANSLATORS: after the room's scores of a touchpoint: the participant's own score.
+            sentence += " " + _("You: {score}.").format(score=i18n.integer(stored))
+        st.caption(sentence)
 
 
 def _tap(who: Participant, key: str, criterion: str, stored: int | None) -> None:
@@ -146,19 +176,25 @@ def _tap(who: Participant, key: str, criterion: str, stored: int | None) -> None
         state.workshops().score_as(who, key, criterion, value)
     except StoreError as error:
         st.session_state[widget] = stored
-        st.session_state[FLASH] = (key, criterion, "error", f"{criterion.capitalize()} not saved: {error}")
+        # TRANSLATORS: {criterion} is a criterion (e.g. Relevance); {reason} says why the score was refused.
+        refused = _("{criterion} not saved: {reason}").format(criterion=i18n.label(criterion), reason=error)
+        st.session_state[FLASH] = (key, criterion, "error", refused)
         return
     st.session_state[SYNCED][widget] = value
     st.session_state.pop(WELCOMED, None)
-    st.session_state[FLASH] = (key, criterion, "success", f"Saved: {criterion} {value} ({SCALE_WORDS[value]}).")
+    # TRANSLATORS: a tap was saved: "Saved: relevance 4 (good)."; {criterion} is written in small letters.
+    saved = _("Saved: {criterion} {score} ({word}).").format(
+        criterion=i18n.label(criterion).lower(), score=i18n.integer(value), word=_(SCALE_WORDS[value])
+    )
+    st.session_state[FLASH] = (key, criterion, "success", saved)
 
 
 def _note(who: Participant, key: str, mine: pd.DataFrame) -> None:
     widget = f"note|{key}"
     notes = mine["note"].dropna()
     _sync(widget, str(notes.iloc[-1]) if len(notes) else "")
-    st.text_area("Your note (evidence), optional", key=widget, on_change=_save_note, args=(who, key),
-                 placeholder="What did you see? A fact helps the room's discussion.")  # fmt: skip
+    st.text_area(_("Your note (evidence), optional"), key=widget, on_change=_save_note, args=(who, key),
+                 placeholder=_("What did you see? A fact helps the room's discussion."))  # fmt: skip
     _flash(key, "note")
 
 
@@ -166,8 +202,12 @@ def _save_note(who: Participant, key: str) -> None:
     widget = f"note|{key}"
     text = st.session_state[widget].strip()
     if len(text) > NOTE_LIMIT:
-        st.session_state[FLASH] = (key, "note", "error", f"Your note is {len(text)} characters; keep it under "
-                                   f"{NOTE_LIMIT + 1}. It was not saved; shorten it and it will be.")  # fmt: skip
+        too_long = ngettext(
+            "Your note is {n} character; keep it under {limit}. It was not saved; shorten it and it will be.",
+            "Your note is {n} characters; keep it under {limit}. It was not saved; shorten it and it will be.",
+            len(text),
+        ).format(n=i18n.integer(len(text)), limit=i18n.integer(NOTE_LIMIT + 1))
+        st.session_state[FLASH] = (key, "note", "error", too_long)
         return
     try:
         state.workshops().note_as(who, key, text)
@@ -175,7 +215,8 @@ def _save_note(who: Participant, key: str) -> None:
         st.session_state[FLASH] = (key, "note", "error", str(error))
         return
     st.session_state[SYNCED][widget] = text
-    st.session_state[FLASH] = (key, "note", "success", "Saved: your note." if text else "Your note is cleared.")
+    saved = _("Saved: your note.") if text else _("Your note is cleared.")
+    st.session_state[FLASH] = (key, "note", "success", saved)
 
 
 def _flash(key: str, what: str) -> None:
@@ -188,7 +229,8 @@ def _flash_elsewhere(current: str, names: dict[str, str]) -> None:
     """A refusal on a card the person has already left (a note saved on the way out) still shows."""
     flash = st.session_state.get(FLASH)
     if flash and flash[0] != current and flash[2] == "error":
-        st.error(f"{names.get(flash[0], flash[0])}: {flash[3]}")
+        # TRANSLATORS: a refusal on a card already left; {touchpoint} is its name, {message} says what was refused.
+        st.error(_("{touchpoint}: {message}").format(touchpoint=names.get(flash[0], flash[0]), message=flash[3]))
 
 
 def _sync(widget: str, stored: object) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from audit import i18n
+from audit.i18n import N_, _
 from audit.store import StoreError
 from audit.vocabulary import CRITERIA
 from audit.workshop import RUBRIC, grid_changes, refused_cells, score_grid
@@ -24,6 +26,27 @@ FIXED_WIDTHS = {"id": 80, "name": 240, "stage": 120, "channel": 110, "owner": 11
 SCORE_WIDTH = 120
 REFUSED = "grid_refused"  # (touchpoint key, criterion or "note") -> why the workshop refused a valid value
 LAST_SAVED = "grid_last_saved"  # the sentence confirming the last save
+# What the inventory's fields are called where people read them (headers, column choices); the
+# criteria and the other stored codes through i18n.label.
+FIELD_LABELS = {
+    "id": N_("Id"),
+    "name": N_("Name"),
+    "stage": N_("Stage"),
+    "channel": N_("Channel"),
+    "type": N_("Type"),
+    "control": N_("Control"),
+    "owner": N_("Owner"),
+    "importance": N_("Importance"),
+    "reach": N_("Reach"),
+    "conversions": N_("Conversions"),
+    "customer_rating": N_("Customer rating"),
+    "notes": N_("Notes"),
+}
+
+
+def field_label(field: str) -> str:
+    """A field's name for people, in the session's language ("customer_rating" -> "Customer rating")."""
+    return _(FIELD_LABELS[field]) if field in FIELD_LABELS else i18n.label(field)
 
 
 def show(who: Participant, touchpoints: pd.DataFrame, mine: pd.DataFrame) -> None:
@@ -38,10 +61,10 @@ def show(who: Participant, touchpoints: pd.DataFrame, mine: pd.DataFrame) -> Non
         hide_index=True,
         disabled=["id", "name", "stage", "channel", "owner"],
         column_config={
-            c: st.column_config.TextColumn(c.capitalize(), help=RUBRIC[c], width=SCORE_WIDTH) for c in CRITERIA
+            c: st.column_config.TextColumn(i18n.label(c), help=_(RUBRIC[c]), width=SCORE_WIDTH) for c in CRITERIA
         }
-        | {"note": st.column_config.TextColumn("Note (evidence)", width=320)}
-        | {c: st.column_config.TextColumn(c.capitalize(), width=w) for c, w in FIXED_WIDTHS.items()},
+        | {"note": st.column_config.TextColumn(_("Note (evidence)"), width=320)}
+        | {c: st.column_config.TextColumn(field_label(c), width=w) for c, w in FIXED_WIDTHS.items()},
         width="stretch",
     )
     _save(who, st.session_state.get(f"{editor}_seen", base), edited)
@@ -51,8 +74,8 @@ def show(who: Participant, touchpoints: pd.DataFrame, mine: pd.DataFrame) -> Non
     if LAST_SAVED in st.session_state:
         st.success(st.session_state[LAST_SAVED])
     _refusals(base, edited)
-    st.caption("Type 1-5 in a cell (or paste several); clear a cell to clear the score. Each edit is saved at once.")
-    if st.button("Show my saved scores", key="grid_reload", help="Rebuild the table from what is saved"):
+    st.caption(_("Type 1-5 in a cell (or paste several); clear a cell to clear the score. Each edit is saved at once."))
+    if st.button(_("Show my saved scores"), key="grid_reload", help=_("Rebuild the table from what is saved")):
         st.session_state[RELOADS] = st.session_state.get(RELOADS, 0) + 1
         st.rerun()
 
@@ -68,26 +91,42 @@ def _save(who: Participant, seen: pd.DataFrame, edited: pd.DataFrame) -> None:
         try:
             saved = workshops.score_as(who, edit.key, edit.criterion, edit.value)
         except StoreError as error:
-            refused[(edit.key, edit.criterion)] = f"{edit.name}, {edit.criterion} = {edit.typed}: {error}"
+            refused[(edit.key, edit.criterion)] = _("{touchpoint}, {criterion} = {typed}: {error}").format(
+                touchpoint=edit.name, criterion=i18n.label(edit.criterion).lower(), typed=edit.typed, error=error
+            )
             continue
         if saved.changed:
-            st.session_state[LAST_SAVED] = f"Saved: {edit.name}, {edit.criterion} = {edit.value or 'empty'}."
+            st.session_state[LAST_SAVED] = (
+                _("Saved: {touchpoint}, {criterion} = {value}.").format(
+                    touchpoint=edit.name, criterion=i18n.label(edit.criterion).lower(), value=i18n.integer(edit.value)
+                )
+                if edit.value
+                else _("Saved: {touchpoint}, {criterion} = empty.").format(
+                    touchpoint=edit.name, criterion=i18n.label(edit.criterion).lower()
+                )
+            )
     for note in notes:
         refused.pop((note.key, "note"), None)
         try:
             workshops.note_as(who, note.key, note.note)
         except StoreError as error:
-            refused[(note.key, "note")] = f"{note.name}, note: {error}"
+            refused[(note.key, "note")] = _("{touchpoint}, note: {error}").format(touchpoint=note.name, error=error)
             continue
-        st.session_state[LAST_SAVED] = f"Saved: the note on {note.name}."
+        st.session_state[LAST_SAVED] = _("Saved: the note on {touchpoint}.").format(touchpoint=note.name)
 
 
 def _refusals(base: pd.DataFrame, edited: pd.DataFrame) -> None:
-    lines = [f"{edit.name}, {edit.criterion}: {edit.error}" for edit in refused_cells(base, edited)]
+    lines = [
+        _("{touchpoint}, {criterion}: {error}").format(
+            touchpoint=edit.name, criterion=i18n.label(edit.criterion).lower(), error=edit.error
+        )
+        for edit in refused_cells(base, edited)
+    ]
     lines += list(st.session_state[REFUSED].values())
     if lines:
         st.error(
-            "Not saved, and the table still shows what was typed:\n"
-            + "\n".join(f"- {line}" for line in lines)
-            + "\n\nCorrect the cell, or press 'Show my saved scores'."
+            _(
+                "Not saved, and the table still shows what was typed:\n{lines}\n\n"
+                "Correct the cell, or press 'Show my saved scores'."
+            ).format(lines="\n".join(f"- {line}" for line in lines))
         )

@@ -6,12 +6,13 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from audit.access import ROLE_SENTENCES
-from ui import auth, state
+from audit.i18n import N_, _
+from ui import auth, language, state
 
 MODE_SENTENCES = {
-    auth.Mode.LOCAL: "Local mode: you are the facilitator, on this computer only.",
-    auth.Mode.PASSWORD: "Signed in with the facilitator password as **{who}**.",
-    auth.Mode.OIDC: "Signed in with OpenID Connect as **{who}**.",
+    auth.Mode.LOCAL: N_("Local mode: you are the facilitator, on this computer only."),
+    auth.Mode.PASSWORD: N_("Signed in with the facilitator password as **{who}**."),
+    auth.Mode.OIDC: N_("Signed in with OpenID Connect as **{who}**."),
 }
 
 
@@ -22,18 +23,24 @@ def show(pages: list[StreamlitPage]) -> None:
         st.divider()
         lost = st.session_state.pop(state.LOST, None)
         if lost:
-            st.warning(f"'{lost}' is no longer shared with you (or was deleted), so it was closed.")
+            st.warning(
+                _("'{audit}' is no longer shared with you (or was deleted), so it was closed.").format(audit=lost)
+            )
         audit, role = st.session_state.get(state.AUDIT), state.role()
         if audit and role:
             info = state.store().audit(audit)
-            st.markdown(f"**Open audit:** {audit}")
+            st.markdown(_("**Open audit:** {audit}").format(audit=audit))
             if info.client:
-                st.caption(f"Client: {info.client}")
-            st.caption(f"You are its {ROLE_SENTENCES[role]}.")
+                st.caption(_("Client: {client}").format(client=info.client))
+            # TRANSLATORS: {role} is a role and what it may do, e.g. "owner: everything, including sharing and deleting"
+            st.caption(_("You are its {role}.").format(role=_(ROLE_SENTENCES[role])))
         else:
-            st.markdown("**No audit open.**")
+            st.markdown(_("**No audit open.**"))
+        language.picker()
         mode = auth.mode()
-        st.caption(MODE_SENTENCES[mode].format(who=state.actor().identity))
+        st.caption(_(MODE_SENTENCES[mode]).format(who=state.actor().identity))
         if mode is not auth.Mode.LOCAL:
-            st.button("Sign out", key="sign_out", on_click=auth.sign_out)
-        st.caption(f"Stored in {state.store().backend}; every score is saved the moment it changes.")
+            st.button(_("Sign out"), key="sign_out", on_click=auth.sign_out)
+        st.caption(
+            _("Stored in {backend}; every score is saved the moment it changes.").format(backend=state.store().backend)
+        )

@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from audit.access import LOCAL, Action, Facilitator, Role, allowed
+from audit.i18n import _
 from audit.inventory import read_inventory
 from audit.invites import BASE_URL_VARIABLE
 from audit.phases import WorkshopState
@@ -159,7 +160,7 @@ def actor() -> Facilitator:
 
     who = auth.facilitator()
     if who is None or who != st.session_state.get(ACTOR):
-        raise AccessDenied("You are signed out, so nothing was saved. Sign in again.")
+        raise AccessDenied(_("You are signed out, so nothing was saved. Sign in again."))
     return who
 
 
@@ -192,7 +193,7 @@ def current_audit() -> str:
     """The open audit; a page that needs one is only in the navigation when one is open."""
     name = st.session_state.get(AUDIT)
     if not name:
-        st.info("No audit is open. Create one or load the sample on the Audits page.")
+        st.info(_("No audit is open. Create one or load the sample on the Audits page."))
         st.stop()
     return str(name)
 

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import streamlit as st
 
+from audit.i18n import _
 from audit.invites import InviteError, format_code
 from audit.workshops import CodeRefused, JoinRefused
 from ui import auth, state
 
 workshops = state.workshops()
-st.title("Join the workshop")
+# language picker here
+st.title(_("Join the workshop"))
 
 if state.has_token() and state.participant() is None:
     st.warning(
-        "This scoring link no longer works: the facilitator has replaced or removed it. "
-        "Ask the facilitator for your new link, or join again below with the join code."
+        _(
+            "This scoring link no longer works: the facilitator has replaced or removed it. "
+            "Ask the facilitator for your new link, or join again below with the join code."
+        )
     )
 
 offered = st.query_params.get(state.CODE, "")
@@ -31,16 +35,18 @@ audit, problem = st.session_state["offered"][1:] if offered else (None, None)
 if problem:
     st.error(problem)
 if audit:
-    st.markdown(f"You are invited to score **{audit}**.")
+    # TRANSLATORS: {audit} is the name of the audit the participant is invited to score.
+    st.markdown(_("You are invited to score **{audit}**.").format(audit=audit))
 else:
-    st.markdown("Type the join code the facilitator shows, then your name.")
+    st.markdown(_("Type the join code the facilitator shows, then your name."))
 
 with st.form("join"):
-    typed_code = st.text_input("Join code", value=format_code(offered) if audit else "", placeholder="K7QM-42XD",
+    typed_code = st.text_input(_("Join code"), value=format_code(offered) if audit else "", placeholder="K7QM-42XD",
                                key="join_code")  # fmt: skip
-    name = st.text_input("Your name", placeholder="As the room knows you", key="join_name")
-    st.caption("You give your name once. Your scores are yours alone until the facilitator reveals the room's.")
-    joined = st.form_submit_button("Join", type="primary", width="stretch")
+    name = st.text_input(_("Your name"), placeholder=_("As the room knows you"), key="join_name")
+    st.caption(_("You give your name once. Your scores are yours alone until the facilitator reveals the room's."))
+    # TRANSLATORS: a button: join the workshop.
+    joined = st.form_submit_button(_("Join"), type="primary", width="stretch")
 
 if joined and (slowed := auth.join_refusal()):
     st.error(slowed)

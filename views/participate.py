@@ -7,6 +7,8 @@ import os
 
 import streamlit as st
 
+from audit import i18n
+from audit.i18n import N_, _, ngettext
 from audit.phases import Phase, WorkshopState
 from audit.workshop import progress
 from ui import card, grid, state
@@ -28,9 +30,14 @@ if who is None:
     st.stop()
 asked = st.query_params.get(state.AUDIT)
 if asked is not None and asked != who.audit:  # someone edited the URL: nothing of another audit, not even a "no"
-    st.error(f"This link is for another audit: it opens only your scoring screen of '{who.audit}'.")
+    st.error(
+        _("This link is for another audit: it opens only your scoring screen of '{audit}'.").format(audit=who.audit)
+    )
     st.page_link(
-        "views/participate.py", label=f"Back to {who.audit}", query_params={state.TOKEN: st.query_params[state.TOKEN]}
+        "views/participate.py",
+        # TRANSLATORS: a link back to the participant's own scoring screen; {audit} is the audit's name.
+        label=_("Back to {audit}").format(audit=who.audit),
+        query_params={state.TOKEN: st.query_params[state.TOKEN]},
     )
     st.stop()
 
@@ -42,20 +49,27 @@ st.session_state[SEEN] = seen(workshop)
 workshops = state.workshops()
 touchpoints, mine = state.touchpoints(who.audit), workshops.own_scores(who)
 
+# language picker here
 st.markdown(f"### {who.audit}")
-st.caption(f"Scoring as **{who.name}** · {workshop.title}")
+# TRANSLATORS: {name} is the participant's name; {phase} is the workshop's phase, e.g. "Round 1 (blind)".
+st.caption(_("Scoring as **{name}** · {phase}").format(name=who.name, phase=workshop.title))
 (st.warning if workshop.locked or workshop.phase is Phase.REVEALED else st.info)(workshop.sentence)
 if touchpoints.empty:
-    st.info("This audit has no touchpoints yet: the facilitator is still preparing it. Reload in a moment.")
+    st.info(_("This audit has no touchpoints yet: the facilitator is still preparing it. Reload in a moment."))
     st.stop()
 done, total = progress(mine, touchpoints["id"].tolist())
-st.progress(done / total, text=f"{done} of {total} scored")
+# TRANSLATORS: progress on the participant's screen: {n} touchpoints of {total} scored on every criterion.
+scored = ngettext("{n} of {total} scored", "{n} of {total} scored", done)
+st.progress(done / total, text=scored.format(n=i18n.integer(done), total=i18n.integer(total)))
 
 # The room at the audit's live revision (one small read), so a participant's own new score is in it.
 room = state.room(who.audit, workshops.revision(who.audit)).scores if workshop.room_visible else None
-view = st.segmented_control("View", ["One at a time", "Grid (laptop)"], default="One at a time", required=True,
+# The choice is kept by its English words (stable across languages); it is shown translated.
+CARD, GRID = N_("One at a time"), N_("Grid (laptop)")
+# TRANSLATORS: the choice between the card (one touchpoint at a time) and the grid (every touchpoint).
+view = st.segmented_control(_("View"), [CARD, GRID], format_func=_, default=CARD, required=True,
                             key="view_mode", label_visibility="collapsed")  # fmt: skip
-if view == "Grid (laptop)":
+if view == GRID:
     grid.show(who, touchpoints, mine)
 else:
     card.show(who, workshop, touchpoints, mine, room)
