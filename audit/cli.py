@@ -370,11 +370,13 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
             if args.weights:
                 store.set_weights(args.audit, weights, actor=OPERATOR)
             snapshot = store.snapshot(args.audit)
-            comparison = stored_comparison(store, snapshot, OPERATOR)
+            language = args.language or snapshot.info.language
+            with i18n.use(language):  # the findings and reasons in the file's language
+                comparison = stored_comparison(store, snapshot, OPERATOR)
+                result = snapshot.result
         finally:
             store.close()
-        result, touchpoints, scores, meta = snapshot.result, snapshot.touchpoints, snapshot.scores, snapshot.meta
-        language = args.language or snapshot.info.language
+        touchpoints, scores, meta = snapshot.touchpoints, snapshot.scores, snapshot.meta
     elif args.file is None:
         raise _ArgumentError(_("name an inventory file, or a stored audit with --audit NAME."))
     else:
@@ -384,11 +386,12 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
         if not imported.inventory.can_import:
             out.write(format_check(imported))
             return EXIT_NOT_IMPORTABLE
-        result = _computed(args, imported)
+        language = args.language or imported.inventory.language
+        with i18n.use(language):  # the findings and reasons in the file's language
+            result = _computed(args, imported)
         touchpoints, scores = inventory_frame(imported.inventory), imported.score_frame
         meta = _file_meta(imported, audit_stages(imported.inventory), result.weights)
         comparison = None
-        language = args.language or imported.inventory.language
     counts = _report_counts(result, None if comparison is None else comparison.before_label)
     if kind == ".xlsx":
         from audit.workbook import audit_workbook
@@ -678,7 +681,7 @@ def _severity_count(severity: str, n: int) -> str:
     elif severity == "warning":
         text = ngettext("{n} warning", "{n} warnings", n)
     else:
-        text = ngettext("{n} info", "{n} infos", n)
+        text = ngettext("{n} note", "{n} notes", n)
     return text.format(n=i18n.integer(n))
 
 

@@ -133,8 +133,8 @@ def audit_stages(inventory: Inventory) -> list[str]:
     coverage should show it. A stage added is named in the inventory's language (a Persian
     inventory's missing Loyalty stage is "وفاداری", as its template writes it).
     """
-    words = LANGUAGES.get(inventory.language, LANGUAGES["en"]).template.stages
-    named = dict(zip(DEFAULT_STAGES, words, strict=True))
+    template = LANGUAGES.get(inventory.language, LANGUAGES["en"]).template or LANGUAGES["en"].template
+    named = dict(zip(DEFAULT_STAGES, template.stages, strict=True)) if template else {}
     stages = list(inventory.stages)
     known = {default_stage(s) for s in stages} - {None}
     if not known:
@@ -143,7 +143,7 @@ def audit_stages(inventory: Inventory) -> list[str]:
     ordered: list[str] = []
     by_model = {default_stage(s): s for s in journey}
     for model_stage in DEFAULT_STAGES:
-        ordered.append(by_model.get(model_stage, named[model_stage]))
+        ordered.append(by_model.get(model_stage, named.get(model_stage, model_stage)))
     ordered += [s for s in journey if default_stage(s) is None]
     return ordered + ([UNASSIGNED_STAGE] if UNASSIGNED_STAGE in stages else [])
 

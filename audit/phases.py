@@ -49,7 +49,7 @@ LOCKED_SENTENCE = N_("Scoring is locked by the facilitator.")
 # Why the workshop cannot move to the phase it is in already, one whole sentence per phase.
 ALREADY = {
     Phase.ROUND1: N_("The workshop is already in round 1 (blind)."),
-    Phase.REVEALED: N_("The workshop is already in revealed: discussion."),
+    Phase.REVEALED: N_("The scores are already revealed: the room is discussing them."),
     Phase.ROUND2: N_("The workshop is already in round 2: flagged touchpoints."),
 }
 

@@ -150,7 +150,7 @@ class NumberRule:
         """Why a number outside the range was refused."""
         if self.high is None:
             # TRANSLATORS: {value} is the number typed; {consequence} is a sentence such as "left empty."
-            message = _("{value} is outside {low} or more; {consequence}")
+            message = _("{value} is below {low}; {consequence}")
         else:
             # TRANSLATORS: {value} is the number typed; {consequence} is a sentence such as "left empty."
             message = _("{value} is outside {low} to {high}; {consequence}")

@@ -378,7 +378,7 @@ class Store:
         """Give another facilitator (by e-mail or account name) editor's or viewer's access; owner only."""
         target = checked_identity(who)
         if role not in SHARED_ROLES:
-            message = _("An audit is shared as {editor} or {viewer}; its owner is its owner.")
+            message = _("An audit is shared as {editor} or {viewer}; it has only one owner.")
             raise StoreError(message.format(editor=_(ROLE_LABELS[Role.EDITOR]), viewer=_(ROLE_LABELS[Role.VIEWER])))
         what = _("access to '{audit}' for {who}").format(audit=name, who=target)
         with self.acting(actor, name, Action.SHARE, what) as (connection, audit_id):

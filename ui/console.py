@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from audit import i18n
-from audit.i18n import N_, _, ngettext
+from audit.i18n import N_, _, ngettext, pgettext
 from audit.invites import InviteError, format_code, join_link, participant_link, qr_png
 from audit.phases import Phase, WorkshopState
 from audit.store import StoreError
@@ -251,7 +251,7 @@ def live(audit: str) -> None:
         )
         st.dataframe(progress, hide_index=True, key="progress_table", width="stretch", column_config={
             # TRANSLATORS: a column header: the name of a person in the workshop.
-            "Name": st.column_config.TextColumn(_("Name")),
+            "Name": st.column_config.TextColumn(pgettext("person", "Name")),
             # TRANSLATORS: a column header: how the person came to score (joined by link, from a file).
             "How": st.column_config.TextColumn(_("How")),
             # TRANSLATORS: a column header: how many touchpoints the person has scored on every criterion.

@@ -7,7 +7,7 @@ import streamlit as st
 
 from audit import i18n
 from audit.access import ROLE_LABELS, ROLE_SENTENCES, SHARED_ROLES, Action, Role
-from audit.i18n import _
+from audit.i18n import _, pgettext
 from audit.store import StoreError
 from ui import auth, state
 
@@ -37,8 +37,8 @@ table = pd.DataFrame(
         (a.name, a.client or "", role_label(a.role), a.owner, a.touchpoints, a.assessors, a.scores, a.updated_at)
         for a in infos
     ],
-    columns=[_("Audit"), _("Client"), _("Your role"), _("Owner"), _("Touchpoints"), _("Assessors"), _("Scores"),
-             _("Updated")],
+    columns=[_("Audit"), _("Client"), _("Your role"), pgettext("audit", "Owner"), _("Touchpoints"), _("Assessors"),
+             _("Scores"), _("Updated")],
 )  # fmt: skip
 if infos:
     st.dataframe(table, hide_index=True, key="audits_table")
