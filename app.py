@@ -24,6 +24,8 @@ from ui import auth, language, sidebar, state
 
 st.set_page_config(page_title="Touchpoint Audit", page_icon=":material/fact_check:", layout="wide")
 language.choose()  # from the address, this session or the browser; again below once the audit is known
+if language.chosen():  # final already: the page flows in its direction from its first element
+    language.style()
 
 JOIN = st.Page("views/join.py", title=_("Join"), icon=":material/login:", url_path="join")
 SCORE = st.Page("views/participate.py", title=_("Score"), icon=":material/touch_app:", url_path="score")
@@ -109,5 +111,6 @@ except StoreError as error:
         )
     )
     st.stop()
-language.style()
+if not language.chosen():
+    language.style()
 page.run()

@@ -418,6 +418,8 @@ def test_persian_pages_flow_right_to_left_and_russian_left_to_right(server: tupl
     assert dashboard_fa != "Dashboard" and dashboard_ru != "Dashboard"  # the catalogs are translated
     for device, suffix in ((LAPTOP, ""), (PHONE, "_phone")):
         page = _open(browser, f"{url}/dashboard?lang=fa", device)
+        page.locator('[data-testid="stMain"]').get_by_text(touchpoints_fa, exact=True).wait_for()  # a first start
+        _settle(page)  # loads the sample before it shows the dashboard
         _no_exception(page)
         assert _direction(page, "stMain") == "rtl"
         assert _direction(page, "stVegaLiteChart") == "ltr"  # charts keep a left-to-right axis
@@ -432,13 +434,14 @@ def test_persian_pages_flow_right_to_left_and_russian_left_to_right(server: tupl
         assert _no_sideways_scroll(page)
         _shot(page, f"dashboard_fa{suffix}")
         page.reload()
-        _settle(page)
+        page.locator('[data-testid="stMain"]').get_by_text(touchpoints_fa, exact=True).wait_for()
         assert "lang=fa" in page.url and _direction(page, "stMain") == "rtl"  # a reload keeps the language
         page.context.close()
         russian = _open(browser, f"{url}/dashboard?lang=ru", device)
+        russian.locator('[data-testid="stMain"]').get_by_text(touchpoints_ru, exact=True).wait_for()
+        _settle(russian)
         _no_exception(russian)
         assert _direction(russian, "stMain") == "ltr"
-        assert russian.locator('[data-testid="stMain"]').get_by_text(touchpoints_ru, exact=True).count()
         assert _no_sideways_scroll(russian)
         _shot(russian, f"dashboard_ru{suffix}")
         russian.context.close()

@@ -181,7 +181,13 @@ def people(audit: str) -> None:
             except StoreError as error:
                 st.error(str(error))
     names = state.store().assessor_names(audit)
-    chosen = st.selectbox(_("Someone who lost their link, or scored from a file"), names, index=None, key="link_for")
+    chosen = st.selectbox(
+        _("Someone who lost their link, or scored from a file"),
+        names,
+        index=None,
+        key="link_for",
+        placeholder=_("Choose a name"),
+    )
     left, right = st.columns(2)
     # TRANSLATORS: a button: give the chosen participant a new scoring link (the old one stops).
     if left.button(_("New link"), key="new_link", disabled=not chosen) and chosen:

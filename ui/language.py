@@ -75,6 +75,11 @@ def choose(audit_language: str | None = None) -> str:
     return code
 
 
+def chosen() -> bool:
+    """Whether this browser chose its language (the address or the picker): then no audit changes it."""
+    return bool(st.session_state.get(CHOSEN))
+
+
 def _accepted() -> str | None:
     """The browser's languages: its Accept-Language header, else the locale it reports."""
     try:

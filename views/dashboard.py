@@ -19,11 +19,17 @@ info, touchpoints, scores = snapshot.info, snapshot.touchpoints, snapshot.scores
 st.title(audit)
 
 f1, f2, f3, f4 = st.columns(4)
+# TRANSLATORS: the placeholder of an empty dashboard filter, which keeps every touchpoint
+every = _("All")
 chosen = {
-    "stage": f1.multiselect(_("Stage"), info.stage_order, key="dash_stage"),
-    "channel": f2.multiselect(_("Channel"), sorted(touchpoints["channel"].dropna().unique()), key="dash_channel"),
-    "type": f3.multiselect(_("Type"), list(TYPES), format_func=i18n.label, key="dash_type"),
-    "owner": f4.multiselect(_("Owner"), sorted(touchpoints["owner"].dropna().unique()), key="dash_owner"),
+    "stage": f1.multiselect(_("Stage"), info.stage_order, key="dash_stage", placeholder=every),
+    "channel": f2.multiselect(
+        _("Channel"), sorted(touchpoints["channel"].dropna().unique()), key="dash_channel", placeholder=every
+    ),
+    "type": f3.multiselect(_("Type"), list(TYPES), format_func=i18n.label, key="dash_type", placeholder=every),
+    "owner": f4.multiselect(
+        _("Owner"), sorted(touchpoints["owner"].dropna().unique()), key="dash_owner", placeholder=every
+    ),
 }
 result = filtered_audit(
     touchpoints, scores, info.stage_order, info.weights, chosen, round1_scores=snapshot.round1_scores
