@@ -105,6 +105,28 @@ LABELS: dict[str, str] = {
 }
 
 
+# The inventory's fields, as a column header or a choice names them.
+FIELD_LABELS: dict[str, str] = {
+    "id": N_("Id"),
+    "name": N_("Name"),
+    "stage": N_("Stage"),
+    "channel": N_("Channel"),
+    "type": N_("Type"),
+    "control": N_("Control"),
+    "owner": N_("Owner"),
+    "importance": N_("Importance"),
+    "reach": N_("Reach"),
+    "conversions": N_("Conversions"),
+    "customer_rating": N_("Customer rating"),
+    "notes": N_("Notes"),
+}
+
+
+def field_label(field: str) -> str:
+    """A field's label in the current language ("customer_rating" -> "Customer rating"); else its code's."""
+    return _(FIELD_LABELS[field]) if field in FIELD_LABELS else label(field)
+
+
 def label(code: str) -> str:
     """A stored code's label in the current language ("physical" -> "Physical", "Физическая");
     a value with no label (a user's own word) as it is."""
@@ -138,9 +160,10 @@ def activate(code: str) -> None:
 
 
 @contextmanager
-def use(code: str) -> Iterator[None]:
-    """Use this language for the block (a workbook written in the audit's language, a test)."""
-    token = _current.set(check(code))
+def use(code: str | None) -> Iterator[None]:
+    """Use this language for the block (a workbook written in the audit's language, a test); None keeps
+    the current one."""
+    token = _current.set(check(code) if code is not None else _current.get())
     try:
         yield
     finally:

@@ -27,7 +27,6 @@ Exceptions:
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
 import io
@@ -39,7 +38,7 @@ import signal
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -914,7 +913,7 @@ def audit_report(
     `progress` is told in the current language, the one of whoever waits for the file.
     """
     caller = i18n.current()
-    with _language(language):
+    with i18n.use(language):
         return _audit_report(result, meta, assessors, on, comparison_slide, _told(progress, caller))
 
 
@@ -981,16 +980,6 @@ def _chart_title(name: str) -> str:
 
 def _drawing(name: str) -> str:
     return _("Drawing {chart}...").format(chart=_chart_title(name).lower())
-
-
-@contextlib.contextmanager
-def _language(code: str | None) -> Iterator[None]:
-    """The block in language `code`, or in the current language when None."""
-    if code is None:
-        yield
-    else:
-        with i18n.use(code):
-            yield
 
 
 def _told(progress: Progress | None, language: str) -> Callable[[float, Callable[[], str]], None] | None:

@@ -19,10 +19,9 @@ as text, and in CSVs it gets OWASP's leading apostrophe.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import math
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,7 +39,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from audit import __version__, i18n
 from audit.cells import is_blank
 from audit.compare import Comparison
-from audit.i18n import N_, _
+from audit.i18n import FIELD_LABELS, N_, _
 from audit.importing import META_SHEET, meta_values
 from audit.meta import AuditMeta
 from audit.metrics import (
@@ -107,20 +106,7 @@ SHEET_NAME_LIMIT = 31  # characters Excel allows in a sheet's name
 _NOT_IN_SHEET_NAMES = str.maketrans({c: " " for c in "[]:*?/\\"})
 # The inventory columns of the Touchpoints sheet, by field. In a language with a blank template
 # (audit/languages/*.toml) the headers are the template's, which the importer reads back.
-INVENTORY_HEADERS = {
-    "id": N_("Id"),
-    "name": N_("Touchpoint"),
-    "stage": N_("Stage"),
-    "channel": N_("Channel"),
-    "type": N_("Type"),
-    "control": N_("Control"),
-    "owner": N_("Owner"),
-    "importance": N_("Importance"),
-    "reach": N_("Reach"),
-    "conversions": N_("Conversions"),
-    "customer_rating": N_("Customer rating"),
-    "notes": N_("Notes"),
-}
+INVENTORY_HEADERS = {**FIELD_LABELS, "name": N_("Touchpoint")}  # the Touchpoints sheet says "Touchpoint"
 # Computed columns of the Touchpoints sheet: the result column each shows, with its header.
 COMPUTED = {
     "relevance_mean": N_("Relevance mean"),
@@ -326,7 +312,7 @@ def audit_workbook(
     `progress` is told in the current language, the one of whoever waits for the file.
     """
     caller = i18n.current()
-    with _language(language):
+    with i18n.use(language):
         titles = sheet_titles()
         steps: list[tuple[str, Callable[[Workbook], None]]] = [
             ("summary", lambda b: _summary(b, result, meta, titles)),
@@ -353,16 +339,6 @@ def audit_workbook(
     if progress:
         progress(1.0, _("Done"))
     return buffer.getvalue()
-
-
-@contextlib.contextmanager
-def _language(code: str | None) -> Iterator[None]:
-    """The block in language `code`, or in the current language when None."""
-    if code is None:
-        yield
-    else:
-        with i18n.use(code):
-            yield
 
 
 def sheet_titles() -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import os
 import uuid
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
+from audit import i18n
 from audit.store import Store
 from ui import state
 
@@ -93,3 +95,37 @@ def app(page: str | None = None, **query: str) -> AppTest:
     if page:
         test.switch_page(page).run()
     return test
+
+
+class Pseudo(gettext.NullTranslations):
+    """A language of the tests only: every catalog sentence as ⟦sentence⟧, so English left outside the
+    catalogs shows."""
+
+    def gettext(self, message: str) -> str:
+        return f"⟦{message}⟧"
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return f"⟦{singular if n == 1 else plural}⟧"
+
+    def pgettext(self, context: str, message: str) -> str:
+        return f"⟦{message}⟧"
+
+
+PSEUDO = "qps"
+
+
+@pytest.fixture
+def pseudo() -> Iterator[str]:
+    """The pseudo-language, known to audit.i18n for the test (as `?lang=qps` or `i18n.use`)."""
+    i18n.register(PSEUDO, Pseudo())
+    try:
+        yield PSEUDO
+    finally:
+        i18n.register(PSEUDO, None)
+
+
+@pytest.fixture
+def in_pseudo(pseudo: str) -> Iterator[None]:
+    """The test's own code runs in the pseudo-language."""
+    with i18n.use(pseudo):
+        yield

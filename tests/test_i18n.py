@@ -3,7 +3,6 @@ English left outside the catalogs (rendered in a pseudo-language) and in each of
 
 from __future__ import annotations
 
-import gettext
 import json
 import re
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
-from conftest import DATA, INVENTORIES, ROOT, app
+from conftest import DATA, INVENTORIES, ROOT, Pseudo, app
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
@@ -30,7 +29,6 @@ from ui import language
 
 TRANSLATED = [code for code in i18n.CODES if code != i18n.DEFAULT]
 PAGE_TITLES = ("Dashboard", "Compare", "Workshop", "Inventory", "Import", "Export", "Audits")  # app.py's, in English
-PSEUDO = "qps"  # a language of the tests only: every catalog sentence wrapped in ⟦ ⟧
 PAGES = ["views/dashboard.py", "views/compare.py", "views/workshop.py", "views/inventory.py",
          "views/import_inventory.py", "views/export.py", "views/audits.py"]  # fmt: skip
 
@@ -163,23 +161,6 @@ def test_persian_flows_right_to_left_and_the_others_left_to_right() -> None:
 # Every page, in a pseudo-language and in each language -------------------------------------------
 
 
-class Pseudo(gettext.NullTranslations):
-    """Every catalog sentence as ⟦sentence⟧: what is left outside ⟦ ⟧ never went through a catalog."""
-
-    def gettext(self, message: str) -> str:
-        return f"⟦{message}⟧"
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return f"⟦{singular if n == 1 else plural}⟧"
-
-
-@pytest.fixture
-def pseudo() -> Iterator[str]:
-    i18n.register(PSEUDO, Pseudo())
-    yield PSEUDO
-    i18n.register(PSEUDO, None)
-
-
 PERSIAN_AUDIT = "ممیزی آزمایشی"  # data in Persian: any Latin word on the page is ours
 
 
@@ -297,7 +278,8 @@ def test_the_participant_screens_show_no_english_outside_the_catalogs(db: str, p
     join = app(code=code, lang=pseudo)
     assert not join.exception and not untranslated(join), "\n".join(untranslated(join))
     join.text_input(key="join_name").set_value("سارا")
-    join.button(key="FormSubmitter:join-⟦Join⟧").click().run()  # a form's button is keyed by its label
+    submit = f"FormSubmitter:join-{Pseudo().gettext('Join')}"  # a form's button is keyed by its label
+    join.button(key=submit).click().run()
     assert not join.error, join.error[0].value
     score = app(p=join.query_params["p"], lang=pseudo)
     assert not score.exception, score.exception

@@ -5,7 +5,6 @@ transaction, the workshop state of a new audit, nothing written when there are e
 
 from __future__ import annotations
 
-import gettext
 import io
 import json
 from collections.abc import Iterator
@@ -251,27 +250,7 @@ def test_the_workbooks_sheets_are_known_by_their_names_in_every_language() -> No
             assert {_(SCORES_SHEET), "Scores"} <= sheet_names(SCORES_SHEET)
 
 
-class Pseudo(gettext.NullTranslations):
-    """A language that marks every sentence it translates: English left outside the catalogs shows."""
-
-    def gettext(self, message: str) -> str:
-        return f"⟦{message}⟧"
-
-    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        return f"⟦{msgid1 if n == 1 else msgid2}⟧"
-
-
-@pytest.fixture
-def pseudo() -> Iterator[None]:
-    i18n.register("xx", Pseudo())
-    try:
-        with i18n.use("xx"):
-            yield
-    finally:
-        i18n.register("xx", None)
-
-
-@pytest.mark.usefixtures("pseudo")
+@pytest.mark.usefixtures("in_pseudo")
 def test_score_file_problems_are_said_in_the_users_language(tmp_path: Path) -> None:
     scores = ROOT / "tests" / "data" / "scores"
     unreadable = tmp_path / "scores.md"
@@ -291,7 +270,7 @@ def test_score_file_problems_are_said_in_the_users_language(tmp_path: Path) -> N
     assert ("⟦score files⟧", "duplicate_score") in {(file, p.code) for file, p in sourced}
 
 
-@pytest.mark.usefixtures("pseudo")
+@pytest.mark.usefixtures("in_pseudo")
 def test_agreement_and_weights_are_said_in_the_users_language() -> None:
     from audit.scoring import agreement, parse_weights
 

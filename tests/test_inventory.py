@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gettext
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -460,27 +458,7 @@ def test_detect_language_asks_for_the_values_only_on_a_tie() -> None:
     assert detect_language([]) == "en"
 
 
-class Pseudo(gettext.NullTranslations):
-    """A language that marks every sentence it translates: English left outside the catalogs shows."""
-
-    def gettext(self, message: str) -> str:
-        return f"⟦{message}⟧"
-
-    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        return f"⟦{msgid1 if n == 1 else msgid2}⟧"
-
-
-@pytest.fixture
-def pseudo() -> Iterator[None]:
-    i18n.register("xx", Pseudo())
-    try:
-        with i18n.use("xx"):
-            yield
-    finally:
-        i18n.register("xx", None)
-
-
-@pytest.mark.usefixtures("pseudo")
+@pytest.mark.usefixtures("in_pseudo")
 @pytest.mark.parametrize(
     ("file", "options"),
     [
@@ -504,7 +482,7 @@ def test_every_problem_is_said_in_the_users_language(file: str, options: dict[st
         assert i18n.placeholders(problem.message) == [], problem  # every placeholder filled
 
 
-@pytest.mark.usefixtures("pseudo")
+@pytest.mark.usefixtures("in_pseudo")
 def test_refusals_are_said_in_the_users_language(tmp_path) -> None:  # type: ignore[no-untyped-def]
     notes = tmp_path / "notes.md"
     notes.write_text("# not an inventory\n", encoding="utf-8")

@@ -294,7 +294,7 @@ def test_the_report_is_in_its_language(code: str, sample: Sample, quick_charts: 
     slides = list(Presentation(io.BytesIO(deck)).slides)
     titles = [slide.shapes.title.text for slide in slides]
     assert titles[:3] == ["Northwind", *in_language(code, "Headline figures", "Findings")]
-    assert titles[-1] == in_language(code, "Method")[0]
+    assert titles[-1].startswith(in_language(code, "Method")[0])  # the method, or its continuation
     paragraphs = [p._p for slide in slides for shape in slide.shapes if shape.has_text_frame
                   for p in shape.text_frame.paragraphs if p.text]  # fmt: skip
     right_to_left = {p.pPr is not None and p.pPr.get("rtl") == "1" for p in paragraphs}

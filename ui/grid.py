@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from audit import i18n
-from audit.i18n import N_, _
+from audit.i18n import _, field_label
 from audit.store import StoreError
 from audit.vocabulary import CRITERIA
 from audit.workshop import RUBRIC, grid_changes, refused_cells, score_grid
@@ -26,27 +26,6 @@ FIXED_WIDTHS = {"id": 80, "name": 240, "stage": 120, "channel": 110, "owner": 11
 SCORE_WIDTH = 120
 REFUSED = "grid_refused"  # (touchpoint key, criterion or "note") -> why the workshop refused a valid value
 LAST_SAVED = "grid_last_saved"  # the sentence confirming the last save
-# What the inventory's fields are called where people read them (headers, column choices); the
-# criteria and the other stored codes through i18n.label.
-FIELD_LABELS = {
-    "id": N_("Id"),
-    "name": N_("Name"),
-    "stage": N_("Stage"),
-    "channel": N_("Channel"),
-    "type": N_("Type"),
-    "control": N_("Control"),
-    "owner": N_("Owner"),
-    "importance": N_("Importance"),
-    "reach": N_("Reach"),
-    "conversions": N_("Conversions"),
-    "customer_rating": N_("Customer rating"),
-    "notes": N_("Notes"),
-}
-
-
-def field_label(field: str) -> str:
-    """A field's name for people, in the session's language ("customer_rating" -> "Customer rating")."""
-    return _(FIELD_LABELS[field]) if field in FIELD_LABELS else i18n.label(field)
 
 
 def show(who: Participant, touchpoints: pd.DataFrame, mine: pd.DataFrame) -> None:

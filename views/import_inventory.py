@@ -12,7 +12,7 @@ import streamlit as st
 
 from audit import i18n
 from audit.access import Role
-from audit.i18n import N_, _, ngettext
+from audit.i18n import N_, _, field_label, ngettext
 from audit.importing import Imported, default_assessor, plan_import, read_import, store_import
 from audit.problems import CODES, Problem, ReadError
 from audit.reader import SUPPORTED_EXTENSIONS
@@ -20,7 +20,6 @@ from audit.store import StoreError
 from audit.vocabulary import FIELDS
 from audit.workbook import csv_bytes
 from ui import state
-from ui.grid import field_label
 
 OVERRIDES = "mapping_overrides"
 # Option values kept in the session (and read back) in English; shown translated: _(NO_COLUMN).

@@ -7,13 +7,12 @@ import streamlit as st
 
 from audit import i18n
 from audit.access import Action
-from audit.i18n import _
+from audit.i18n import _, field_label
 from audit.metrics import TOUCHPOINT_COLUMNS
 from audit.store import StoreError
 from audit.vocabulary import CONTROLS, TYPES
 from audit.workshop import inventory_changes
 from ui import state
-from ui.grid import field_label
 
 
 def code_label(code: str | float | bool) -> str:
