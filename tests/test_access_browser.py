@@ -150,6 +150,7 @@ def test_facilitators_see_their_own_and_shared_audits_only(password_server: tupl
 
     other = _open(browser, url)  # another browser: nothing shared with the other facilitator yet
     _sign_in(other, OTHER, OTHER_PASSWORD)
+    other.get_by_text("You have no audits yet").first.wait_for()
     text = _text(other)
     assert "You have no audits yet" in text and "Acme" not in text and "Borealis" not in text
     for path in (f"/dashboard?audit={A}", f"/inventory?audit={B}", f"/export?audit={A}"):

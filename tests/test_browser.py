@@ -243,6 +243,7 @@ def test_a_newcomers_flow(server: tuple[str, str], browser, tmp_path: Path) -> N
         _shot(page, name)
     _go(page, "Compare")  # the sample against its spring audit: the stage chart and what moved
     page.get_by_text("Stages that moved beyond the room's disagreement: Service +0.47.").wait_for()
+    page.locator('[data-testid="stVegaLiteChart"]').nth(1).wait_for()  # the touchpoints' chart is drawn last
     assert page.locator('[data-testid="stVegaLiteChart"]').count() == 2
     page.context.close()
     me.context.close()
@@ -412,7 +413,7 @@ def _direction(page, test_id: str) -> str:  # type: ignore[no-untyped-def]
 def test_persian_pages_flow_right_to_left_and_russian_left_to_right(server: tuple[str, str], browser) -> None:  # type: ignore[no-untyped-def]
     url, database = server
     with i18n.use("fa"):
-        dashboard_fa, touchpoints_fa = _("Dashboard"), _("Touchpoints")
+        dashboard_fa, touchpoints_fa, join_fa = _("Dashboard"), _("Touchpoints"), _("Join the workshop")
     with i18n.use("ru"):
         dashboard_ru, touchpoints_ru = _("Dashboard"), _("Touchpoints")
     assert dashboard_fa != "Dashboard" and dashboard_ru != "Dashboard"  # the catalogs are translated
@@ -448,6 +449,7 @@ def test_persian_pages_flow_right_to_left_and_russian_left_to_right(server: tupl
     store = Store.open(database, migrate=False)
     code = Workshops(store).issue_code(SAMPLE, actor=LOCAL)
     phone = _open(browser, f"{url}/join?code={code}&lang=fa", PHONE)
+    phone.get_by_text(join_fa, exact=True).wait_for()
     assert _direction(phone, "stMain") == "rtl"
     _shot(phone, "join_fa_phone")
     phone.context.close()
