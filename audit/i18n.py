@@ -45,6 +45,7 @@ DEFAULT = "en"
 CODES: tuple[str, ...] = tuple(LANGUAGES)  # the languages with a vocabulary file: each has a catalog
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 _PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
+_ISOLATE = re.compile(r"(?<!\{)\{\w+[^{}]*\}(?!\})")  # a placeholder, not a doubled brace
 
 _current: contextvars.ContextVar[str | None] = contextvars.ContextVar("language", default=None)
 _resolver: Callable[[], str | None] | None = None
@@ -246,7 +247,23 @@ def _catalog(code: str) -> gettext.NullTranslations:
         data = compiled.read_bytes()
     else:
         data = compile_catalog(code)
-    return gettext.GNUTranslations(BytesIO(data))
+    catalog = gettext.GNUTranslations(BytesIO(data))
+    if right_to_left(code):
+        _isolate_placeholders(catalog)
+    return catalog
+
+
+def _isolate_placeholders(catalog: gettext.GNUTranslations) -> None:
+    """Wrap every `{placeholder}` of a right-to-left catalog in Unicode isolates (FSI ... PDI).
+
+    A Latin name or a number filled into a Persian sentence otherwise joins the text around it in the
+    bidirectional algorithm: "در مرحله Awareness، ۱ نقطه" is shown with the 1 beside the wrong word.
+    Isolated, each value keeps its own direction and its place in the sentence.
+    """
+    table = catalog._catalog  # type: ignore[attr-defined]  # gettext's own msgid -> msgstr mapping
+    for key, text in table.items():
+        if isinstance(text, str) and "{" in text:
+            table[key] = _ISOLATE.sub(lambda found: f"\u2068{found.group(0)}\u2069", text)
 
 
 def translations(code: str) -> gettext.NullTranslations:

@@ -152,6 +152,15 @@ def test_the_browser_language_is_the_first_one_we_have() -> None:
     assert i18n.best_match(None) is None
 
 
+def test_a_persian_sentence_isolates_what_is_filled_in() -> None:
+    """A Latin name or a number in a Persian sentence keeps its place (Unicode isolates, FSI ... PDI)."""
+    with i18n.use("fa"):
+        said = _("Client: {client}").format(client="Northwind Home (sample)")
+    assert "\u2068Northwind Home (sample)\u2069" in said
+    with i18n.use("ru"):
+        assert "\u2068" not in _("Client: {client}")
+
+
 def test_persian_flows_right_to_left_and_the_others_left_to_right() -> None:
     assert [code for code in i18n.CODES if i18n.right_to_left(code)] == ["fa"]
     assert i18n.vega_locale("fa")["number"]["numerals"][4] == "۴"  # type: ignore[index]

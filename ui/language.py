@@ -27,11 +27,14 @@ FONT_CSS = """
 @font-face {font-family: "Vazirmatn"; src: url("app/static/fonts/Vazirmatn-Bold.woff2") format("woff2");
   font-weight: 600 900; font-display: swap;}
 """
-# Persian flows right to left: the page, the sidebar (which moves to the right), tables and
-# inputs. Charts keep their left-to-right axes: Vega draws its own text, Persian labels included.
+# Persian flows right to left: the page, the sidebar's content, lists, tables and inputs. The
+# sidebar itself stays where Streamlit slides it in and out (flipping its container left a collapsed
+# sidebar over the page on a phone). Charts keep their left-to-right axes: Vega draws its own text,
+# Persian labels included.
 RTL_CSS = """
-[data-testid="stAppViewContainer"], [data-testid="stSidebar"], [data-testid="stMain"],
-[data-testid="stBottom"], div[data-baseweb="popover"] {direction: rtl;}
+[data-testid="stSidebarContent"], [data-testid="stMain"], [data-testid="stBottom"],
+div[data-baseweb="popover"] {direction: rtl;}
+.stApp li {text-align: right;}
 .stApp, .stApp button, .stApp input, .stApp textarea, div[data-baseweb="popover"] {
   font-family: "Vazirmatn", "Noto Sans Arabic", "Noto Naskh Arabic", Tahoma, sans-serif;}
 [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"], [data-testid="stMetric"],
@@ -109,6 +112,12 @@ def picker() -> None:
     st.session_state[PICKER] = current  # follows the address and the audit until someone picks
     options = codes() if current in i18n.CODES else [*codes(), current]  # a test's pseudo-language
     st.selectbox(_("Language"), options, format_func=i18n.name, key=PICKER, on_change=_pick)
+
+
+def corner_picker() -> None:
+    """The picker in a small button (a participant's phone has no sidebar and little room)."""
+    with st.popover(f":material/translate: {i18n.name(i18n.current())}"):
+        picker()
 
 
 def style() -> None:

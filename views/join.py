@@ -7,11 +7,9 @@ import streamlit as st
 from audit.i18n import _
 from audit.invites import InviteError, format_code
 from audit.workshops import CodeRefused, JoinRefused
-from ui import auth, state
+from ui import auth, language, state
 
 workshops = state.workshops()
-# language picker here
-st.title(_("Join the workshop"))
 
 if state.has_token() and state.participant() is None:
     st.warning(
@@ -32,6 +30,11 @@ if offered and st.session_state.get("offered", ("",))[0] != offered:  # a link's
             auth.join_failed()
             st.session_state["offered"] = (offered, None, str(error))
 audit, problem = st.session_state["offered"][1:] if offered else (None, None)
+if audit and not language.chosen():  # the invitation's audit speaks its language until someone picks
+    language.choose(language.audit_language(audit))
+    language.style()
+language.corner_picker()
+st.title(_("Join the workshop"))
 if problem:
     st.error(problem)
 if audit:

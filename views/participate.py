@@ -11,7 +11,7 @@ from audit import i18n
 from audit.i18n import N_, _, ngettext
 from audit.phases import Phase, WorkshopState
 from audit.workshop import progress
-from ui import card, grid, state
+from ui import card, grid, language, state
 
 # How soon a participant's screen notices a reveal, a round 2, a lock, or (while the room is shown)
 # someone else's new score, whichever app process it came through.
@@ -49,7 +49,7 @@ st.session_state[SEEN] = seen(workshop)
 workshops = state.workshops()
 touchpoints, mine = state.touchpoints(who.audit), workshops.own_scores(who)
 
-# language picker here
+language.corner_picker()
 st.markdown(f"### {who.audit}")
 # TRANSLATORS: {name} is the participant's name; {phase} is the workshop's phase, e.g. "Round 1 (blind)".
 st.caption(_("Scoring as **{name}** · {phase}").format(name=who.name, phase=workshop.title))
