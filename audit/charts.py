@@ -84,6 +84,7 @@ LABEL_LIMIT = 220  # px a touchpoint or stage name may take on an axis before Ve
 STAGE_LABEL_ANGLE = -30  # slanted names do not overlap: their lines stack perpendicular to the text
 STEEP_LABEL_ANGLE = -45  # for more than MANY_STAGES stages, whose bands are narrow on a phone
 MANY_STAGES = 8
+SHORT_COLUMN = 10  # characters a heatmap's column name may have and still stand level
 STAGE_LINE = 16  # characters per line of a wrapped stage name
 NUMBER = ".1~f"  # axis numbers: one decimal at most, none when whole ("2", "0.5"), never "0.000000"
 SCALE_TICKS = [1, 2, 3, 4, 5]
@@ -217,8 +218,9 @@ def _domain(values: pd.Series, *, least: float, low: float = 0.0) -> list[float]
     return [min(low, math.floor(bottom * 2) / 2), max(least, math.ceil(top * 2) / 2)]
 
 
-def _legend_below(title: str) -> alt.Legend:
-    return alt.Legend(title=title or None, orient="bottom", direction="horizontal", columns=2)
+def _legend_below(title: str, columns: int = 2) -> alt.Legend:
+    """A legend under the plot, its labels whole (a Russian "ст. откл. сводных оценок" is long)."""
+    return alt.Legend(title=title or None, orient="bottom", direction="horizontal", columns=columns, labelLimit=0)
 
 
 # --- coverage ------------------------------------------------------------------------------
@@ -259,9 +261,13 @@ def _melt(matrix: pd.DataFrame, column: str) -> pd.DataFrame:
     return matrix.reset_index(names="stage").melt(id_vars="stage", var_name=column, value_name="touchpoints")
 
 
-def _column_angle(count: int) -> int:
-    """How far to slant the names along the top of a heatmap: upright for many, so none overlaps."""
-    return 0 if count <= 4 else STEEP_LABEL_ANGLE if count <= MANY_STAGES else -90
+def _column_angle(columns: list[str]) -> int:
+    """How far to slant the names along the top of a heatmap: level for a few short ones, slanted for
+    longer ones ("Человеческая"), upright for many, so none overlaps on a phone."""
+    count, longest = len(columns), max((len(str(c)) for c in columns), default=0)
+    if count <= 4 and longest <= SHORT_COLUMN:
+        return 0
+    return STEEP_LABEL_ANGLE if count <= MANY_STAGES else -90
 
 
 def _heatmap(data: pd.DataFrame, column: str, columns: list[str], stages: list[str], title: str) -> alt.Chart:
@@ -281,7 +287,7 @@ def _heatmap(data: pd.DataFrame, column: str, columns: list[str], stages: list[s
             title=title,
             axis=alt.Axis(
                 orient="top",
-                labelAngle=_column_angle(len(columns)),
+                labelAngle=_column_angle(columns),
                 labelLimit=LABEL_LIMIT,
                 labelOverlap=False,
                 labelFlush=False,
@@ -381,7 +387,9 @@ def consistency(result: AuditResult) -> alt.Chart:
                 axis=alt.Axis(format=NUMBER),
             ),
             color=alt.condition(
-                alt.datum.inconsistent, alt.value("#c0392b"), alt.Color("measure:N", legend=_legend_below(""))
+                alt.datum.inconsistent,
+                alt.value("#c0392b"),
+                alt.Color("measure:N", legend=_legend_below("", columns=1)),
             ),
             tooltip=[
                 _stage_tip("name:N"),

@@ -42,7 +42,9 @@ from audit.vocabulary import LANGUAGES
 LOCALE_FOLDER = Path(__file__).parent / "locale"
 DOMAIN = "messages"
 DEFAULT = "en"
-CODES: tuple[str, ...] = tuple(LANGUAGES)  # the languages with a vocabulary file: each has a catalog
+ORDER = ("en", "ru", "pt", "fa")  # how pickers list the languages; a new language file comes after these
+# The languages with a vocabulary file (each has a catalog), in the pickers' order.
+CODES: tuple[str, ...] = tuple(sorted(LANGUAGES, key=lambda c: (ORDER.index(c) if c in ORDER else len(ORDER), c)))
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 _PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
 _ISOLATE = re.compile(r"(?<!\{)\{\w+[^{}]*\}(?!\})")  # a placeholder, not a doubled brace

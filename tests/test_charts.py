@@ -290,3 +290,19 @@ def test_quadrant_labels_sit_inside_their_corners_clear_of_points_and_axes() -> 
         "Low priority": (1.0, 0.5, "left", "bottom", 4, -4),
         "Possible overkill": (5.0, 0.5, "right", "bottom", -4, -4),
     }
+
+
+def test_long_type_names_slant_and_legend_labels_are_never_cut() -> None:
+    """Russian's "Человеческая" beside "Неизвестно" would run together level on a phone; a legend label
+    ("ст. откл. сводных оценок") is shown whole."""
+
+    def top_axis(code: str) -> dict:  # type: ignore[type-arg]
+        with i18n.use(code):
+            spec = charts.coverage_type(RESULT).to_dict()
+        return next(layer["encoding"]["x"]["axis"] for layer in spec["layer"] if "x" in layer.get("encoding", {}))
+
+    assert top_axis("en")["labelAngle"] == 0  # Physical, Digital, Human: short, level
+    assert top_axis("ru")["labelAngle"] == charts.STEEP_LABEL_ANGLE
+    with i18n.use("ru"):
+        legend = charts.consistency(RESULT).to_dict()["encoding"]["color"]["legend"]
+    assert (legend["labelLimit"], legend["columns"]) == (0, 1)

@@ -267,8 +267,7 @@ def live(audit: str) -> None:
         })  # fmt: skip
     else:
         st.info(_("Nobody has joined or scored yet. Show the join code to the room."))
-    room_title = _("The room")
-    st.markdown(f"**{room_title}**")
+    st.markdown(_("**Touchpoints, as the room scores them**"))
     st.dataframe(
         snapshot.view, hide_index=True, key="room_table", width="stretch", column_config=_room_columns(snapshot.view)
     )

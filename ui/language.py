@@ -19,7 +19,6 @@ QUERY = "lang"  # the language in the address
 CHOSEN = "language_chosen"  # picked in this session (the picker, or the address)
 ACTIVE = "language_active"  # what this run speaks: read by audit.i18n through the resolver
 PICKER = "language_picker"
-ORDER = ("en", "ru", "pt", "fa")  # the picker's order; a language file beyond these comes after
 
 FONT_CSS = """
 @font-face {font-family: "Vazirmatn"; src: url("app/static/fonts/Vazirmatn-Regular.woff2") format("woff2");
@@ -56,7 +55,7 @@ def install() -> None:
 
 
 def codes() -> list[str]:
-    return [*[c for c in ORDER if c in i18n.CODES], *sorted(c for c in i18n.CODES if c not in ORDER)]
+    return list(i18n.CODES)
 
 
 def choose(audit_language: str | None = None) -> str:

@@ -150,7 +150,15 @@ st.caption(_("Text that a spreadsheet would run as a formula (starting with =, +
 st.subheader(_("Blank inventory template"))
 languages = {code: vocabulary.name for code, vocabulary in LANGUAGES.items() if vocabulary.template is not None}
 # TRANSLATORS: the language of the blank template's headers and words.
-lang = st.selectbox(_("Language"), list(languages), format_func=languages.__getitem__, key="template_lang")
+codes = list(languages)
+here = i18n.current()  # the page's language first: a Russian page offers the Russian template
+lang = st.selectbox(
+    _("Language"),
+    codes,
+    index=codes.index(here) if here in codes else 0,
+    format_func=languages.__getitem__,
+    key="template_lang",
+)
 st.download_button(
     _("Download the template (.xlsx)"),
     template_workbook(lang),
