@@ -16,10 +16,8 @@ agreement's band) stay as stored.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -390,26 +388,11 @@ def _weakness(table: pd.DataFrame, means: pd.DataFrame) -> None:
 def _number_texts(values: pd.Series, digits: int = 2, *, signed: bool = False) -> pd.Series:
     """The values written as `i18n.number` (or, signed, `i18n.signed`) writes them: "2.67", "2,67", "+1.00".
 
-    Each written number is formatted once: the values are grouped as Babel rounds them (their shortest
-    decimal form, half to even), so 100,000 touchpoints' sentences format a few hundred numbers.
+    Each distinct value is written once: 100,000 touchpoints' sentences hold a few thousand numbers.
     """
     write = i18n.signed if signed else i18n.number
-    quantum = Decimal(1).scaleb(-digits)
-    keys = {value: _rounding(value, quantum) for value in values.unique().tolist()}
-    first: dict[object, float] = {}
-    for value, key in keys.items():
-        first.setdefault(key, value)
-    written = {key: write(value, digits) for key, value in first.items()}
-    return values.map({value: written[key] for value, key in keys.items()}).astype("object")
-
-
-def _rounding(value: float, quantum: Decimal) -> object:
-    """What a number's text depends on: its sign (and whether it is 0, for a signed one) and its value rounded as
-    Babel rounds it."""
-    text = str(value)
-    if not math.isfinite(value):
-        return text
-    return text.startswith("-"), value > 0, Decimal(text).quantize(quantum)
+    written = {value: write(value, digits) for value in values.unique().tolist()}
+    return values.map(written).astype("object")
 
 
 # --- stages --------------------------------------------------------------------------------

@@ -659,3 +659,16 @@ def test_filtered_findings_speak_of_the_touchpoints_shown() -> None:
         result.weakest_stage.message
         == "Purchase is the weakest stage among the touchpoints shown: they average 1.67 out of 5."
     )
+
+
+def test_a_sentences_number_is_written_as_the_language_writes_that_number() -> None:
+    """Two values that Python and decimal rounding put on different sides of a half (2.665 is stored just
+    above it, 2.66 is 2.66) are each written as `i18n.number` writes them: 2.66 never borrows "2.67"."""
+    from audit import i18n
+    from audit.metrics import _number_texts
+
+    values = pd.Series([2.665, 2.66, 1.0, float("nan")])
+    for code in ("en", "ru", "fa"):
+        with i18n.use(code):
+            assert _number_texts(values).tolist() == [i18n.number(v) for v in values]
+            assert _number_texts(values, signed=True).tolist() == [i18n.signed(v) for v in values]
