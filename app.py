@@ -82,12 +82,14 @@ def facilitator_navigation() -> StreamlitPage:
         aliases = [st.Page("views/sign_in.py", title=_("Sign in"), url_path=path) for path in FACILITATOR_PATHS]
         return st.navigation([SIGN_IN, *aliases], position="hidden")
     state.init(who)
-    if audit := st.session_state.get(state.AUDIT):
-        language.choose(state.store().audit(audit).language)
+    audit = st.session_state.get(state.AUDIT)
+    info = state.store().audit(audit) if audit else None  # read once: its language here, its client in the sidebar
+    if info is not None:
+        language.choose(info.language)
     state.keep_widgets()
     pages, shown = facilitator_pages()
     page = st.navigation(pages, position="hidden")
-    sidebar.show(shown)
+    sidebar.show(shown, info)
     return page
 
 

@@ -135,7 +135,7 @@ def _digits(value: float) -> int:
     return 0 if float(value).is_integer() else 1
 
 
-def _localized(chart: alt.Chart) -> alt.Chart:
+def localized(chart: alt.Chart) -> alt.Chart:
     """The chart with the language's number locale: axes and tooltips write "0,5" in Russian, Persian digits in
     Persian."""
     return cast(alt.Chart, chart.configure(locale=i18n.vega_locale()))
@@ -244,7 +244,7 @@ def coverage_type(result: AuditResult) -> alt.Chart:
     ]
     data["shown"] = data["type"].map(i18n.label)  # the type's label; "type" keeps the code
     columns = [i18n.label(str(kind)) for kind in matrix.columns]
-    return _localized(_heatmap(data, "type", columns, _stages(result), _("Touchpoint type")))
+    return localized(_heatmap(data, "type", columns, _stages(result), _("Touchpoint type")))
 
 
 def coverage_channel(result: AuditResult) -> alt.Chart:
@@ -254,7 +254,7 @@ def coverage_channel(result: AuditResult) -> alt.Chart:
     data["state"] = ""
     data["label"] = data["touchpoints"].map(lambda n: "" if n == 0 else i18n.integer(n))
     data["shown"] = data["channel"]  # a channel is the user's word: shown as it is
-    return _localized(_heatmap(data, "channel", [str(c) for c in matrix.columns], _stages(result), _("Channel")))
+    return localized(_heatmap(data, "channel", [str(c) for c in matrix.columns], _stages(result), _("Channel")))
 
 
 def _melt(matrix: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -341,7 +341,7 @@ def journey(result: AuditResult) -> alt.Chart:
     data = data.dropna(subset=["value"])
     data["measure_shown"] = data["measure"].map(i18n.label)  # "measure" keeps the code
     order = [i18n.label(m) for m in ("composite", *CRITERIA)]
-    return _localized(
+    return localized(
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
@@ -374,7 +374,7 @@ def consistency(result: AuditResult) -> alt.Chart:
     # TRANSLATORS: two bars of the consistency chart: the sd of a stage's composites, and its channel spread
     data["measure"] = data["measure"].map({"sd": _("sd of composites"), "channel_spread": _("channel spread")})
     data["inconsistent_shown"] = _yes_no(data["inconsistent"])
-    return _localized(
+    return localized(
         alt.Chart(data)
         .mark_bar()
         .encode(
@@ -411,7 +411,7 @@ def weak_spots(result: AuditResult, limit: int = 15) -> alt.Chart:
     """Weak touchpoints by priority, the reason on hover."""
     table = result.touchpoints.set_index("id").loc[result.weak_spots[:limit]].reset_index()
     data = table[["id", "name", "stage", "priority", "composite", "reasons"]]
-    return _localized(
+    return localized(
         alt.Chart(data)
         .mark_bar(color="#c0392b")
         .encode(
@@ -495,14 +495,14 @@ def quadrant(result: AuditResult) -> alt.Chart:
             for key, x, y, align, baseline in QUADRANT_LABELS
         )
     )
-    return _localized(cast(alt.Chart, (points + rules + text).properties(height=380, autosize=FIT_WIDTH)))
+    return localized(cast(alt.Chart, (points + rules + text).properties(height=380, autosize=FIT_WIDTH)))
 
 
 def disagreement(result: AuditResult, limit: int = 20) -> alt.Chart:
     """Largest criterion sd per touchpoint, 'discuss' ones highlighted."""
     data = _disagreement(result).nlargest(limit, "disagreement")[["name", "stage", "disagreement", "discuss"]]
     data = data.assign(discuss_shown=_yes_no(data["discuss"].astype(bool)))
-    return _localized(
+    return localized(
         alt.Chart(data)
         .mark_bar()
         .encode(
@@ -538,7 +538,7 @@ def perception_gap(result: AuditResult) -> alt.Chart:
     """Composite minus customer rating per touchpoint, flagged gaps in red."""
     table = result.touchpoints.dropna(subset=["perception_gap"])
     data = table[["name", "stage", "composite", "customer_rating", "perception_gap", "perception_flag"]]
-    return _localized(
+    return localized(
         alt.Chart(data)
         .mark_bar()
         .encode(

@@ -7,13 +7,11 @@ numbers with the language's locale (`config.locale`).
 
 from __future__ import annotations
 
-from typing import cast
-
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from audit import i18n
+from audit.charts import localized
 from audit.compare import Comparison
 from audit.i18n import N_, _
 
@@ -94,4 +92,4 @@ def _dumbbell(table: pd.DataFrame, label: str, comparison: Comparison, order: li
     before = base.mark_circle(size=90, color=LIGHT, opacity=1).encode(x="composite_before:Q")
     after = base.mark_circle(size=110, opacity=1).encode(x="composite_after:Q", color=alt.Color("dot:N", scale=None))
     chart = (line + before + after).properties(height=alt.Step(28))
-    return cast(alt.Chart, chart.configure(locale=i18n.vega_locale()))
+    return localized(chart)

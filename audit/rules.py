@@ -13,7 +13,6 @@ checked without a function call per cell.
 
 from __future__ import annotations
 
-import functools
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,13 +35,7 @@ _SLOW = object()
 
 def figure(value: float) -> str:
     """A number as `:g` writes it, in the current language: "7", "5.5", "1,234", "۵٫۵" in Persian."""
-    return _figure(float(value), i18n.current())  # float: an int too (a rule's bounds)
-
-
-@functools.lru_cache(maxsize=4096)
-def _figure(value: float, code: str) -> str:
-    """`figure` in language `code` (the current one, a key of the cache), remembered: a sheet's refused
-    values repeat, and Babel takes 20 µs a number."""
+    value = float(value)  # an int too (a rule's bounds)
     if value.is_integer() and abs(value) < 1e18:
         return i18n.integer(int(value))
     text = f"{value:.6g}"

@@ -40,7 +40,7 @@ from audit import __version__, i18n
 from audit.cells import is_blank
 from audit.compare import Comparison
 from audit.i18n import FIELD_LABELS, N_, _
-from audit.importing import META_SHEET, meta_values
+from audit.importing import META_SHEET, SCORES_SHEET, SHEET_NAME_LIMIT, TOUCHPOINTS_SHEET, meta_values
 from audit.meta import AuditMeta
 from audit.metrics import (
     GAP,
@@ -94,15 +94,14 @@ SCORE_SCALE = ColorScaleRule(  # type: ignore[no-untyped-call]
 # The sheets, by key, with their English names (translated where the workbook is written).
 SHEETS = {
     "summary": N_("Summary"),
-    "touchpoints": N_("Touchpoints"),
+    "touchpoints": TOUCHPOINTS_SHEET,  # the two sheets read back, named where the importer finds them
     "action_plan": N_("Action plan"),
     "coverage": N_("Coverage"),
     "consistency": N_("Consistency"),
     "comparison": N_("Comparison"),
-    "scores": N_("Scores"),
+    "scores": SCORES_SHEET,
     "method": N_("Method"),
 }
-SHEET_NAME_LIMIT = 31  # characters Excel allows in a sheet's name
 _NOT_IN_SHEET_NAMES = str.maketrans({c: " " for c in "[]:*?/\\"})
 # The inventory columns of the Touchpoints sheet, by field. In a language with a blank template
 # (audit/languages/*.toml) the headers are the template's, which the importer reads back.
@@ -439,7 +438,7 @@ def code_word(code: str) -> str:
 # The stage tables of the Summary and Consistency sheets: column of AuditResult.stages -> header.
 SUMMARY_STAGE_COLUMNS = {
     "name": N_("Stage"),
-    "touchpoints": N_("Touchpoints"),
+    "touchpoints": TOUCHPOINTS_SHEET,  # the two sheets read back, named where the importer finds them
     "scored": N_("Scored"),
     "mean_composite": N_("Composite"),
     "relevance_mean": N_("Relevance"),
@@ -451,7 +450,7 @@ SUMMARY_STAGE_COLUMNS = {
 }
 CONSISTENCY_STAGE_COLUMNS = {
     "name": N_("Stage"),
-    "touchpoints": N_("Touchpoints"),
+    "touchpoints": TOUCHPOINTS_SHEET,  # the two sheets read back, named where the importer finds them
     "scored": N_("Scored"),
     "mean_composite": N_("Mean composite"),
     # TRANSLATORS: a column header: the standard deviation of the composites within a stage.

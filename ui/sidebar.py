@@ -7,6 +7,7 @@ from streamlit.navigation.page import StreamlitPage
 
 from audit.access import ROLE_SENTENCES
 from audit.i18n import N_, _
+from audit.store import AuditInfo
 from ui import auth, language, state
 
 MODE_SENTENCES = {
@@ -16,7 +17,8 @@ MODE_SENTENCES = {
 }
 
 
-def show(pages: list[StreamlitPage]) -> None:
+def show(pages: list[StreamlitPage], info: AuditInfo | None) -> None:
+    """The links to `pages`, the open audit (`info`, None when none is open), the language, who is signed in."""
     with st.sidebar:
         for page in pages:  # the pages the role allows (app.py registers them all, hidden)
             st.page_link(page, label=page.title, icon=page.icon)
@@ -26,10 +28,9 @@ def show(pages: list[StreamlitPage]) -> None:
             st.warning(
                 _("'{audit}' is no longer shared with you (or was deleted), so it was closed.").format(audit=lost)
             )
-        audit, role = st.session_state.get(state.AUDIT), state.role()
-        if audit and role:
-            info = state.store().audit(audit)
-            st.markdown(_("**Open audit:** {audit}").format(audit=audit))
+        role = state.role()
+        if info is not None and role:
+            st.markdown(_("**Open audit:** {audit}").format(audit=info.name))
             if info.client:
                 st.caption(_("Client: {client}").format(client=info.client))
             # TRANSLATORS: {role} is a role and what it may do, e.g. "owner: everything, including sharing and deleting"
