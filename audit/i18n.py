@@ -34,7 +34,7 @@ from io import BytesIO
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.numbers import format_percent
 
 from audit.vocabulary import LANGUAGES
@@ -311,7 +311,7 @@ def signed(value: float | None, digits: int = 2, *, missing: str = "-") -> str:
     if value is None or value != value:
         return missing
     text = number(abs(value), digits)
-    return ("+" if value > 0 else "-" if value < 0 else "") + text
+    return (_signs(current())[0] if value > 0 else _signs(current())[1] if value < 0 else "") + text
 
 
 def integer(value: int) -> str:
@@ -321,9 +321,17 @@ def integer(value: int) -> str:
 
 @functools.cache
 def _separators(code: str) -> dict[int, str]:
-    """Python's "," and "." as the language's group and decimal signs (CLDR's, through Babel)."""
+    """Python's ",", "." and "-" as the language's group, decimal and minus signs (CLDR's, through Babel)."""
     symbols = _locale(code).number_symbols[_system(code)]
-    return str.maketrans({",": symbols["group"], ".": symbols["decimal"]})
+    return str.maketrans({",": symbols["group"], ".": symbols["decimal"], "-": _signs(code)[1]})
+
+
+@functools.cache
+def _signs(code: str) -> tuple[str, str]:
+    """The plus and minus signs: a Persian sign carries a left-to-right mark, so "−۰٫۱۲" keeps its
+    minus on the left in a right-to-left line, where a reader of numbers expects it."""
+    symbols = _locale(code).number_symbols[_system(code)]
+    return symbols["plusSign"], symbols["minusSign"]
 
 
 def _decimal(value: float, digits: int, code: str) -> str:
@@ -351,6 +359,16 @@ def date(day: dt.date | dt.datetime) -> str:
     return localize_digits(format_date(day, format="medium", locale=_locale(code)), code)
 
 
+def date_time(moment: dt.datetime) -> str:
+    """A date and time as the language writes them: "Dec 6, 2026, 4:38 AM", "6 дек. 2026 г., 04:38",
+    "۶ دسامبر ۲۰۲۶, ۴:۳۸" (the time in the moment's own time zone)."""
+    code = current()
+    locale = _locale(code)
+    day = format_date(moment, format="medium", locale=locale)
+    time = format_time(moment, format="short", locale=locale)
+    return localize_digits(str(locale.datetime_formats["medium"]).format(time, day), code)
+
+
 def vega_locale(code: str | None = None) -> dict[str, object]:
     """The number locale of a Vega-Lite chart's `config.locale`: axes and tooltips write "0,5" in ru,
     Persian digits in fa (d3-format's `numerals`)."""
@@ -365,6 +383,7 @@ def vega_locale(code: str | None = None) -> dict[str, object]:
     }
     if code == "fa":
         locale["numerals"] = list("۰۱۲۳۴۵۶۷۸۹")
+        locale["minus"] = _signs(code)[1]
     return {"number": locale}
 
 

@@ -3,6 +3,7 @@ English left outside the catalogs (rendered in a pseudo-language) and in each of
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator
@@ -128,7 +129,8 @@ def test_an_unknown_language_is_refused_with_the_known_ones() -> None:
         ("en", "3.25", "1,000", "46%", "-0.12"),
         ("ru", "3,25", "1\xa0000", "46\xa0%", "-0,12"),
         ("pt", "3,25", "1.000", "46%", "-0,12"),
-        ("fa", "۳٫۲۵", "۱٬۰۰۰", "۴۶٪", "-۰٫۱۲"),
+        # CLDR's Persian minus is U+2212 after a left-to-right mark: on the left of the digits in a Persian line
+        ("fa", "۳٫۲۵", "۱٬۰۰۰", "۴۶٪", "\u200e\u2212۰٫۱۲"),
     ],
 )
 def test_numbers_are_written_as_the_language_writes_them(
@@ -142,6 +144,25 @@ def test_numbers_are_written_as_the_language_writes_them(
             change,
         )
         assert i18n.number(None) == "-"
+
+
+@pytest.mark.parametrize(
+    ("code", "gain", "loss", "moment"),
+    [
+        ("en", "+0.47", "-1,234.50", "Dec 6, 2026, 4:38\u202fAM"),
+        ("ru", "+0,47", "-1\xa0234,50", "6 дек. 2026\u202fг., 04:38"),
+        ("pt", "+0,47", "-1.234,50", "6 de dez. de 2026 04:38"),
+        ("fa", "\u200e+۰٫۴۷", "\u200e\u2212۱٬۲۳۴٫۵۰", "۶ دسامبر ۲۰۲۶،\u200f ۴:۳۸"),
+    ],
+)
+def test_signs_and_moments_are_the_languages(code: str, gain: str, loss: str, moment: str) -> None:
+    with i18n.use(code):
+        assert i18n.signed(0.47) == gain
+        assert i18n.number(-1234.5) == loss
+        assert i18n.date_time(dt.datetime(2026, 12, 6, 4, 38, tzinfo=dt.UTC)) == moment
+        chart_numbers = i18n.vega_locale()["number"]
+        assert isinstance(chart_numbers, dict)
+        assert chart_numbers.get("minus") == ("\u200e\u2212" if code == "fa" else None)  # d3's own elsewhere
 
 
 def test_the_browser_language_is_the_first_one_we_have() -> None:

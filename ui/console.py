@@ -16,7 +16,7 @@ from audit.invites import InviteError, format_code, join_link, participant_link,
 from audit.phases import Phase, WorkshopState
 from audit.store import StoreError
 from audit.workshop import RoomSnapshot
-from ui import state
+from ui import state, tables
 
 ROOM_SECONDS = 5
 # The join code on the projector, kept in the facilitator's address like the open audit, so a reload
@@ -255,7 +255,7 @@ def live(audit: str) -> None:
                 "Fully scored": [snapshot.progress.get(n, 0) for n in names],
             }
         )
-        st.dataframe(progress, hide_index=True, key="progress_table", width="stretch", column_config={
+        tables.show(progress, key="progress_table", column_config={
             # TRANSLATORS: a column header: the name of a person in the workshop.
             "Name": st.column_config.TextColumn(pgettext("person", "Name")),
             # TRANSLATORS: a column header: how the person came to score (joined by link, from a file).
@@ -268,15 +268,13 @@ def live(audit: str) -> None:
     else:
         st.info(_("Nobody has joined or scored yet. Show the join code to the room."))
     st.markdown(_("**Touchpoints, as the room scores them**"))
-    st.dataframe(
-        snapshot.view, hide_index=True, key="room_table", width="stretch", column_config=_room_columns(snapshot.view)
-    )
+    tables.show(snapshot.view, key="room_table", column_config=_room_columns(snapshot.view))
     st.markdown(_("**Discuss first** (largest spread first)"))
     if snapshot.queue.empty:
         st.caption(_("Nothing to discuss yet: no touchpoint has scores 2 or more points apart."))
     else:
         queue = snapshot.queue[["id", "name", "stage", "spread"]]
-        st.dataframe(queue, hide_index=True, key="queue_table", column_config=_room_columns(queue))
+        tables.show(queue, key="queue_table", column_config=_room_columns(queue), width="content")
 
 
 def _room_columns(frame: pd.DataFrame) -> dict[str, str]:

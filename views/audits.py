@@ -9,7 +9,7 @@ from audit import i18n
 from audit.access import ROLE_LABELS, ROLE_SENTENCES, SHARED_ROLES, Action, Role
 from audit.i18n import _, pgettext
 from audit.store import StoreError
-from ui import auth, state
+from ui import auth, state, tables
 
 
 def role_label(role: Role | str | None) -> str:
@@ -41,7 +41,7 @@ table = pd.DataFrame(
              _("Scores"), _("Updated")],
 )  # fmt: skip
 if infos:
-    st.dataframe(table, hide_index=True, key="audits_table")
+    tables.show(table, key="audits_table")
 else:
     st.info(
         _("You have no audits yet, and none is shared with you. Create one, import an inventory, or load the sample.")

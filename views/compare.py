@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
 import streamlit as st
 
 from audit import compare_charts, i18n
@@ -12,17 +9,12 @@ from audit.access import Action
 from audit.compare import CHANGE_HEADERS, MEASURES, Kind, compare_with
 from audit.i18n import _
 from audit.store import StoreError
-from ui import state
+from ui import state, tables
 
 
-def two_decimals(table: pd.DataFrame, kind: Kind) -> dict[str, Any]:
-    """Scores with two decimals, changes (their headers as the comparison's tables write them) with their sign."""
-    changes = {_(CHANGE_HEADERS[kind]).format(measure=i18n.label(measure)) for measure in MEASURES}
-    return {
-        column: st.column_config.NumberColumn(format="%+.2f" if column in changes else "%.2f")
-        for column in table.columns
-        if table[column].dtype == "float64"
-    }
+def changes(kind: Kind) -> set[str]:
+    """The change columns (their headers as the comparison's tables write them): written with their sign."""
+    return {_(CHANGE_HEADERS[kind]).format(measure=i18n.label(measure)) for measure in MEASURES}
 
 
 store, audit, actor = state.store(), state.current_audit(), state.actor()
@@ -103,13 +95,7 @@ else:
     st.altair_chart(compare_charts.stages(comparison), width="stretch")
     st.caption(compare_charts.caption("stages", comparison))
 stage_table = comparison.stage_table()
-st.dataframe(
-    stage_table,
-    key="compare_stage_table",
-    hide_index=True,
-    width="stretch",
-    column_config=two_decimals(stage_table, comparison.kind),
-)
+tables.show(stage_table, key="compare_stage_table", signed=changes(comparison.kind))
 
 st.subheader(_("Touchpoints of a stage"))
 stage = st.selectbox(_("Stage"), comparison.stages["stage"].tolist(), key="compare_stage")
@@ -120,13 +106,7 @@ else:
     st.caption(_("No matched touchpoint in this stage."))
 only_moved = st.toggle(_("Only changes beyond the noise"), key="compare_only_moved")
 table = comparison.touchpoint_table()[moved.to_numpy()] if only_moved else comparison.touchpoint_table()
-st.dataframe(
-    table,
-    key="compare_touchpoint_table",
-    hide_index=True,
-    width="stretch",
-    column_config=two_decimals(table, comparison.kind),
-)
+tables.show(table, key="compare_touchpoint_table", signed=changes(comparison.kind))
 
 left, right = st.columns(2)
 with left:

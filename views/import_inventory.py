@@ -19,7 +19,7 @@ from audit.reader import SUPPORTED_EXTENSIONS
 from audit.store import StoreError
 from audit.vocabulary import FIELDS
 from audit.workbook import csv_bytes
-from ui import state
+from ui import state, tables
 
 OVERRIDES = "mapping_overrides"
 # Option values kept in the session (and read back) in English; shown translated: _(NO_COLUMN).
@@ -251,11 +251,9 @@ _problem_list(imported)
 st.subheader(_("Preview"))
 preview = inventory.to_frame().head(50)
 headers = {column: field_label(column) for column in FIELDS} | {"type_inferred": _("Type inferred"), "row": _("Row")}
-st.dataframe(
+tables.show(
     preview,
-    hide_index=True,
     key="preview_table",
-    width="stretch",
     column_config={column: label for column, label in headers.items() if column in preview.columns},
 )  # labels on the headers: the data, and the file's own extra columns, stay as they are
 

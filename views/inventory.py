@@ -12,7 +12,7 @@ from audit.metrics import TOUCHPOINT_COLUMNS
 from audit.store import StoreError
 from audit.vocabulary import CONTROLS, TYPES
 from audit.workshop import inventory_changes
-from ui import state
+from ui import state, tables
 
 
 def code_label(code: str | float | bool) -> str:
@@ -29,9 +29,7 @@ headers = {column: field_label(column) for column in columns}  # what people rea
 if not state.may(Action.EDIT):
     st.caption(_("Shared with you as a viewer: you can read '{audit}', not change it.").format(audit=audit))
     coded = {column: frame[column].map(i18n.label, na_action="ignore") for column in ("type", "control")}
-    st.dataframe(
-        frame[columns].assign(**coded), key="inventory_table", hide_index=True, width="stretch", column_config=headers
-    )
+    tables.show(frame[columns].assign(**coded), key="inventory_table", column_config=headers)
     st.caption(_("Stage order: {stages}").format(stages=" → ".join(info.stage_order)))
     st.stop()
 shown = frame[columns].assign(archive=False)
