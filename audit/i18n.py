@@ -294,6 +294,14 @@ def _system(code: str) -> str:
     return "arabext" if code == "fa" else "latn"
 
 
+def separator() -> str:
+    """Between the items of a list on one line: "Awareness · TV · Marketing". Persian writes "، ",
+    since its zero (۰) is a dot: "۲ · ضعیف" read as "۲۰ ضعیف"."""
+    # TRANSLATORS: the separator between the items of a short list on one line ("1 very poor · 2 poor",
+    # "Awareness · TV · Marketing"), spaces included.
+    return _(" · ")
+
+
 def localize_digits(text: str, code: str | None = None) -> str:
     """Persian digits in Persian, the text as it is elsewhere."""
     return text.translate(PERSIAN_DIGITS) if (code or current()) == "fa" else text

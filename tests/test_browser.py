@@ -10,6 +10,7 @@ are written to $TOUCHPOINT_AUDIT_SCREENSHOTS when it is set (docs/screenshots, t
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import socket
 import subprocess
@@ -459,4 +460,42 @@ def test_persian_pages_flow_right_to_left_and_russian_left_to_right(server: tupl
     phone.get_by_text(join_fa, exact=True).wait_for()
     assert _direction(phone, "stMain") == "rtl"
     _shot(phone, "join_fa_phone")
+    with i18n.use("fa"):
+        name_fa, join_button, relevance = _("Your name"), _("Join"), i18n.label("relevance")
+        separator, digits = i18n.separator().strip(), [i18n.integer(n) for n in range(1, 6)]
+    phone.get_by_label(name_fa).fill("مینا")
+    phone.get_by_role("button", name=join_button).click()
+    buttons = phone.get_by_role("radiogroup", name=relevance).get_by_role("radio")
+    buttons.first.wait_for()
+    _settle(phone)
+    boxes = [buttons.nth(i).bounding_box() for i in range(5)]
+    assert [buttons.nth(i).inner_text() for i in range(5)] == digits
+    assert all(left["x"] > right["x"] for left, right in itertools.pairwise(boxes)), boxes  # 1 on the right
+    for criterion in ("relevance", "meaningfulness", "attractiveness"):
+        with i18n.use("fa"):
+            label = i18n.label(criterion)
+            saved = _("Saved: {criterion} {score} ({word}).").split("{", 1)[0].strip()
+        phone.get_by_role("radiogroup", name=label).get_by_role("radio", name=digits[3]).tap()
+        phone.locator('[data-testid="stAlert"]').filter(has_text=saved).filter(has_text=label).first.wait_for()
+        _settle(phone)
+    fill = (
+        "() => { const track = document.querySelector('[data-testid=\"stProgressBarTrack\"]');"
+        " const t = track.getBoundingClientRect(), f = track.firstElementChild.getBoundingClientRect();"
+        " return [t.left, t.right, f.left, f.right]; }"
+    )
+    left, right, fill_left, fill_right = phone.evaluate(fill)
+    assert fill_left < right and fill_right >= right - 1, (left, right, fill_left, fill_right)  # from the right
+    scale = phone.locator('[data-testid="stCaptionContainer"]').filter(has_text=digits[4]).first.inner_text()
+    assert separator in scale and "·" not in scale  # Persian's zero is a dot: "۲ · ضعیف" read "۲۰ ضعیف"
+    assert _no_sideways_scroll(phone)
+    _shot(phone, "score_fa_phone")
     phone.context.close()
+    laptop = _open(browser, f"{url}/audits?lang=fa")
+    headers = laptop.locator('[data-testid="stTable"] th')
+    headers.first.wait_for()
+    _settle(laptop)
+    assert not laptop.locator('[data-testid="stDataFrame"]').count()  # the canvas grid draws left to right only
+    first, last = headers.first.bounding_box(), headers.last.bounding_box()
+    assert first["x"] > last["x"]  # the first column on the right
+    assert "۴۸" in laptop.locator('[data-testid="stTable"]').inner_text()  # Persian digits in its cells
+    laptop.context.close()

@@ -32,7 +32,7 @@ NOTE_LIMIT = 2000
 
 def scale_line() -> str:
     """The 1-5 rubric words under the buttons, in the reader's language: "1 very poor · 2 poor · ..."."""
-    return " · ".join(_scale_word(n) for n in SCALE_WORDS)
+    return i18n.separator().join(_scale_word(n) for n in SCALE_WORDS)
 
 
 def _scale_word(score: int) -> str:
@@ -51,7 +51,7 @@ def show(who: Participant, workshop: WorkshopState, touchpoints: pd.DataFrame, m
     _flash_elsewhere(current, dict(zip(keys, touchpoints["name"].astype(str), strict=True)))
     with st.container(border=True, key="card"):
         st.subheader(str(row["name"]))
-        st.caption(" · ".join(str(v) for v in (row["stage"], row["channel"], row["owner"]) if _present(v)))
+        st.caption(i18n.separator().join(str(v) for v in (row["stage"], row["channel"], row["owner"]) if _present(v)))
         if _present(row["notes"]):
             st.caption(str(row["notes"]))
         if workshop.phase is Phase.ROUND2:
