@@ -15,6 +15,9 @@ Cell = object
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
 _PLAIN_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 _THOUSANDS_COMMA = re.compile(r"[-+]?\d{1,3}(,\d{3})+")
+# Persian and Arabic write "۳٫۵" and "۱٬۰۰۰"; a number copied from a Persian page carries CLDR's
+# "\u200e−" (a direction mark and a real minus sign).
+_SIGNS = str.maketrans({"\u066b": ".", "\u066c": "", "\u2212": "-", "\u200e": "", "\u200f": ""})
 
 
 def cell_text(cell: Cell) -> str | None:
@@ -46,7 +49,7 @@ def cell_number(cell: Cell, *, thousands: bool = False) -> float | None:
         return value if math.isfinite(value) else None
     if not isinstance(cell, str):
         return None
-    text = _SPACES.sub("", cell)
+    text = _SPACES.sub("", cell).translate(_SIGNS)
     if not text:
         return None
     if text.count(".") > 1 and "," not in text:

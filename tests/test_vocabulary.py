@@ -155,6 +155,9 @@ def test_normalize_folds_case_accents_spaces_and_letters() -> None:
         ("1,234.5", False, 1234.5),
         ("1.234.567", True, 1234567.0),
         ("۴", False, 4.0),
+        ("۳٫۵", False, 3.5),  # the Persian decimal sign
+        ("۱٬۲۳۴", True, 1234.0),
+        ("\u200e\u2212۰٫۱۲", False, -0.12),  # as a Persian page writes a negative number
         ("abc", False, None),
         ("", False, None),
         (None, False, None),

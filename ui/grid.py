@@ -38,6 +38,7 @@ def show(who: Participant, touchpoints: pd.DataFrame, mine: pd.DataFrame) -> Non
         base,
         key=editor,
         hide_index=True,
+        placeholder="",  # a score not given yet is an empty cell, not "None"
         disabled=["id", "name", "stage", "channel", "owner"],
         column_config={
             c: st.column_config.TextColumn(i18n.label(c), help=_(RUBRIC[c]), width=SCORE_WIDTH) for c in CRITERIA

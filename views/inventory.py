@@ -42,6 +42,7 @@ edited = st.data_editor(
     num_rows="dynamic",
     hide_index=True,
     width="stretch",
+    placeholder="",  # an empty cell is empty, not "None"
     column_config={
         **headers,
         "id": st.column_config.TextColumn(headers["id"], help=_("Leave empty for a new touchpoint to get one")),
@@ -93,6 +94,7 @@ order = st.data_editor(
     stages,
     key="stage_editor",
     hide_index=True,
+    placeholder="",
     num_rows="dynamic",
     disabled=[],
     column_config={"stage": field_label("stage"), "position": _("Position")},
