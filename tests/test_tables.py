@@ -89,3 +89,34 @@ def test_moments_are_in_the_readers_time_zone(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(tables.st, "context", SimpleNamespace(timezone="Nowhere/Atlantis"))
     with i18n.use("en"):
         assert tables.texts(tables._in_readers_time(moment)).iloc[0, 0] == "Dec 6, 2026, 4:38\u202fAM"  # UTC stays
+
+
+def test_missing_values_of_every_kind_read_the_same() -> None:
+    """None, NaN, pandas' NA (a string column) and NaT: one "-", in both kinds of table."""
+    frame = pd.DataFrame(
+        {
+            "n": pd.Series([1, None], dtype="Int64"),
+            "mean": [2.5, float("nan")],
+            "note": pd.Series([pd.NA, "x"], dtype="string"),
+            "when": pd.to_datetime([None, "2026-12-06"]),
+        }
+    )
+    with i18n.use("pt"):
+        assert tables.texts(frame).to_numpy().tolist() == [
+            ["1", "2,50", "-", "-"],
+            ["-", "-", "x", "6 de dez. de 2026 00:00"],
+        ]
+
+    def page() -> None:
+        import pandas as pd
+
+        from ui import tables
+
+        frame = pd.DataFrame(
+            {"n": pd.Series([1, None], dtype="Int64"), "note": pd.Series([pd.NA, "x"], dtype="string")}
+        )
+        tables.show(frame, key="missing")
+
+    app = AppTest.from_function(page).run()
+    assert not app.exception
+    assert app.dataframe[0].proto.placeholder == tables.MISSING

@@ -11,7 +11,7 @@ draws on a canvas, left to right only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Hashable, Mapping
 from typing import Any, Literal
 
 import pandas as pd
@@ -27,54 +27,55 @@ TALLEST = 420  # pixels: beyond this a table scrolls, as the grid does
 Format = Callable[[Any], str]
 
 
-def formats(frame: pd.DataFrame, *, signed: Collection[str] = ()) -> dict[str, Format]:
+def formats(frame: pd.DataFrame, *, signed: Collection[str] = ()) -> dict[Hashable, Format]:
     """How each number, date and flag column is written: two decimals, a sign for a change
     (the `signed` columns), whole counts as counts, a date and time as the language writes them."""
-    found: dict[str, Format] = {}
-    for column in frame.columns:
-        kind = frame[column].dtype
-        if column in signed:
-            found[column] = _missing_or(i18n.signed)
-        elif pd.api.types.is_bool_dtype(kind):
-            found[column] = lambda value: TICK if value is True else ""
-        elif pd.api.types.is_integer_dtype(kind):
-            found[column] = _missing_or(lambda value: i18n.integer(int(value)))
-        elif pd.api.types.is_float_dtype(kind):
-            found[column] = _missing_or(i18n.number)
-        elif pd.api.types.is_datetime64_any_dtype(kind):
-            found[column] = _missing_or(i18n.date_time)
-    return found
+    return {column: _writer(column, kind, signed) for column, kind in frame.dtypes.items()}
+
+
+def _writer(column: Hashable, kind: Any, signed: Collection[str]) -> Format:
+    if column in signed:
+        return _missing_or(i18n.signed)
+    if pd.api.types.is_bool_dtype(kind):
+        return lambda value: TICK if value is True else ""
+    if pd.api.types.is_integer_dtype(kind):
+        return _missing_or(lambda value: i18n.integer(int(value)))
+    if pd.api.types.is_float_dtype(kind):
+        return _missing_or(i18n.number)
+    if pd.api.types.is_datetime64_any_dtype(kind):
+        return _missing_or(i18n.date_time)
+    return _missing_or(str)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
 def _missing_or(write: Format) -> Format:
     def written(value: Any) -> str:
-        return MISSING if value is None or value is pd.NaT or value != value else write(value)
+        return MISSING if _missing(value) else write(value)
 
     return written
 
 
 def texts(frame: pd.DataFrame, *, signed: Collection[str] = ()) -> pd.DataFrame:
     """The table as its reader sees it: every cell a text, a missing one `MISSING`."""
-    written = formats(frame, signed=signed)
-    return pd.DataFrame(
-        {
-            column: frame[column].map(written[column])
-            if column in written
-            else frame[column].map(lambda value: MISSING if value is None or value != value else str(value))
-            for column in frame.columns
-        },
-        index=frame.index,
-    )
+    columns = [
+        frame.iloc[:, i].map(_writer(column, kind, signed)) for i, (column, kind) in enumerate(frame.dtypes.items())
+    ]
+    shown = pd.concat(columns, axis=1) if columns else pd.DataFrame(index=frame.index)
+    shown.columns = frame.columns
+    return shown
 
 
 def _in_readers_time(frame: pd.DataFrame) -> pd.DataFrame:
     """Moments (kept in UTC) in the time zone of the reader's browser, when it says which."""
     zone = st.context.timezone
-    moments = [c for c in frame.columns if isinstance(frame[c].dtype, pd.DatetimeTZDtype)]
+    moments = [c for c, kind in frame.dtypes.items() if isinstance(kind, pd.DatetimeTZDtype)]
     if not zone or not moments:
         return frame
     try:
-        return frame.assign(**{column: frame[column].dt.tz_convert(zone) for column in moments})
+        return frame.assign(**{str(column): frame[column].dt.tz_convert(zone) for column in moments})
     except (KeyError, ValueError):  # a zone name this machine does not know: UTC it stays
         return frame
 
