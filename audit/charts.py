@@ -372,14 +372,16 @@ def consistency(result: AuditResult) -> alt.Chart:
     )
     data = data.dropna(subset=["value"])
     # TRANSLATORS: two bars of the consistency chart: the sd of a stage's composites, and its channel spread
-    data["measure"] = data["measure"].map({"sd": _("sd of composites"), "channel_spread": _("channel spread")})
+    measures = {"sd": _("sd of composites"), "channel_spread": _("channel spread")}
+    data["measure"] = data["measure"].map(measures)
     data["inconsistent_shown"] = _yes_no(data["inconsistent"])
+    order = list(measures.values())  # the same bar and colour for each measure in every language
     return localized(
         alt.Chart(data)
         .mark_bar()
         .encode(
             x=_stage_x(_stages(result)),
-            xOffset="measure:N",
+            xOffset=alt.XOffset("measure:N", sort=order),
             y=alt.Y(
                 "value:Q",
                 title=_("Points on the 1-5 scale"),
@@ -389,7 +391,7 @@ def consistency(result: AuditResult) -> alt.Chart:
             color=alt.condition(
                 alt.datum.inconsistent,
                 alt.value("#c0392b"),
-                alt.Color("measure:N", legend=_legend_below("", columns=1)),
+                alt.Color("measure:N", sort=order, scale=alt.Scale(domain=order), legend=_legend_below("", columns=1)),
             ),
             tooltip=[
                 _stage_tip("name:N"),

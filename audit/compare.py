@@ -542,11 +542,6 @@ def _alpha(agreement: Agreement) -> str:
     return _("{alpha} ({band})").format(alpha=i18n.number(agreement.alpha, 2), band=i18n.label(agreement.band or ""))
 
 
-def _listed(items: Iterable[str]) -> str:
-    # TRANSLATORS: separates the items of a list in a sentence ("Awareness, Purchase")
-    return _(", ").join(items)
-
-
 def _sentences(c: Comparison) -> list[str]:
     stages = c.stages.dropna(subset=["composite_change"])
     moved = stages[stages["beyond_noise"].eq(True)]
@@ -568,7 +563,7 @@ def _sentences(c: Comparison) -> list[str]:
         ]
         lines = [
             # TRANSLATORS: {stages} lists stages and their change: "Awareness +1.00, Purchase -0.75"
-            _("Stages that moved beyond the room's disagreement: {stages}.").format(stages=_listed(parts))
+            _("Stages that moved beyond the room's disagreement: {stages}.").format(stages=i18n.join(parts))
             if parts
             else _("No stage moved beyond the room's disagreement: the changes may be noise.")
         ]
@@ -581,8 +576,8 @@ def _sentences(c: Comparison) -> list[str]:
             sentence.format(
                 ours=c.after_label,
                 theirs=c.before_label,
-                ahead=_listed(map(str, ahead)) or _("no stage"),
-                behind=_listed(map(str, behind)) or _("no stage"),
+                ahead=i18n.join(map(str, ahead)) or _("no stage"),
+                behind=i18n.join(map(str, behind)) or _("no stage"),
             )
         ]
     if not c.unscored and c.kind is Kind.BASELINE:

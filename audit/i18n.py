@@ -28,7 +28,7 @@ import datetime as dt
 import functools
 import gettext
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
@@ -300,6 +300,17 @@ def separator() -> str:
     # TRANSLATORS: the separator between the items of a short list on one line ("1 very poor · 2 poor",
     # "Awareness · TV · Marketing"), spaces included.
     return _(" · ")
+
+
+def join(items: Iterable[object]) -> str:
+    """Names in a list, as the language lists them: "A, B" (", " is the catalog's, "، " in Persian).
+    Right to left, each item is isolated (FSI ... PDI): a Latin name keeps its own order and its
+    brackets, and the list reads from its first item."""
+    # TRANSLATORS: between the names of a list in a sentence ("Delivery crew, Live chat"), spaces included.
+    comma = _(", ")
+    if right_to_left():
+        return comma.join(f"\u2068{item}\u2069" for item in items)
+    return comma.join(map(str, items))
 
 
 def localize_digits(text: str, code: str | None = None) -> str:

@@ -385,13 +385,12 @@ def _weakness(table: pd.DataFrame, means: pd.DataFrame) -> None:
     table["reasons"] = reasons
 
 
-def _number_texts(values: pd.Series, digits: int = 2, *, signed: bool = False) -> pd.Series:
-    """The values written as `i18n.number` (or, signed, `i18n.signed`) writes them: "2.67", "2,67", "+1.00".
+def _number_texts(values: pd.Series, digits: int = 2) -> pd.Series:
+    """The values written as `i18n.number` writes them: "2.67", "2,67", "۲٫۶۷".
 
     Each distinct value is written once: 100,000 touchpoints' sentences hold a few thousand numbers.
     """
-    write = i18n.signed if signed else i18n.number
-    written = {value: write(value, digits) for value in values.unique().tolist()}
+    written = {value: i18n.number(value, digits) for value in values.unique().tolist()}
     return values.map(written).astype("object")
 
 
@@ -620,10 +619,10 @@ def _rows(table: pd.DataFrame, *names: str) -> zip[tuple[Any, ...]]:
 
 def _perception_findings(table: pd.DataFrame) -> list[Finding]:
     flagged = table[table["perception_flag"]]
-    # TRANSLATORS: {gap} is a signed difference ("+1.00"), {team} the team's composite, {customers} the rating
+    # TRANSLATORS: {gap} is how much higher, in points ("1.00"), {team} the team's composite, {customers} the rating
     sentence = _("The team rates {name} {gap} above what its customers say ({team} against {customers}).")
     written = flagged.assign(
-        gap=_number_texts(flagged["perception_gap"], signed=True),
+        gap=_number_texts(flagged["perception_gap"]),  # a flagged gap is positive: "1.00 above", not "+1.00 above"
         team=_number_texts(flagged["composite"]),
         customers=_number_texts(flagged["customer_rating"]),
     )

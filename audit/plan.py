@@ -69,7 +69,7 @@ class ImportPlan:
             )
         if self.settings:
             # TRANSLATORS: {settings} lists what an imported workbook set: "client 'Acme', stage order, weights 1/1/1"
-            sentences.append(_("From the workbook: {settings}.").format(settings=_(", ").join(self.settings)))
+            sentences.append(_("From the workbook: {settings}.").format(settings=i18n.join(self.settings)))
         return " ".join(sentences)
 
 

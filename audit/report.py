@@ -737,7 +737,7 @@ def _g(value: float) -> str:
 
 def _more(names: Sequence[str], shown: int) -> str:
     """The first `shown` names, and how many more there are: "A, B and 3 more"."""
-    listed = ", ".join(names[:shown])
+    listed = i18n.join(names[:shown])
     if len(names) <= shown:
         return listed
     # TRANSLATORS: {names} is a list of names, {n} how many more are left out.
@@ -1155,7 +1155,7 @@ def comparison_slides(deck: Deck, comparison: Comparison) -> None:
         if ids:
             # TRANSLATORS: {list} is the name of a list of weak spots, lowercased: "fixed" or "new".
             named = _("Weak spots {list}").format(list=lead.lower()) if baseline else lead
-            bullets.append((named, ", ".join(comparison.named(ids)) + "."))
+            bullets.append((named, i18n.join(comparison.named(ids)) + "."))
     heading = _("What changed since {audit}").format(audit=other) if baseline else title
     bullets_slide(deck, heading, bullets, size=16)
 

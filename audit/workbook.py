@@ -506,7 +506,7 @@ def _summary(book: Workbook, result: AuditResult, meta: AuditMeta, titles: Mappi
     facts = [
         (_("Client"), meta.client or "-"),
         (_("Date"), i18n.date(datetime.now(UTC))),
-        (_("Assessors"), ", ".join(result.assessors) or _("none")),
+        (_("Assessors"), i18n.join(result.assessors) or _("none")),
         (_("Touchpoints"), len(result.touchpoints)),
         (_("Scored on all three criteria"), _percent(result.coverage.scoring_share)),
         (
@@ -784,7 +784,7 @@ def _comparison(book: Workbook, comparison: Comparison, titles: Mapping[str, str
     out.skip()
     out.append([out.cell(_("Weak spots"), font=SECTION_FONT)])
     for title, ids in comparison.weak_lists().items():
-        out.append([out.cell(f"{title} ({i18n.integer(len(ids))})", font=BOLD), ", ".join(comparison.named(ids))])
+        out.append([out.cell(f"{title} ({i18n.integer(len(ids))})", font=BOLD), i18n.join(comparison.named(ids))])
     out.skip()
     out.append([out.cell(_("Coverage gaps"), font=SECTION_FONT)])
     for title, gaps in comparison.gap_lists().items():
@@ -794,7 +794,7 @@ def _comparison(book: Workbook, comparison: Comparison, titles: Mapping[str, str
     out.append([out.cell(_("Not matched"), font=SECTION_FONT)])
     for label, table in ((comparison.before_label, comparison.unmatched_before),
                          (comparison.after_label, comparison.unmatched_after)):  # fmt: skip
-        listed = ", ".join(f"{r['name']} ({r['id']})" for r in table.to_dict("records")) or _("none")
+        listed = i18n.join(f"{r['name']} ({r['id']})" for r in table.to_dict("records")) or _("none")
         # TRANSLATORS: touchpoints found only in the audit {audit}; {n} is how many.
         only = _("Only in {audit} ({n})").format(audit=label, n=i18n.integer(len(table)))
         out.append([out.cell(only, font=BOLD), listed])

@@ -111,6 +111,18 @@ def test_consistency_marks_inconsistent_stages() -> None:
     assert {(r["name"], r["inconsistent"]) for r in rows} == {("Awareness", True), ("Purchase", False)}
 
 
+@pytest.mark.parametrize("code", ["en", "ru", "pt", "fa"])
+def test_the_consistency_bars_keep_their_order_and_colour_in_every_language(code: str) -> None:
+    """Vega orders a nominal field by its text: without a fixed order, "channel spread" was the dark
+    bar in Russian and the light one in Persian."""
+    with i18n.use(code):
+        chart = spec("consistency")
+        order = [i18n.gettext_("sd of composites"), i18n.gettext_("channel spread")]
+    colour = chart["encoding"]["color"]  # red where inconsistent, else the measure's colour
+    assert chart["encoding"]["xOffset"]["sort"] == order
+    assert colour["scale"]["domain"] == order and colour["sort"] == order
+
+
 def test_disagreement_and_perception_gap() -> None:
     disagreement = {r["name"]: (round(r["disagreement"], 6), r["discuss"]) for r in values(spec("disagreement"))}
     assert disagreement["Site"] == (round(2**0.5, 6), True)

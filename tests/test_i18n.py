@@ -339,3 +339,13 @@ def test_the_audit_language_is_the_default_and_the_address_overrides_it(db: str)
     assert "lang" not in opened.query_params  # a default is not written into the address
     chosen = app(audit=PERSIAN_AUDIT, lang="ru")
     assert chosen.session_state[language.ACTIVE] == "ru"
+
+
+def test_a_list_of_names_is_joined_as_the_language_lists_them() -> None:
+    names = ["Delivery crew (SE-02)", "Loyalty programme 'Nest' (LO-01)"]
+    with i18n.use("en"):
+        assert i18n.join(names) == "Delivery crew (SE-02), Loyalty programme 'Nest' (LO-01)"
+    with i18n.use("fa"):  # the Persian comma, each Latin name isolated: it reads first to last, brackets whole
+        assert i18n.join(names) == "\u2068Delivery crew (SE-02)\u2069، \u2068Loyalty programme 'Nest' (LO-01)\u2069"
+    with i18n.use("fa"):
+        assert i18n.separator() == "، "  # Persian's zero is a dot: never " · " between numbers and words

@@ -217,7 +217,7 @@ def test_findings(result: AuditResult) -> None:
         {"relevance": 8.833333 / 3, "meaningfulness": 10 / 3, "attractiveness": 9.666667 / 3}, abs=1e-6
     )
     assert [f.message for f in result.perception_gaps] == [
-        "The team rates Site +1.00 above what its customers say (3.00 against 2.00)."
+        "The team rates Site 1.00 above what its customers say (3.00 against 2.00)."
     ]
     assert result.uncontrolled == ["T3"]
     assert row(result, "T1")["conversion_rate"] == 0.05
@@ -671,4 +671,3 @@ def test_a_sentences_number_is_written_as_the_language_writes_that_number() -> N
     for code in ("en", "ru", "fa"):
         with i18n.use(code):
             assert _number_texts(values).tolist() == [i18n.number(v) for v in values]
-            assert _number_texts(values, signed=True).tolist() == [i18n.signed(v) for v in values]

@@ -103,10 +103,9 @@ def _refusals(base: pd.DataFrame, edited: pd.DataFrame) -> None:
         for edit in refused_cells(base, edited)
     ]
     lines += list(st.session_state[REFUSED].values())
-    if lines:
-        st.error(
-            _(
-                "Not saved, and the table still shows what was typed:\n{lines}\n\n"
-                "Correct the cell, or press 'Show my saved scores'."
-            ).format(lines="\n".join(f"- {line}" for line in lines))
-        )
+    if lines:  # the list outside the sentences: a Persian sentence isolates its placeholders, a list's "- " too
+        # TRANSLATORS: above the list of refused score cells in the grid; each cell's line says it was not saved.
+        above = _("The table still shows what was typed:")
+        # TRANSLATORS: below the list of refused score cells; 'Show my saved scores' is the button's label.
+        below = _("Correct the cell, or press 'Show my saved scores'.")
+        st.error("\n".join([above, "", *(f"- {line}" for line in lines), "", below]))

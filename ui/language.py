@@ -30,7 +30,8 @@ FONT_CSS = """
 # sidebar itself stays where Streamlit slides it in and out (flipping its container left a collapsed
 # sidebar over the page on a phone). Charts keep their left-to-right axes: Vega draws its own text,
 # Persian labels included. A heading, a table cell or a chosen option takes the direction of its own
-# first letter ("TV spot 'Home in a weekend'" keeps its closing quote at its end); a progress bar fills
+# first letter ("TV spot 'Home in a weekend'" keeps its closing quote at its end); a Persian header is
+# never broken inside a word (its letters would lose their joins); a progress bar fills
 # from the right; a row of buttons (1-5) runs from the right: Streamlit draws it left to right, with
 # borders and rounded ends for that order, so the row is drawn so and mirrored, and each label back.
 RTL_CSS = """
@@ -42,8 +43,9 @@ div[data-baseweb="popover"] {direction: rtl;}
 [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"], [data-testid="stMetric"],
 [data-testid="stAlertContainer"], .stApp label, .stApp h1, .stApp h2, .stApp h3 {text-align: right;}
 [data-testid="stVegaLiteChart"], [data-testid="stArrowVegaLiteChart"], .vega-embed {direction: ltr;}
-.stApp h1, .stApp h2, .stApp h3, .stApp td, .stApp th, div[data-baseweb="select"] > div > div:first-child
+.stApp h1, .stApp h2, .stApp h3, .stApp td, .stApp th, .stApp td *, .stApp th *, div[data-baseweb="select"] *
   {unicode-bidi: plaintext; text-align: right;}
+[data-testid="stTable"] th, [data-testid="stTable"] th * {overflow-wrap: normal !important;}
 [data-testid="stProgressBarTrack"] {transform: scaleX(-1);}
 [data-testid="stButtonGroup"] div:has(> button) {direction: ltr; transform: scaleX(-1);}
 [data-testid="stButtonGroup"] button > * {transform: scaleX(-1);}

@@ -11,6 +11,7 @@ draws on a canvas, left to right only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Hashable, Mapping
 from typing import Any, Literal
 
@@ -68,6 +69,16 @@ def texts(frame: pd.DataFrame, *, signed: Collection[str] = ()) -> pd.DataFrame:
     return shown
 
 
+def escaped(texts: pd.DataFrame) -> pd.DataFrame:
+    """Texts an HTML table shows as they are: st.table reads each cell as Markdown, where "-" alone
+    is an empty list (a blank cell) and "Ad *spring*" would lose its stars. A backslash before
+    each punctuation sign keeps it a sign (CommonMark's escapes; the reader sees no backslash)."""
+    return texts.map(lambda text: _MARKDOWN_SIGNS.sub(r"\\\1", text))
+
+
+_MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~:$=])")
+
+
 def _in_readers_time(frame: pd.DataFrame) -> pd.DataFrame:
     """Moments (kept in UTC) in the time zone of the reader's browser, when it says which."""
     zone = st.context.timezone
@@ -104,7 +115,7 @@ def show(
     config = dict(column_config or {})
     frame = _in_readers_time(frame)
     if i18n.right_to_left():
-        shown = texts(frame, signed=signed)
+        shown = escaped(texts(frame, signed=signed))
         shown.columns = [label(config.get(column), column) for column in frame.columns]
         height = min(TALLEST, ROW_HEIGHT * (len(shown) + 1) + 2)
         st.table(shown, hide_index=True, height=height if height == TALLEST else "content")

@@ -115,7 +115,7 @@ with left:
         st.caption(comparison.sentences()[0])
     for title, ids in comparison.weak_lists().items():
         if ids:
-            st.markdown(f"**{title} ({i18n.integer(len(ids))})**: " + ", ".join(comparison.named(ids)))
+            st.markdown(f"**{title} ({i18n.integer(len(ids))})**: " + i18n.join(comparison.named(ids)))
 with right:
     st.subheader(_("Coverage gaps"))
     for title, listed in comparison.gap_lists().items():

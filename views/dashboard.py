@@ -9,7 +9,7 @@ from audit import charts, i18n
 from audit.i18n import _, ngettext
 from audit.metrics import WEAK_REASONS, describe_filters, filtered_audit, headline
 from audit.vocabulary import TYPES
-from ui import state
+from ui import state, tables
 
 # The weak-spot table's headers may break a long word ("Приоритет", "Привлекательность") to fit a phone;
 # the cells keep their numbers whole.
@@ -121,13 +121,15 @@ else:  # a table wraps its cells: every reason is read whole, and four columns f
     reasons = weak["reasons"].str.removeprefix(_(WEAK_REASONS).split("{reasons}", 1)[0])  # "Weak: " goes
     where = weak["stage"].astype(str) + weak["owner"].map(lambda owner: f"; {owner}" if isinstance(owner, str) else "")
     st.table(
-        pd.DataFrame(
-            {
-                _("Touchpoint"): weak["name"] + " (" + where + ")",
-                _("Priority"): weak["priority"].map(i18n.number),
-                i18n.label("composite"): weak["composite"].map(i18n.number),
-                _("Why it is weak"): reasons.str[:1].str.upper() + reasons.str[1:],
-            }
+        tables.escaped(
+            pd.DataFrame(
+                {
+                    _("Touchpoint"): weak["name"] + " (" + where + ")",
+                    _("Priority"): weak["priority"].map(i18n.number),
+                    i18n.label("composite"): weak["composite"].map(i18n.number),
+                    _("Why it is weak"): reasons.str[:1].str.upper() + reasons.str[1:],
+                }
+            )
         ),
         hide_index=True,
     )
@@ -135,6 +137,6 @@ if result.uncontrolled:
     st.caption(
         _("Uncontrolled touchpoints ({n}): monitor and respond rather than redesign: {names}").format(
             n=i18n.integer(len(result.uncontrolled)),
-            names=", ".join(result.touchpoints.set_index("id").loc[result.uncontrolled, "name"]),
+            names=i18n.join(result.touchpoints.set_index("id").loc[result.uncontrolled, "name"]),
         )
     )

@@ -94,7 +94,7 @@ def _where(file: str | None, problem: Problem) -> str:
         _("row {row}").format(row=_row(problem.row)) if problem.row else "",
         f"'{problem.column}'" if problem.column else "",
     ]
-    shown = ", ".join(p for p in parts if p)
+    shown = i18n.join(p for p in parts if p)
     return f"**{shown}**: " if shown else ""
 
 
@@ -115,7 +115,7 @@ def _verdict(imported: Imported) -> None:
     ]
     if inventory.sheet and not imported.meta:
         facts.append(_("sheet '{sheet}'").format(sheet=inventory.sheet))
-    counted = ", ".join(facts)
+    counted = i18n.join(facts)
     warnings = sum(1 for p in imported.problems if p.severity == "warning")
     if imported.can_import:
         said = (
@@ -218,7 +218,7 @@ for index, field in enumerate(FIELDS):
     )
 if inventory.extra_columns:
     st.caption(
-        _("Kept with each touchpoint as extra columns: {columns}").format(columns=", ".join(inventory.extra_columns))
+        _("Kept with each touchpoint as extra columns: {columns}").format(columns=i18n.join(inventory.extra_columns))
     )
 
 if imported.own_score_count and not meta:
@@ -241,7 +241,7 @@ if imported.own_score_count or imported.score_sets:
     )
     st.caption(
         counted_scores.format(
-            scores=i18n.integer(len(scores.frame)), n=i18n.integer(assessors), who=", ".join(scores.assessors)
+            scores=i18n.integer(len(scores.frame)), n=i18n.integer(assessors), who=i18n.join(scores.assessors)
         )
     )
 

@@ -65,7 +65,7 @@ try:
     for key, values in changes.updated.items():
         store.update_touchpoint(audit, key, values, actor=actor)
         # TRANSLATORS: {fields} lists the fields changed ("Owner, Stage").
-        st.toast(_("Saved {key}: {fields}").format(key=key, fields=", ".join(map(field_label, values))))
+        st.toast(_("Saved {key}: {fields}").format(key=key, fields=i18n.join(map(field_label, values))))
     for key in changes.archived:
         store.archive_touchpoint(audit, key, actor=actor)
         st.toast(_("Archived {key}; its scores are kept").format(key=key))
