@@ -377,7 +377,9 @@ def test_the_laptop_grid_keeps_double_click_edits_while_the_room_refreshes(serve
     laptop.get_by_text("Touchpoint 8, relevance: 7 is outside 1-5. Not saved.").wait_for()
     _settle(laptop)
     assert _scores_of(database, "Grid", "Gridder") == typed  # every edit, none clamped, the 7 refused
-    laptop.reload()  # what was saved is what the grid shows after a reload
+    assert "view=grid" in laptop.url
+    laptop.reload()  # what was saved is what the grid shows after a reload: the grid, not the card
+    laptop.locator('[data-testid="stDataFrame"]').first.wait_for()
     _settle(laptop)
     _no_exception(laptop)
     for page in (console, other, laptop):

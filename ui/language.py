@@ -51,6 +51,14 @@ div[data-baseweb="popover"] {direction: rtl;}
 [data-testid="stButtonGroup"] button > * {transform: scaleX(-1);}
 """
 
+# A table's toolbar (search, download, full screen) shows over the element above the table when a
+# finger touches it; on a phone that covered the caption above, or the participant's view switch.
+PHONE_CSS = """
+@media (max-width: 640px) {
+  .stElementContainer:has([data-testid="stDataFrame"]) {margin-top: 2rem;}
+}
+"""
+
 
 def _active() -> str | None:
     if get_script_run_ctx(suppress_warning=True) is None:  # not in a page's run: a test, a worker thread
@@ -130,6 +138,6 @@ def corner_picker() -> None:
 
 
 def style() -> None:
-    """The page's direction and font for the language (a style element takes no room on the page)."""
-    if i18n.right_to_left():
-        st.html(f"<style>{FONT_CSS}{RTL_CSS}</style>")
+    """The page's direction and font for the language, and room for a table's toolbar on a phone
+    (a style element takes no room on the page)."""
+    st.html(f"<style>{PHONE_CSS}{FONT_CSS}{RTL_CSS}</style>" if i18n.right_to_left() else f"<style>{PHONE_CSS}</style>")

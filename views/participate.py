@@ -66,9 +66,20 @@ st.progress(done / total, text=scored.format(n=i18n.integer(done), total=i18n.in
 room = state.room(who.audit, workshops.revision(who.audit)).scores if workshop.room_visible else None
 # The choice is kept by its English words (stable across languages); it is shown translated.
 CARD, GRID = N_("One at a time"), N_("Grid (laptop)")
+VIEW = "view"  # ?view=grid: the grid stays chosen across a reload
+
+
+def _keep_view() -> None:
+    if st.session_state.view_mode == GRID:
+        st.query_params[VIEW] = "grid"
+    else:
+        st.query_params.pop(VIEW, None)
+
+
 # TRANSLATORS: the choice between the card (one touchpoint at a time) and the grid (every touchpoint).
-view = st.segmented_control(_("View"), [CARD, GRID], format_func=_, default=CARD, required=True,
-                            key="view_mode", label_visibility="collapsed")  # fmt: skip
+view = st.segmented_control(_("View"), [CARD, GRID], format_func=_, required=True, key="view_mode",
+                            default=GRID if st.query_params.get(VIEW) == "grid" else CARD,
+                            label_visibility="collapsed", on_change=_keep_view)  # fmt: skip
 if view == GRID:
     grid.show(who, touchpoints, mine)
 else:
