@@ -452,6 +452,7 @@ def test_persian_pages_flow_right_to_left_and_russian_left_to_right(server: tupl
             "() => { const t = document.querySelector('[data-testid=\"stTable\"]');"
             " return t.querySelector('table').getBoundingClientRect().width <= t.getBoundingClientRect().width + 1; }"
         )
+        russian.locator('[data-testid="stTable"] th').first.wait_for()  # drawn after the figures the wait saw
         assert russian.evaluate(table_fits)  # the weak spots' long Russian headers break rather than clip
         assert _no_sideways_scroll(russian)
         _shot(russian, f"dashboard_ru{suffix}")

@@ -43,8 +43,8 @@ div[data-baseweb="popover"] {direction: rtl;}
 [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"], [data-testid="stMetric"],
 [data-testid="stAlertContainer"], .stApp label, .stApp h1, .stApp h2, .stApp h3 {text-align: right;}
 [data-testid="stVegaLiteChart"], [data-testid="stArrowVegaLiteChart"], .vega-embed {direction: ltr;}
-.stApp h1, .stApp h2, .stApp h3, .stApp td, .stApp th, .stApp td *, .stApp th *, div[data-baseweb="select"] *
-  {unicode-bidi: plaintext; text-align: right;}
+.stApp h1, .stApp h2, .stApp h3, .stApp td, .stApp th, .stApp td *, .stApp th *, div[data-baseweb="select"] *,
+.stApp input {unicode-bidi: plaintext; text-align: right;}
 [data-testid="stTable"] th, [data-testid="stTable"] th * {overflow-wrap: normal !important;}
 [data-testid="stProgressBarTrack"] {transform: scaleX(-1);}
 [data-testid="stButtonGroup"] div:has(> button) {direction: ltr; transform: scaleX(-1);}
