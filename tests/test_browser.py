@@ -431,6 +431,9 @@ def test_persian_pages_flow_right_to_left_and_russian_left_to_right(server: tupl
         assert main.get_by_text(touchpoints_fa, exact=True).count()
         assert "۴۸" in main.inner_text()  # Persian digits: the sample's 48 touchpoints
         assert page.evaluate("() => document.fonts.check('16px Vazirmatn', 'سلام')")
+        page.locator('[data-testid="stTable"] th').first.wait_for()
+        header_wrap = "() => getComputedStyle(document.querySelector('[data-testid=\"stTable\"] th')).overflowWrap"
+        assert page.evaluate(header_wrap) == "normal"  # a Persian header never breaks inside a word
         if device is LAPTOP:
             assert _direction(page, "stSidebarContent") == "rtl"
             assert page.get_by_role("link", name=dashboard_fa).count()

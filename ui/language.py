@@ -51,9 +51,13 @@ div[data-baseweb="popover"] {direction: rtl;}
 [data-testid="stButtonGroup"] button > * {transform: scaleX(-1);}
 """
 
-# A table's toolbar (search, download, full screen) shows over the element above the table when a
+# Every language. An HTML table's headers may break a long word ("Приоритет", "Привлекательность") to
+# fit a phone; its cells keep their numbers whole (RTL_CSS, later, keeps Persian words whole). A
+# table's toolbar (search, download, full screen) shows over the element above the table when a
 # finger touches it; on a phone that covered the caption above, or the participant's view switch.
-PHONE_CSS = """
+PAGE_CSS = """
+[data-testid="stTable"] th, [data-testid="stTable"] th * {
+  overflow-wrap: anywhere !important; white-space: normal !important;}
 @media (max-width: 640px) {
   .stElementContainer:has([data-testid="stDataFrame"]) {margin-top: 2rem;}
 }
@@ -138,6 +142,6 @@ def corner_picker() -> None:
 
 
 def style() -> None:
-    """The page's direction and font for the language, and room for a table's toolbar on a phone
-    (a style element takes no room on the page)."""
-    st.html(f"<style>{PHONE_CSS}{FONT_CSS}{RTL_CSS}</style>" if i18n.right_to_left() else f"<style>{PHONE_CSS}</style>")
+    """The page's table headers and room for a table's toolbar on a phone, and its direction and font
+    for the language (a style element takes no room on the page)."""
+    st.html(f"<style>{PAGE_CSS}{FONT_CSS}{RTL_CSS}</style>" if i18n.right_to_left() else f"<style>{PAGE_CSS}</style>")

@@ -11,12 +11,6 @@ from audit.metrics import WEAK_REASONS, describe_filters, filtered_audit, headli
 from audit.vocabulary import TYPES
 from ui import state, tables
 
-# The weak-spot table's headers may break a long word ("Приоритет", "Привлекательность") to fit a phone;
-# the cells keep their numbers whole.
-WRAP_TABLE_CSS = (
-    "[data-testid='stTable'] th, [data-testid='stTable'] th * "
-    "{overflow-wrap: anywhere !important; white-space: normal !important;}"
-)
 BAND_COLOURS = {"reliable": "green", "tentative": "orange", "low": "red"}
 
 store, audit = state.store(), state.current_audit()
@@ -117,7 +111,6 @@ if not result.has_scores:
 elif weak.empty:
     st.caption(charts.empty_reason("weak_spots", result))
 else:  # a table wraps its cells: every reason is read whole, and four columns fit a phone
-    st.html(f"<style>{WRAP_TABLE_CSS}</style>")
     reasons = weak["reasons"].str.removeprefix(_(WEAK_REASONS).split("{reasons}", 1)[0])  # "Weak: " goes
     where = weak["stage"].astype(str) + weak["owner"].map(lambda owner: f"; {owner}" if isinstance(owner, str) else "")
     st.table(
