@@ -265,7 +265,12 @@ def _isolate_placeholders(catalog: gettext.GNUTranslations) -> None:
     table = catalog._catalog  # type: ignore[attr-defined]  # gettext's own msgid -> msgstr mapping
     for key, text in table.items():
         if isinstance(text, str) and "{" in text:
-            table[key] = _ISOLATE.sub(lambda found: f"\u2068{found.group(0)}\u2069", text)
+            table[key] = _ISOLATE.sub(lambda found: _isolated(found.group(0)), text)
+
+
+def _isolated(text: object) -> str:
+    """The text between Unicode isolates (FSI ... PDI): its own direction, its place in the line kept."""
+    return f"\u2068{text}\u2069"
 
 
 def translations(code: str) -> gettext.NullTranslations:
@@ -308,9 +313,7 @@ def join(items: Iterable[object]) -> str:
     brackets, and the list reads from its first item."""
     # TRANSLATORS: between the names of a list in a sentence ("Delivery crew, Live chat"), spaces included.
     comma = _(", ")
-    if right_to_left():
-        return comma.join(f"\u2068{item}\u2069" for item in items)
-    return comma.join(map(str, items))
+    return comma.join(map(_isolated if right_to_left() else str, items))
 
 
 def localize_digits(text: str, code: str | None = None) -> str:
@@ -329,8 +332,8 @@ def signed(value: float | None, digits: int = 2, *, missing: str = "-") -> str:
     """A change with its sign: "+0.47", "-0,12"."""
     if value is None or value != value:
         return missing
-    text = number(abs(value), digits)
-    return (_signs(current())[0] if value > 0 else _signs(current())[1] if value < 0 else "") + text
+    plus, minus = _signs(current())
+    return (plus if value > 0 else minus if value < 0 else "") + number(abs(value), digits)
 
 
 def integer(value: int) -> str:
